@@ -1,0 +1,18 @@
+//! Vitrina's domain core: the types every other part speaks in and the pure rules
+//! that must give the same answer on a device and at the central.
+//!
+//! Architecture invariant: this crate does no I/O and reads no clock. Every function
+//! is deterministic in its arguments, so the device (offline, from its cache) and
+//! the central (authoritative) compute availability with one implementation.
+
+pub mod availability;
+pub mod geo;
+pub mod gtin;
+pub mod location;
+pub mod money;
+
+pub use availability::{available_to_promise, SafetyRule, StockLevel};
+pub use geo::{distance_km, Coordinates};
+pub use gtin::{Gtin, GtinError};
+pub use location::LocationKind;
+pub use money::{Currency, Money, MoneyError};

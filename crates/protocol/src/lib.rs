@@ -1,0 +1,308 @@
+//! The sync protocol's wire types, defined once and used by both ends.
+//!
+//! API boundary: this is the only crate that decides what goes over HTTP between a
+//! device and the central. Its types are plain data (serde); `utoipa` derives give
+//! the OpenAPI document the central serves at `/openapi.json`.
+//!
+//! Versioning: every request carries [`PROTOCOL_HEADER`] with [`PROTOCOL_VERSION`].
+//! A change that an older device can't read bumps the version.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vitrina_core::LocationKind;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Header carrying the protocol version on every device request.
+pub const PROTOCOL_HEADER: &str = "x-vitrina-protocol";
+
+/// Scope holding the catalog (products, variants, prices), the chain's locations and
+/// the safety-stock rules.
+pub const CATALOG_SCOPE: &str = "catalog";
+
+/// The scope holding the stock of one location.
+pub fn inventory_scope(location_id: &str) -> String {
+    format!("inventory:{location_id}")
+}
+
+/// The location of an inventory scope, if `scope` is one.
+pub fn inventory_scope_location(scope: &str) -> Option<&str> {
+    scope.strip_prefix("inventory:")
+}
+
+// ---------------------------------------------------------------- enrollment
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EnrollRequest {
+    /// The one-time code a manager got for the store.
+    pub code: String,
+    /// A name for the device, shown to managers ("Tablet caja 2").
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    /// Bearer token for every later request. Shown once; the central keeps only its hash.
+    pub token: String,
+    pub store: LocationRecord,
+}
+
+/// What the central knows about the calling device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionResponse {
+    pub device_id: String,
+    pub store: LocationRecord,
+    /// The scopes this device may pull: the catalog and its region's inventories.
+    pub scopes: Vec<String>,
+}
+
+// ---------------------------------------------------------------- records
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LocationRecord {
+    pub id: String,
+    #[schema(value_type = String, example = "store")]
+    pub kind: LocationKind,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub city: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// IANA time zone, e.g. `America/Santiago`.
+    pub time_zone: String,
+    /// ISO 4217 code of the location's prices.
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ColorRecord {
+    pub code: String,
+    pub name_es: String,
+    pub name_en: String,
+    /// `#RRGGBB` swatch.
+    pub hex: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VariantRecord {
+    pub sku: String,
+    pub color_code: String,
+    pub size: String,
+    /// GTIN-13 with a valid check digit.
+    pub gtin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PriceRecord {
+    pub currency: String,
+    /// Amount in the currency's minor units.
+    pub minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProductRecord {
+    pub id: String,
+    pub style_code: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub description_es: String,
+    pub description_en: String,
+    pub category_es: String,
+    pub category_en: String,
+    /// Class used by safety-stock rules: `bestseller`, `core`, `seasonal`.
+    pub product_class: String,
+    pub colors: Vec<ColorRecord>,
+    pub sizes: Vec<String>,
+    pub variants: Vec<VariantRecord>,
+    pub prices: Vec<PriceRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StockRecord {
+    pub sku: String,
+    pub location_id: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub in_transit: i64,
+    /// Expected arrival of the units in transit, ISO date.
+    pub transit_eta: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SafetyRuleRecord {
+    pub location_id: String,
+    pub product_class: String,
+    pub units: i64,
+}
+
+/// One entity of a scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "entity", content = "data", rename_all = "snake_case")]
+pub enum Record {
+    Location(LocationRecord),
+    Product(ProductRecord),
+    Stock(StockRecord),
+    SafetyRule(SafetyRuleRecord),
+}
+
+impl Record {
+    /// The key of the entity within its scope; a later change with the same key
+    /// replaces the earlier one.
+    pub fn key(&self) -> String {
+        match self {
+            Record::Location(l) => format!("location:{}", l.id),
+            Record::Product(p) => format!("product:{}", p.id),
+            Record::Stock(s) => format!("stock:{}", s.sku),
+            Record::SafetyRule(r) => format!("safety:{}:{}", r.location_id, r.product_class),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- pull
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScopeCursor {
+    pub scope: String,
+    /// The last change sequence number the device has applied; 0 for none.
+    pub after: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PullRequest {
+    pub cursors: Vec<ScopeCursor>,
+    /// Most changes to return in all scopes together.
+    pub limit: u32,
+    /// When nothing is new, wait up to this long for a change (long-poll); 0 answers at once.
+    #[serde(default)]
+    pub wait_ms: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ChangeOp {
+    Upsert { record: Record },
+    /// A tombstone: the entity with this key is gone.
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    /// Position in the scope's gap-free, commit-ordered change counter.
+    pub seq: i64,
+    pub key: String,
+    #[serde(flatten)]
+    pub op: ChangeOp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeStatus {
+    Ok,
+    /// The device's cursor is no longer served (log trimmed, scope reshaped):
+    /// drop the scope and pull it again from 0.
+    ResyncRequired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScopePage {
+    pub scope: String,
+    pub status: ScopeStatus,
+    /// Changes after the request's cursor, in sequence order.
+    pub changes: Vec<Change>,
+    /// The cursor to send next time: the last sequence number included.
+    pub cursor: i64,
+    /// The scope's current head.
+    pub head: i64,
+    /// Changes still to pull after `cursor`.
+    pub remaining: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PullResponse {
+    /// The central's clock when the page was read (RFC 3339): "confirmed as of".
+    pub server_time: String,
+    pub scopes: Vec<ScopePage>,
+}
+
+// ---------------------------------------------------------------- errors
+
+/// Machine-readable error codes of the HTTP API. Rejections of business commands
+/// are results, not errors; these are for transport, auth, protocol and bugs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    BadEnrollmentCode,
+    UpdateRequired,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// English text for logs and operators; clients translate `code`.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub protocol_version: u32,
+    pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_flat_json_with_its_operation_and_entity() {
+        let change = Change {
+            seq: 7,
+            key: "stock:CAM-1-AZ-M".into(),
+            op: ChangeOp::Upsert {
+                record: Record::Stock(StockRecord {
+                    sku: "CAM-1-AZ-M".into(),
+                    location_id: "CL-SCL-01".into(),
+                    on_hand: 3,
+                    reserved: 1,
+                    in_transit: 0,
+                    transit_eta: None,
+                }),
+            },
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["op"], "upsert", "the operation is a tag beside seq and key");
+        assert_eq!(json["record"]["entity"], "stock");
+        assert_eq!(json["record"]["data"]["on_hand"], 3);
+        let back: Change = serde_json::from_value(json).unwrap();
+        assert_eq!(back, change);
+    }
+
+    #[test]
+    fn a_tombstone_has_no_record() {
+        let change = Change { seq: 8, key: "product:P1".into(), op: ChangeOp::Delete };
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(json, r#"{"seq":8,"key":"product:P1","op":"delete"}"#);
+    }
+
+    #[test]
+    fn inventory_scopes_name_their_location() {
+        let scope = inventory_scope("MX-CDMX-02");
+        assert_eq!(inventory_scope_location(&scope), Some("MX-CDMX-02"));
+        assert_eq!(inventory_scope_location(CATALOG_SCOPE), None);
+    }
+
+    #[test]
+    fn wait_ms_defaults_to_an_immediate_answer() {
+        let req: PullRequest = serde_json::from_str(r#"{"cursors":[],"limit":10}"#).unwrap();
+        assert_eq!(req.wait_ms, 0);
+    }
+}

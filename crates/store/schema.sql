@@ -1,0 +1,71 @@
+CREATE INDEX product_style_code ON product (style_code);
+CREATE INDEX variant_gtin14 ON variant (gtin14);
+CREATE INDEX variant_product ON variant (product_id);
+CREATE TABLE location (
+    id        TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('store', 'warehouse', 'online')),
+    name      TEXT NOT NULL,
+    country   TEXT NOT NULL,
+    city      TEXT NOT NULL,
+    address   TEXT NOT NULL,
+    lat       REAL NOT NULL,
+    lon       REAL NOT NULL,
+    time_zone TEXT NOT NULL,
+    currency  TEXT NOT NULL
+) STRICT;
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+CREATE TABLE product (
+    id             TEXT PRIMARY KEY,
+    style_code     TEXT NOT NULL,
+    name_es        TEXT NOT NULL,
+    name_en        TEXT NOT NULL,
+    description_es TEXT NOT NULL,
+    description_en TEXT NOT NULL,
+    category_es    TEXT NOT NULL,
+    category_en    TEXT NOT NULL,
+    product_class  TEXT NOT NULL,
+    colors         TEXT NOT NULL, -- JSON array of ColorRecord, in display order
+    sizes          TEXT NOT NULL, -- JSON array of size labels, in display order
+    prices         TEXT NOT NULL  -- JSON array of PriceRecord
+) STRICT;
+CREATE VIRTUAL TABLE product_search USING fts5 (
+    style_code,
+    name,
+    colors,
+    category,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE TABLE safety_rule (
+    location_id   TEXT NOT NULL,
+    product_class TEXT NOT NULL,
+    units         INTEGER NOT NULL,
+    PRIMARY KEY (location_id, product_class)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE scope_cursor (
+    scope        TEXT PRIMARY KEY,
+    after        INTEGER NOT NULL,
+    head         INTEGER NOT NULL,
+    confirmed_at TEXT
+) STRICT;
+CREATE TABLE stock (
+    sku         TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    on_hand     INTEGER NOT NULL,
+    reserved    INTEGER NOT NULL,
+    in_transit  INTEGER NOT NULL,
+    transit_eta TEXT,
+    PRIMARY KEY (sku, location_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE variant (
+    sku        TEXT PRIMARY KEY,
+    product_id TEXT NOT NULL REFERENCES product (id) ON DELETE CASCADE,
+    color_code TEXT NOT NULL,
+    size       TEXT NOT NULL,
+    gtin       TEXT NOT NULL, -- as printed on the label
+    gtin14     TEXT NOT NULL, -- zero-padded to 14 digits, the lookup key; '' if malformed
+    position   INTEGER NOT NULL
+) STRICT;

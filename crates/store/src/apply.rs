@@ -1,0 +1,250 @@
+//! Applying pulled pages to the cache.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, Transaction};
+use vitrina_core::Gtin;
+use vitrina_protocol::{
+    inventory_scope_location, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord, ScopeCursor,
+    ScopePage, ScopeStatus, StockRecord,
+};
+
+impl Store {
+    /// The cursor of every scope the device has started pulling.
+    pub fn cursors(&self) -> Result<Vec<ScopeCursor>> {
+        let mut stmt = self.conn.prepare("SELECT scope, after FROM scope_cursor ORDER BY scope")?;
+        let rows = stmt.query_map([], |r| Ok(ScopeCursor { scope: r.get(0)?, after: r.get(1)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Makes sure each of `scopes` has a cursor (0 for a new one) and drops the
+    /// scopes, and their data, the device is no longer given.
+    pub fn subscribe(&mut self, scopes: &[String]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for scope in scopes {
+            tx.execute(
+                "INSERT INTO scope_cursor (scope, after, head) VALUES (?1, 0, 0) ON CONFLICT (scope) DO NOTHING",
+                [scope],
+            )?;
+        }
+        let existing: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT scope FROM scope_cursor")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for scope in existing.iter().filter(|s| !scopes.contains(s)) {
+            clear_scope(&tx, scope)?;
+            tx.execute("DELETE FROM scope_cursor WHERE scope = ?1", [scope])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies one scope's page and moves its cursor, in one transaction.
+    /// `server_time` is when the central read the page; when the page reaches the
+    /// head it becomes the scope's "confirmed as of" time.
+    pub fn apply_page(&mut self, page: &ScopePage, server_time: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        if page.status == ScopeStatus::ResyncRequired {
+            clear_scope(&tx, &page.scope)?;
+            tx.execute(
+                "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL WHERE scope = ?1",
+                params![page.scope, page.head],
+            )?;
+            tx.commit()?;
+            tracing::warn!(scope = %page.scope, "scope reset for a full resync");
+            return Ok(());
+        }
+        let location = inventory_scope_location(&page.scope);
+        for change in &page.changes {
+            match &change.op {
+                ChangeOp::Upsert { record } => upsert(&tx, record)?,
+                ChangeOp::Delete => delete(&tx, location, &change.key)?,
+            }
+        }
+        let confirmed = (page.remaining == 0).then_some(server_time);
+        tx.execute(
+            "INSERT INTO scope_cursor (scope, after, head, confirmed_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (scope) DO UPDATE SET after = excluded.after, head = excluded.head,
+                 confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at)",
+            params![page.scope, page.cursor, page.head, confirmed],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// When the central last confirmed `scope`, if ever.
+    pub fn confirmed_at(&self, scope: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT confirmed_at FROM scope_cursor WHERE scope = ?1", [scope], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// The oldest confirmation among the pulled scopes: how fresh the cache is as a whole.
+    pub fn oldest_confirmation(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row(
+            "SELECT CASE WHEN COUNT(*) = COUNT(confirmed_at) THEN MIN(confirmed_at) END FROM scope_cursor",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
+    match record {
+        Record::Location(l) => upsert_location(tx, l),
+        Record::Product(p) => upsert_product(tx, p),
+        Record::Stock(s) => upsert_stock(tx, s),
+        Record::SafetyRule(r) => upsert_safety(tx, r),
+    }
+}
+
+fn upsert_location(tx: &Transaction<'_>, l: &LocationRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO location (id, kind, name, country, city, address, lat, lon, time_zone, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, country = excluded.country,
+             city = excluded.city, address = excluded.address, lat = excluded.lat, lon = excluded.lon,
+             time_zone = excluded.time_zone, currency = excluded.currency",
+    )?
+    .execute(params![
+        l.id,
+        l.kind.as_str(),
+        l.name,
+        l.country,
+        l.city,
+        l.address,
+        l.lat,
+        l.lon,
+        l.time_zone,
+        l.currency
+    ])?;
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn upsert_product(tx: &Transaction<'_>, p: &ProductRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO product (id, style_code, name_es, name_en, description_es, description_en,
+             category_es, category_en, product_class, colors, sizes, prices)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (id) DO UPDATE SET style_code = excluded.style_code, name_es = excluded.name_es,
+             name_en = excluded.name_en, description_es = excluded.description_es,
+             description_en = excluded.description_en, category_es = excluded.category_es,
+             category_en = excluded.category_en, product_class = excluded.product_class,
+             colors = excluded.colors, sizes = excluded.sizes, prices = excluded.prices",
+    )?
+    .execute(params![
+        p.id,
+        p.style_code,
+        p.name_es,
+        p.name_en,
+        p.description_es,
+        p.description_en,
+        p.category_es,
+        p.category_en,
+        p.product_class,
+        to_json(&p.colors)?,
+        to_json(&p.sizes)?,
+        to_json(&p.prices)?,
+    ])?;
+    let rowid: i64 = tx.prepare_cached("SELECT rowid FROM product WHERE id = ?1")?.query_row([&p.id], |r| r.get(0))?;
+
+    tx.prepare_cached("DELETE FROM variant WHERE product_id = ?1")?.execute([&p.id])?;
+    let mut insert_variant = tx.prepare_cached(
+        "INSERT INTO variant (sku, product_id, color_code, size, gtin, gtin14, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (position, v) in p.variants.iter().enumerate() {
+        // A malformed barcode from upstream must not hide the variant: it stays
+        // findable by name, only not by scan.
+        let gtin14 = Gtin::parse(&v.gtin).map(|g| g.to_gtin14()).unwrap_or_default();
+        insert_variant.execute(params![v.sku, p.id, v.color_code, v.size, v.gtin, gtin14, position as i64])?;
+    }
+
+    let colors: Vec<String> = p.colors.iter().flat_map(|c| [c.name_es.clone(), c.name_en.clone()]).collect();
+    tx.prepare_cached("DELETE FROM product_search WHERE rowid = ?1")?.execute([rowid])?;
+    tx.prepare_cached(
+        "INSERT INTO product_search (rowid, style_code, name, colors, category) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        rowid,
+        search_codes(&p.style_code),
+        format!("{} {}", p.name_es, p.name_en),
+        colors.join(" "),
+        format!("{} {}", p.category_es, p.category_en),
+    ])?;
+    Ok(())
+}
+
+/// A style code indexed both whole and split ("CAM-1042" → "CAM-1042 CAM1042"), so
+/// it is found typed with or without its dash.
+fn search_codes(style_code: &str) -> String {
+    let joined: String = style_code.chars().filter(|c| c.is_alphanumeric()).collect();
+    format!("{style_code} {joined}")
+}
+
+fn upsert_stock(tx: &Transaction<'_>, s: &StockRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
+             in_transit = excluded.in_transit, transit_eta = excluded.transit_eta",
+    )?
+    .execute(params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta])?;
+    Ok(())
+}
+
+fn upsert_safety(tx: &Transaction<'_>, r: &SafetyRuleRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO safety_rule (location_id, product_class, units) VALUES (?1, ?2, ?3)
+         ON CONFLICT (location_id, product_class) DO UPDATE SET units = excluded.units",
+    )?
+    .execute(params![r.location_id, r.product_class, r.units])?;
+    Ok(())
+}
+
+fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()> {
+    let (entity, id) = key.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
+    match entity {
+        "location" => {
+            tx.execute("DELETE FROM location WHERE id = ?1", [id])?;
+        }
+        "product" => {
+            tx.execute("DELETE FROM product_search WHERE rowid = (SELECT rowid FROM product WHERE id = ?1)", [id])?;
+            tx.execute("DELETE FROM product WHERE id = ?1", [id])?;
+        }
+        "stock" => {
+            let location = location.ok_or_else(|| StoreError::Corrupt(format!("stock key {key} outside inventory")))?;
+            tx.execute("DELETE FROM stock WHERE sku = ?1 AND location_id = ?2", params![id, location])?;
+        }
+        "safety" => {
+            let (location_id, class) =
+                id.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
+            tx.execute(
+                "DELETE FROM safety_rule WHERE location_id = ?1 AND product_class = ?2",
+                params![location_id, class],
+            )?;
+        }
+        other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
+    }
+    Ok(())
+}
+
+/// Removes the data a scope brought.
+fn clear_scope(tx: &Transaction<'_>, scope: &str) -> Result<()> {
+    if let Some(location) = inventory_scope_location(scope) {
+        tx.execute("DELETE FROM stock WHERE location_id = ?1", [location])?;
+    } else if scope == vitrina_protocol::CATALOG_SCOPE {
+        tx.execute_batch(
+            "DELETE FROM product_search; DELETE FROM variant; DELETE FROM product;
+             DELETE FROM location; DELETE FROM safety_rule;",
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! The device's local SQLite cache.
+//!
+//! It holds what the device has pulled from the central (catalog, locations,
+//! safety rules, its region's inventory), the device's enrollment, and the cursor of
+//! every pulled scope. Reads for the UI (search, barcode, product availability) are
+//! answered from here, online or offline.
+//!
+//! Invariants:
+//! - A pulled page and its scope cursor are applied in one transaction: after a crash
+//!   the cache is at the old cursor or the new one, never between.
+//! - Schema changes are numbered migrations in `migrations/`, embedded in the binary
+//!   and applied in order; `schema.sql` is the snapshot they must produce.
+//! - Availability figures come from `vitrina_core::availability`, the same rule
+//!   the central applies.
+
+mod apply;
+mod migrate;
+mod query;
+pub mod views;
+
+use rusqlite::{Connection, OptionalExtension};
+use std::path::Path;
+use vitrina_protocol::LocationRecord;
+
+pub use migrate::MIGRATIONS;
+pub use views::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+    #[error("the device is not enrolled")]
+    NotEnrolled,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid barcode: {0}")]
+    Barcode(#[from] vitrina_core::GtinError),
+    #[error("the cache was written by a newer version (schema {found}, this build knows {known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The device's enrollment: which central, which store, and the device's credentials.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Enrollment {
+    pub central_url: String,
+    pub device_id: String,
+    pub token: String,
+    pub store: LocationRecord,
+}
+
+/// An open cache. One connection, owned; callers share it behind their own lock.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::from_connection(conn)
+    }
+
+    /// A cache in memory, for tests and tools.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::from_connection(Connection::open_in_memory()?)
+    }
+
+    fn from_connection(mut conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    pub fn enrollment(&self) -> Result<Option<Enrollment>> {
+        let raw: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'enrollment'", [], |r| r.get(0))
+            .optional()?;
+        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    pub fn save_enrollment(&self, enrollment: &Enrollment) -> Result<()> {
+        let json = serde_json::to_string(enrollment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('enrollment', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [json],
+        )?;
+        Ok(())
+    }
+
+    /// The store this device belongs to.
+    pub fn home(&self) -> Result<LocationRecord> {
+        Ok(self.enrollment()?.ok_or(StoreError::NotEnrolled)?.store)
+    }
+
+    /// Raw access for tests and benchmarks in this workspace.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests;

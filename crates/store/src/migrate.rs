@@ -1,0 +1,75 @@
+//! Numbered, append-only migrations embedded in the binary. The schema version is
+//! SQLite's `user_version`; each migration runs in its own transaction with the
+//! version bump, so a crash mid-upgrade leaves the previous version intact.
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+
+/// Every migration, in order. Append only: a released migration never changes.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../migrations/0001_initial.sql"))];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StoreError::TooNew { found: current, known });
+    }
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(migration = name, "cache migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema as SQLite reports it, normalised for comparison.
+    fn schema_of(conn: &Connection) -> String {
+        let mut stmt = conn
+            .prepare(
+                "SELECT sql FROM sqlite_schema
+                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'product_search_%'
+                 ORDER BY type, name",
+            )
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.map(|r| r.unwrap() + ";\n").collect()
+    }
+
+    #[test]
+    fn a_cache_migrated_from_scratch_equals_the_committed_schema_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("cache.db")).unwrap();
+        let actual = schema_of(store.connection());
+        let snapshot_path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.sql");
+        if std::env::var_os("VITRINA_BLESS").is_some() {
+            std::fs::write(snapshot_path, &actual).unwrap();
+        }
+        let expected = std::fs::read_to_string(snapshot_path).unwrap_or_default();
+        assert_eq!(actual, expected, "schema.sql is stale: run with VITRINA_BLESS=1 and commit it");
+    }
+
+    #[test]
+    fn reopening_a_migrated_cache_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        drop(crate::Store::open(&path).unwrap());
+        let store = crate::Store::open(&path).unwrap();
+        let version: i64 = store.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_cache_from_a_newer_build_is_refused_rather_than_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        drop(crate::Store::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(crate::Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
+    }
+}

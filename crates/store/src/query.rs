@@ -1,0 +1,356 @@
+//! Reads for the screens: search, barcode lookup, a product's availability.
+
+use crate::views::*;
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+use std::collections::HashMap;
+use vitrina_core::availability::{available_to_promise, safety_units, SafetyRule, StockLevel};
+use vitrina_core::{distance_km, Coordinates, Currency, Gtin, LocationKind, Money};
+use vitrina_protocol::{inventory_scope, ColorRecord, LocationRecord, PriceRecord};
+
+impl Store {
+    /// Products matching `query` as typed: every word is a prefix, accents and case
+    /// are ignored, an exact style code comes first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let words = search_words(query);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+        let home = self.home()?;
+        let rules = self.safety_rules_for(&home.id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.style_code, p.name_es, p.name_en, p.category_es, p.category_en,
+                    p.product_class, p.colors, p.prices,
+                    (upper(p.style_code) = upper(?2)) AS exact
+             FROM product_search s
+             JOIN product p ON p.rowid = s.rowid
+             WHERE product_search MATCH ?1
+             ORDER BY exact DESC, bm25(product_search, 10.0, 5.0, 2.0, 1.0), p.name_es
+             LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            params![fts_query, query.trim(), limit as i64],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            },
+        )?;
+        let mut hits = Vec::new();
+        for row in rows {
+            let (product_id, style_code, name_es, name_en, category_es, category_en, class, colors, prices) = row?;
+            let safety = safety_units(&rules, &home.id, &class);
+            let available_here = self
+                .stock_of_product_at(&product_id, &home.id)?
+                .into_iter()
+                .map(|(_, level, _, _)| available_to_promise(level, safety))
+                .sum();
+            hits.push(SearchHit {
+                product_id,
+                style_code,
+                name_es,
+                name_en,
+                category_es,
+                category_en,
+                price: price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency),
+                swatches: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
+                available_here,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The variant a scanned or typed barcode names.
+    pub fn find_barcode(&self, code: &str) -> Result<BarcodeHit> {
+        let gtin = Gtin::parse(code)?;
+        self.conn
+            .prepare_cached("SELECT product_id, sku, color_code, size FROM variant WHERE gtin14 = ?1")?
+            .query_row([gtin.to_gtin14()], |r| {
+                Ok(BarcodeHit { product_id: r.get(0)?, sku: r.get(1)?, color_code: r.get(2)?, size: r.get(3)? })
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A product with its color × size grid and its availability here and at every
+    /// other location of the device's region.
+    pub fn product_detail(&self, product_id: &str) -> Result<ProductDetail> {
+        let home = self.home()?;
+        let product = self
+            .conn
+            .prepare_cached(
+                "SELECT id, style_code, name_es, name_en, description_es, description_en, category_es,
+                        category_en, product_class, colors, sizes, prices
+                 FROM product WHERE id = ?1",
+            )?
+            .query_row([product_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
+                ))
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let (id, style_code, name_es, name_en, description_es, description_en, category_es, category_en, class, colors, sizes, prices) =
+            product;
+        let price = price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency);
+
+        let variants: Vec<VariantView> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT sku, color_code, size, gtin FROM variant WHERE product_id = ?1 ORDER BY position",
+            )?;
+            let rows = stmt.query_map([&id], |r| {
+                Ok(VariantView {
+                    sku: r.get(0)?,
+                    color_code: r.get(1)?,
+                    size: r.get(2)?,
+                    gtin: r.get(3)?,
+                    price,
+                })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+
+        let rules = self.all_safety_rules()?;
+        let mut by_location: HashMap<String, Vec<(String, StockLevel, i64, Option<String>)>> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.location_id, s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
+                 FROM variant v JOIN stock s ON s.sku = v.sku
+                 WHERE v.product_id = ?1",
+            )?;
+            let rows = stmt.query_map([&id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (
+                        r.get::<_, String>(1)?,
+                        StockLevel { on_hand: r.get(2)?, reserved: r.get(3)? },
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                    ),
+                ))
+            })?;
+            for row in rows {
+                let (location, figure) = row?;
+                by_location.entry(location).or_default().push(figure);
+            }
+        }
+
+        let order: HashMap<&str, usize> = variants.iter().enumerate().map(|(i, v)| (v.sku.as_str(), i)).collect();
+        let here_coords = Coordinates { lat: home.lat, lon: home.lon };
+        let mut here = None;
+        let mut elsewhere = Vec::new();
+        for location in self.pulled_locations()? {
+            let safety = safety_units(&rules, &location.id, &class);
+            let mut figures: Vec<StockFigure> = by_location
+                .remove(&location.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(sku, level, in_transit, transit_eta)| StockFigure {
+                    sku,
+                    on_hand: level.on_hand,
+                    reserved: level.reserved,
+                    safety,
+                    atp: available_to_promise(level, safety),
+                    in_transit,
+                    transit_eta,
+                })
+                .collect();
+            figures.sort_by_key(|f| order.get(f.sku.as_str()).copied().unwrap_or(usize::MAX));
+            let is_home = location.id == home.id;
+            let view = LocationView {
+                id: location.id.clone(),
+                kind: location.kind,
+                name: location.name.clone(),
+                city: location.city.clone(),
+                country: location.country.clone(),
+                distance_km: (!is_home)
+                    .then(|| distance_km(here_coords, Coordinates { lat: location.lat, lon: location.lon })),
+            };
+            let stock = LocationStock {
+                location: view,
+                total_on_hand: figures.iter().map(|f| f.on_hand).sum(),
+                total_atp: figures.iter().map(|f| f.atp).sum(),
+                figures,
+                as_of: self.confirmed_at(&inventory_scope(&location.id))?,
+            };
+            if is_home {
+                here = Some(stock);
+            } else {
+                elsewhere.push(stock);
+            }
+        }
+        elsewhere.sort_by(|a, b| {
+            (a.location.kind.display_rank(), a.location.distance_km.unwrap_or(0.0))
+                .partial_cmp(&(b.location.kind.display_rank(), b.location.distance_km.unwrap_or(0.0)))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let here = here.unwrap_or_else(|| LocationStock {
+            location: LocationView {
+                id: home.id.clone(),
+                kind: home.kind,
+                name: home.name.clone(),
+                city: home.city.clone(),
+                country: home.country.clone(),
+                distance_km: None,
+            },
+            figures: Vec::new(),
+            total_on_hand: 0,
+            total_atp: 0,
+            as_of: None,
+        });
+
+        Ok(ProductDetail {
+            product_id: id,
+            style_code,
+            name_es,
+            name_en,
+            description_es,
+            description_en,
+            category_es,
+            category_en,
+            price,
+            colors: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
+            sizes: parse_json(&sizes)?,
+            variants,
+            here,
+            elsewhere,
+        })
+    }
+
+    /// The device's store, as the screens show it.
+    pub fn store_info(&self) -> Result<Option<StoreInfo>> {
+        Ok(self.enrollment()?.map(|e| StoreInfo {
+            id: e.store.id,
+            name: e.store.name,
+            city: e.store.city,
+            country: e.store.country,
+            currency: e.store.currency,
+            time_zone: e.store.time_zone,
+        }))
+    }
+
+    /// Number of products in the cache.
+    pub fn product_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?)
+    }
+
+    /// Stock rows of one location.
+    pub fn stock_count(&self, location_id: &str) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM stock WHERE location_id = ?1", [location_id], |r| r.get(0))?)
+    }
+
+    /// On hand and reserved of one SKU at one location, as cached.
+    pub fn stock_level(&self, sku: &str, location_id: &str) -> Result<Option<StockLevel>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2")?
+            .query_row(params![sku, location_id], |r| Ok(StockLevel { on_hand: r.get(0)?, reserved: r.get(1)? }))
+            .optional()?)
+    }
+
+    /// Locations whose inventory the device pulls, with their records.
+    fn pulled_locations(&self) -> Result<Vec<LocationRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.id, l.kind, l.name, l.country, l.city, l.address, l.lat, l.lon, l.time_zone, l.currency
+             FROM location l JOIN scope_cursor c ON c.scope = 'inventory:' || l.id",
+        )?;
+        let rows = stmt.query_map([], location_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn stock_of_product_at(
+        &self,
+        product_id: &str,
+        location_id: &str,
+    ) -> Result<Vec<(String, StockLevel, i64, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
+             FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?2
+             WHERE v.product_id = ?1",
+        )?;
+        let rows = stmt.query_map(params![product_id, location_id], |r| {
+            Ok((r.get(0)?, StockLevel { on_hand: r.get(1)?, reserved: r.get(2)? }, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn safety_rules_for(&self, location_id: &str) -> Result<Vec<SafetyRule>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT location_id, product_class, units FROM safety_rule WHERE location_id = ?1")?;
+        let rows = stmt.query_map([location_id], safety_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn all_safety_rules(&self) -> Result<Vec<SafetyRule>> {
+        let mut stmt = self.conn.prepare_cached("SELECT location_id, product_class, units FROM safety_rule")?;
+        let rows = stmt.query_map([], safety_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn safety_from_row(r: &Row<'_>) -> rusqlite::Result<SafetyRule> {
+    Ok(SafetyRule { location_id: r.get(0)?, product_class: r.get(1)?, units: r.get(2)? })
+}
+
+fn location_from_row(r: &Row<'_>) -> rusqlite::Result<LocationRecord> {
+    let kind: String = r.get(1)?;
+    Ok(LocationRecord {
+        id: r.get(0)?,
+        kind: LocationKind::parse(&kind).unwrap_or(LocationKind::Store),
+        name: r.get(2)?,
+        country: r.get(3)?,
+        city: r.get(4)?,
+        address: r.get(5)?,
+        lat: r.get(6)?,
+        lon: r.get(7)?,
+        time_zone: r.get(8)?,
+        currency: r.get(9)?,
+    })
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn swatch(c: ColorRecord) -> Swatch {
+    Swatch { color_code: c.code, name_es: c.name_es, name_en: c.name_en, hex: c.hex }
+}
+
+fn price_in(prices: &[PriceRecord], currency: &str) -> Option<Money> {
+    let wanted = Currency::parse(currency).ok()?;
+    prices
+        .iter()
+        .find(|p| p.currency == currency)
+        .map(|p| Money::new(p.minor, wanted))
+}
+
+/// The words of a typed query, lower-cased, with FTS5 syntax characters removed
+/// so that nothing a person types can break the query.
+pub(crate) fn search_words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}

@@ -1,0 +1,109 @@
+// The only module that talks to the Rust side. Screens import these typed
+// functions and get plain values back; every failure rejects with an AppError.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AppError,
+  AppState,
+  BarcodeHit,
+  ProductDetail,
+  SearchHit,
+  SyncStatus,
+} from "../bindings";
+
+/** Every command this UI invokes (compared against the registered handlers). */
+export const COMMANDS = [
+  "app_state",
+  "enroll",
+  "sync_status",
+  "sync_now",
+  "search",
+  "find_barcode",
+  "product_detail",
+] as const;
+
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Event emitted by the backend whenever the sync status changes. */
+export const SYNC_STATUS_EVENT = "sync-status";
+
+const SIMPLE_CODES = new Set<string>([
+  "central_unreachable",
+  "bad_enrollment_code",
+  "unauthorized",
+  "not_enrolled",
+  "already_enrolled",
+  "not_found",
+  "internal",
+]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Turns whatever a rejected invoke produced into an AppError. Anything that
+ * is not a well-formed AppError (a string, an Error, an unknown code, a
+ * missing field) becomes `{ code: "internal" }`.
+ */
+export function normaliseError(err: unknown): AppError {
+  if (!isRecord(err) || typeof err.code !== "string") return { code: "internal" };
+  const code = err.code;
+  if (SIMPLE_CODES.has(code)) return { code } as AppError;
+  if (code === "invalid" && typeof err.field === "string" && typeof err.reason === "string") {
+    return { code, field: err.field, reason: err.reason };
+  }
+  if (code === "protocol" && typeof err.detail === "string") {
+    return { code, detail: err.detail };
+  }
+  return { code: "internal" };
+}
+
+/** True when the value already has the shape of an AppError. */
+export function isAppError(v: unknown): v is AppError {
+  return isRecord(v) && typeof v.code === "string" && normaliseError(v).code === v.code;
+}
+
+async function call<T>(cmd: CommandName, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw normaliseError(err);
+  }
+}
+
+export function appState(): Promise<AppState> {
+  return call<AppState>("app_state");
+}
+
+export function enroll(centralUrl: string, code: string): Promise<AppState> {
+  return call<AppState>("enroll", { central_url: centralUrl, code });
+}
+
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_status");
+}
+
+export function syncNow(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_now");
+}
+
+export function search(query: string, limit: number): Promise<SearchHit[]> {
+  return call<SearchHit[]>("search", { query, limit });
+}
+
+export function findBarcode(code: string): Promise<BarcodeHit> {
+  return call<BarcodeHit>("find_barcode", { code });
+}
+
+export function productDetail(productId: string): Promise<ProductDetail> {
+  return call<ProductDetail>("product_detail", { product_id: productId });
+}
+
+/**
+ * Calls `handler` with every sync-status event. Resolves to a function that
+ * stops listening.
+ */
+export async function onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void> {
+  return listen<SyncStatus>(SYNC_STATUS_EVENT, (e) => handler(e.payload));
+}

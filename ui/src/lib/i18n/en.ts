@@ -1,0 +1,102 @@
+// English dictionary. Typed against the Spanish one: a missing or extra key
+// is a type error.
+import type { Dictionary } from "./es";
+
+export const en: Dictionary = {
+  app_name: "Vitrina",
+  loading: "Loading…",
+  startup_failed: "The local database could not be opened.",
+  retry: "Try again",
+
+  lang_label: "Language",
+  lang_es: "ES",
+  lang_en: "EN",
+
+  enroll_title: "Connect this tablet to your store",
+  enroll_intro:
+    "Vitrina keeps the catalogue and stock on this device so you can look them up even without a connection. To start, enter the central address and the enrollment code your store manager gave you.",
+  enroll_url_label: "Central address",
+  enroll_url_hint: "For example http://192.168.1.10:8787",
+  enroll_code_label: "Enrollment code",
+  enroll_code_hint: "Single use. Ask your store manager for one.",
+  enroll_submit: "Connect",
+  enroll_busy: "Connecting…",
+
+  error_central_unreachable:
+    "Could not reach the central. Check the address and the network.",
+  error_bad_enrollment_code:
+    "The code is wrong or already used. Ask your manager for a new one.",
+  error_unauthorized:
+    "The central refused this device. Ask your store manager to enroll it again.",
+  error_not_enrolled: "This device is not connected to a store yet.",
+  error_already_enrolled: "This device is already connected to a store.",
+  error_not_found: "Not found.",
+  error_invalid_url:
+    "That address is not valid. It must start with http:// or https://, for example http://192.168.1.10:8787",
+  error_invalid_code_empty: "Enter the enrollment code.",
+  error_invalid_field: "The value of “{field}” is not valid.",
+  error_protocol: "The central sent an unexpected answer ({detail}). Tell support.",
+  error_internal: "Something went wrong. Please try again.",
+
+  first_sync_title: "Setting up the store",
+  first_sync_intro:
+    "Downloading the catalogue and stock. This only happens the first time; keep the app open.",
+  first_sync_count: "{done} of {total}",
+  first_sync_waiting: "Contacting the central…",
+
+  sync_synced_at: "Synced {time}",
+  sync_never: "Not synced yet",
+  sync_syncing: "Syncing…",
+  sync_offline: "Offline",
+  sync_error: "Sync error",
+  sync_now: "Sync now",
+  offline_banner: "No connection — showing saved data",
+  offline_banner_since: "Last synced: {time}",
+
+  search_label: "Search products",
+  search_placeholder: "Name, style code or scan a barcode",
+  search_clear: "Clear search",
+  search_empty_hint: "Type to search or scan a tag.",
+  search_no_results: "No results for “{query}”.",
+  search_barcode_hint: "Press Enter to look up barcode {code}.",
+  search_looking_up: "Looking up barcode {code}…",
+  barcode_check_digit: "Barcode {code} is not valid: the check digit does not match.",
+  barcode_format: "Barcode {code} does not have a valid format.",
+  barcode_not_found: "No product has barcode {code}.",
+  available_here: "{count} here",
+  none_here: "None here",
+  price_none: "No price",
+  more_colors: "+{count}",
+
+  back: "Back",
+  style_code: "Style {code}",
+  colors_title: "Colour",
+  grid_title: "Available in this store",
+  grid_color: "Colour",
+  grid_on_hand: "on hand {count}",
+  here_total: "{count} available here in {color}",
+  breakdown_show: "Show breakdown",
+  breakdown_hide: "Hide breakdown",
+  breakdown_size: "Size",
+  breakdown_on_hand: "On hand",
+  breakdown_reserved: "Reserved",
+  breakdown_safety: "Safety",
+  breakdown_atp: "Available",
+  breakdown_in_transit: "In transit",
+  breakdown_eta: "arrives {date}",
+  breakdown_none: "No stock recorded for this colour.",
+  other_locations: "Other locations",
+  no_other_locations: "No other locations have figures.",
+  kind_store: "Store",
+  kind_warehouse: "Warehouse",
+  kind_online: "Online",
+  distance_km: "{km} km",
+  location_atp: "{count} available",
+  location_on_hand: "{count} on hand",
+  as_of: "as of {time}",
+  as_of_unknown: "no update time",
+  offline_as_of: "offline — last known as of {time}",
+  offline_badge: "Offline",
+  stale: "Stale",
+  product_failed: "The product could not be opened.",
+};

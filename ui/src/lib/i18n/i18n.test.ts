@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import type { AppError } from "../bindings";
+import { en } from "./en";
+import { es, type MessageKey } from "./es";
+import {
+  formatDate,
+  formatKm,
+  formatMoney,
+  formatTime,
+  fractionDigits,
+  isStale,
+  localeFor,
+} from "./format";
+import { errorMessageKey, interpolate, translate } from "./translate";
+
+// Compile-time: both dictionaries have exactly the same keys.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameKeys: Same<keyof typeof en, keyof typeof es> = true;
+
+// Normalise the various spaces Intl may use so assertions stay readable.
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+
+describe("dictionaries", () => {
+  it("have the same keys in both languages", () => {
+    expect(sameKeys).toBe(true);
+    expect(Object.keys(en).sort()).toEqual(Object.keys(es).sort());
+  });
+
+  it("have no empty messages and the same placeholders", () => {
+    const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(es) as MessageKey[]) {
+      expect(es[key].trim(), key).not.toBe("");
+      expect(en[key].trim(), key).not.toBe("");
+      expect(placeholders(en[key]), key).toEqual(placeholders(es[key]));
+    }
+  });
+});
+
+describe("translate", () => {
+  it("interpolates params", () => {
+    expect(translate("es", "available_here", { count: 3 })).toBe("3 aquí");
+    expect(translate("en", "available_here", { count: 3 })).toBe("3 here");
+    expect(translate("en", "first_sync_count", { done: 5, total: 20 })).toBe("5 of 20");
+  });
+
+  it("leaves unknown placeholders untouched", () => {
+    expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");
+    expect(interpolate("no params")).toBe("no params");
+  });
+
+  it("maps every AppError to a message", () => {
+    const errors: AppError[] = [
+      { code: "central_unreachable" },
+      { code: "bad_enrollment_code" },
+      { code: "unauthorized" },
+      { code: "not_enrolled" },
+      { code: "already_enrolled" },
+      { code: "not_found" },
+      { code: "invalid", field: "central_url", reason: "url" },
+      { code: "invalid", field: "code", reason: "empty" },
+      { code: "invalid", field: "other", reason: "x" },
+      { code: "protocol", detail: "bad json" },
+      { code: "internal" },
+    ];
+    for (const e of errors) {
+      const [key, params] = errorMessageKey(e);
+      expect(translate("en", key, params)).not.toMatch(/\{\w+\}/);
+    }
+    expect(errorMessageKey({ code: "invalid", field: "central_url", reason: "url" })[0]).toBe(
+      "error_invalid_url",
+    );
+    expect(translate("en", ...errorMessageKey({ code: "central_unreachable" }))).toMatch(
+      /check the address and the network/i,
+    );
+  });
+});
+
+describe("locale", () => {
+  it("follows the store country in Spanish and is en-US in English", () => {
+    expect(localeFor("es", "CL")).toBe("es-CL");
+    expect(localeFor("es", "co")).toBe("es-CO");
+    expect(localeFor("es", "MX")).toBe("es-MX");
+    expect(localeFor("es", "PE")).toBe("es");
+    expect(localeFor("es", null)).toBe("es");
+    expect(localeFor("en", "CL")).toBe("en-US");
+  });
+});
+
+describe("money", () => {
+  it("uses the minor-unit exponent of each currency", () => {
+    expect(fractionDigits("CLP")).toBe(0);
+    expect(fractionDigits("COP")).toBe(0);
+    expect(fractionDigits("MXN")).toBe(2);
+    expect(fractionDigits("USD")).toBe(2);
+  });
+
+  it("formats CLP in es-CL without decimals", () => {
+    expect(plain(formatMoney({ minor: 24990, currency: "CLP" }, "es-CL"))).toBe("$24.990");
+  });
+
+  it("formats COP in es-CO without decimals", () => {
+    const s = plain(formatMoney({ minor: 129900, currency: "COP" }, "es-CO"));
+    expect(s).toMatch(/^\$ ?129\.900$/);
+  });
+
+  it("formats MXN in es-MX with 2 decimals from minor units", () => {
+    expect(plain(formatMoney({ minor: 89950, currency: "MXN" }, "es-MX"))).toBe("$899.50");
+  });
+
+  it("formats in English", () => {
+    expect(plain(formatMoney({ minor: 24990, currency: "CLP" }, "en-US"))).toMatch(/^CLP 24,990$/);
+    expect(plain(formatMoney({ minor: 89950, currency: "MXN" }, "en-US"))).toBe("MX$899.50");
+  });
+});
+
+describe("dates, times and distances", () => {
+  it("formats HH:MM in the store time zone", () => {
+    expect(formatTime("2026-11-20T15:05:00Z", "es-CL", "America/Santiago")).toBe("12:05");
+    expect(formatTime("2026-11-20T15:05:00Z", "en-US", "America/Bogota")).toBe("10:05");
+    expect(formatTime("2026-11-20T15:05:00Z", "es-MX", "America/Mexico_City")).toBe("09:05");
+  });
+
+  it("formats a calendar date without shifting it", () => {
+    expect(formatDate("2026-11-25", "en-US")).toBe("Nov 25");
+    expect(formatDate("2026-11-25", "es-CL")).toMatch(/^25 nov/);
+  });
+
+  it("uses one decimal below 10 km", () => {
+    expect(formatKm(3.456, "es-CL")).toBe("3,5");
+    expect(formatKm(3, "en-US")).toBe("3.0");
+    expect(formatKm(12.6, "en-US")).toBe("13");
+  });
+
+  it("marks figures older than 15 minutes as stale", () => {
+    const now = Date.parse("2026-11-20T15:30:00Z");
+    expect(isStale("2026-11-20T15:20:00Z", now)).toBe(false);
+    expect(isStale("2026-11-20T15:10:00Z", now)).toBe(true);
+    expect(isStale(null, now)).toBe(true);
+  });
+});

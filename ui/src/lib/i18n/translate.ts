@@ -1,0 +1,54 @@
+// Pure translation helpers (no global state), used by the reactive t() and
+// by tests.
+import type { AppError } from "../bindings";
+import { en } from "./en";
+import { es, type Dictionary, type MessageKey } from "./es";
+
+export type Lang = "es" | "en";
+export const LANGS: readonly Lang[] = ["es", "en"];
+export type Params = Record<string, string | number>;
+
+export const dictionaries: Record<Lang, Dictionary> = { es, en };
+
+export function isLang(v: unknown): v is Lang {
+  return v === "es" || v === "en";
+}
+
+/** Replaces each {name} with params.name; unknown placeholders are left as is. */
+export function interpolate(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  const dict = dictionaries[lang] ?? es;
+  return interpolate(dict[key] ?? es[key] ?? key, params);
+}
+
+/** The message key (and its parameters) that explains an AppError. */
+export function errorMessageKey(err: AppError): [MessageKey, Params | undefined] {
+  switch (err.code) {
+    case "central_unreachable":
+      return ["error_central_unreachable", undefined];
+    case "bad_enrollment_code":
+      return ["error_bad_enrollment_code", undefined];
+    case "unauthorized":
+      return ["error_unauthorized", undefined];
+    case "not_enrolled":
+      return ["error_not_enrolled", undefined];
+    case "already_enrolled":
+      return ["error_already_enrolled", undefined];
+    case "not_found":
+      return ["error_not_found", undefined];
+    case "invalid":
+      if (err.field === "central_url") return ["error_invalid_url", undefined];
+      if (err.field === "code" && err.reason === "empty") return ["error_invalid_code_empty", undefined];
+      return ["error_invalid_field", { field: err.field }];
+    case "protocol":
+      return ["error_protocol", { detail: err.detail }];
+    case "internal":
+      return ["error_internal", undefined];
+  }
+}
