@@ -1,1 +1,3 @@
+//! Cross-part scenarios: a real central process and simulated devices on loopback.
 
+mod first_sync;

@@ -1,0 +1,122 @@
+//! Support for cross-part scenarios: a real `vitrina-central` process on a loopback
+//! port with a fresh SQLite file, and simulated devices using the same cache and
+//! sync client as the app.
+
+use anyhow::{bail, Context};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use vitrina_store::{Enrollment, Store};
+use vitrina_sync::Client;
+
+/// The `vitrina-central` binary: `$VITRINA_CENTRAL_BIN`, else the workspace's debug build.
+pub fn central_bin() -> anyhow::Result<PathBuf> {
+    let path = match std::env::var_os("VITRINA_CENTRAL_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/vitrina-central"),
+    };
+    if !path.exists() {
+        bail!("{} is missing: build it first with `cargo build -p vitrina-central`", path.display());
+    }
+    Ok(path)
+}
+
+/// A running central; killed when dropped.
+pub struct Central {
+    child: Child,
+    pub url: String,
+    pub db_path: PathBuf,
+    codes: HashMap<String, String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Central {
+    /// Starts a central with the demo chain on a free loopback port.
+    pub fn start_demo() -> anyhow::Result<Central> {
+        let dir = tempfile::tempdir()?;
+        let db_path = dir.path().join("central.db");
+        let port = free_port()?;
+        let mut child = Command::new(central_bin()?)
+            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(&db_path)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting vitrina-central")?;
+        let stdout = child.stdout.take().context("central stdout")?;
+        let mut codes = HashMap::new();
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let Some(line) = lines.next() else { bail!("vitrina-central exited before listening") };
+            let line = line?;
+            if line.starts_with("vitrina-central listening on") {
+                break;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() >= 2 && fields[1].len() == 9 && fields[1].as_bytes()[4] == b'-' {
+                codes.insert(fields[0].to_owned(), fields[1].to_owned());
+            }
+            if Instant::now() > deadline {
+                bail!("vitrina-central did not start in time");
+            }
+        }
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Central { child, url: format!("http://127.0.0.1:{port}"), db_path, codes, _dir: dir })
+    }
+
+    /// The demo enrollment code printed for `store_id`.
+    pub fn code(&self, store_id: &str) -> String {
+        self.codes.get(store_id).cloned().unwrap_or_else(|| panic!("no code printed for {store_id}"))
+    }
+
+    /// A read-only look at the central's database, to compare devices against.
+    pub fn inspect(&self) -> anyhow::Result<rusqlite::Connection> {
+        Ok(rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)
+    }
+}
+
+impl Drop for Central {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A simulated device: a cache on a real file and the app's sync client.
+pub struct Device {
+    pub store: Arc<Mutex<Store>>,
+    pub client: Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    /// Enrolls a new device at `central` with `code`.
+    pub async fn enroll(central_url: &str, code: &str) -> anyhow::Result<Device> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open(&dir.path().join("device.db"))?;
+        let client = Client::new(central_url)?;
+        let response = client.enroll(code, "test device").await?;
+        let client = client.with_token(&response.token);
+        store.save_enrollment(&Enrollment {
+            central_url: central_url.to_owned(),
+            device_id: response.device_id,
+            token: response.token,
+            store: response.store,
+        })?;
+        Ok(Device { store: Arc::new(Mutex::new(store)), client, _dir: dir })
+    }
+
+    pub fn cache(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap()
+    }
+}

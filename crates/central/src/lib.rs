@@ -1,0 +1,49 @@
+//! Vitrina's central system: the authority on stock and the source every device
+//! syncs from.
+//!
+//! `app(state)` builds the whole HTTP API; `main.rs` only parses arguments and
+//! serves it. Architecture invariant: this crate never links the device's cache or
+//! sync client; it shares only `vitrina-core` and `vitrina-protocol` with them.
+
+pub mod auth;
+pub mod demo;
+pub mod demo_data;
+pub mod error;
+pub mod routes;
+pub mod storage;
+
+use axum::Router;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+pub use error::CentralError;
+pub use storage::Db;
+
+/// State shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Bumped after every commit that devices must see; long-polls wait on it.
+    changes: Arc<watch::Sender<u64>>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> AppState {
+        let (changes, _) = watch::channel(0);
+        AppState { db, changes: Arc::new(changes) }
+    }
+
+    /// Wakes long-polling devices after a commit.
+    pub fn notify_changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn subscribe_changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+}
+
+/// The central's HTTP API.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

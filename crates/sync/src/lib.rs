@@ -1,0 +1,75 @@
+//! The device's sync client: enrollment, pulling the device's scopes page by page,
+//! and a background task that keeps the cache current.
+//!
+//! [`Client`] is the HTTP transport (reqwest); [`pull_until_current`] brings the
+//! cache up to the central's head; [`spawn`] runs the long-lived loop with long-poll,
+//! backoff and online/offline detection, reporting [`Status`] as it goes.
+//!
+//! Invariant: a page and its cursor are applied by the cache in one transaction, so a
+//! pull interrupted anywhere resumes from the last applied page.
+
+mod client;
+mod task;
+
+pub use client::{Client, SyncError};
+pub use task::{spawn, Phase, Status, SyncHandle};
+
+use std::sync::{Arc, Mutex};
+use vitrina_protocol::PullRequest;
+use vitrina_store::Store;
+
+/// Changes per pull request.
+pub const PAGE_SIZE: u32 = 2_000;
+
+/// How far a pull has come: changes applied and changes known in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Locks the cache; a panic elsewhere must not make it unusable.
+pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Pulls every scope of the device until the cache holds the central's head,
+/// reporting progress after each page. Answers the number of changes applied.
+pub async fn pull_until_current(
+    store: &Arc<Mutex<Store>>,
+    client: &Client,
+    mut progress: impl FnMut(Progress),
+) -> Result<u64, SyncError> {
+    let session = client.session().await?;
+    lock(store).subscribe(&session.scopes)?;
+    let mut done = 0u64;
+    loop {
+        let cursors = lock(store).cursors()?;
+        let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: 0 }).await?;
+        let (applied, remaining, resync) = apply_response(store, &response)?;
+        done += applied;
+        progress(Progress { done, total: done + remaining });
+        if remaining == 0 && !resync {
+            return Ok(done);
+        }
+    }
+}
+
+/// Applies a pull response: (changes applied, changes still remaining, whether a
+/// scope asked for a resync).
+pub(crate) fn apply_response(
+    store: &Arc<Mutex<Store>>,
+    response: &vitrina_protocol::PullResponse,
+) -> Result<(u64, u64, bool), SyncError> {
+    let mut applied = 0u64;
+    let mut remaining = 0u64;
+    let mut resync = false;
+    let mut guard = lock(store);
+    for page in &response.scopes {
+        guard.apply_page(page, &response.server_time)?;
+        applied += page.changes.len() as u64;
+        remaining += page.remaining.max(0) as u64;
+        resync |= page.status == vitrina_protocol::ScopeStatus::ResyncRequired;
+    }
+    Ok((applied, remaining, resync))
+}

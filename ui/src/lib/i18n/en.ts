@@ -74,7 +74,7 @@ export const en: Dictionary = {
   grid_title: "Available in this store",
   grid_color: "Colour",
   grid_on_hand: "on hand {count}",
-  here_total: "{count} available here in {color}",
+  here_in_color: "available here in {color}",
   breakdown_show: "Show breakdown",
   breakdown_hide: "Hide breakdown",
   breakdown_size: "Size",

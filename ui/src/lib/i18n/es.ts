@@ -72,7 +72,7 @@ export const es = {
   grid_title: "Disponible en esta tienda",
   grid_color: "Color",
   grid_on_hand: "físico {count}",
-  here_total: "{count} disponibles aquí en {color}",
+  here_in_color: "disponibles aquí en {color}",
   breakdown_show: "Ver desglose",
   breakdown_hide: "Ocultar desglose",
   breakdown_size: "Talla",

@@ -1,0 +1,61 @@
+//! Who is calling: the device behind a bearer token, checked on every request.
+//! Role and store checks happen here, never in the UI.
+
+use crate::error::CentralError;
+use crate::storage;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use vitrina_protocol::{LocationRecord, PROTOCOL_HEADER, PROTOCOL_VERSION};
+
+/// An enrolled, unrevoked device and the store it belongs to.
+#[derive(Debug, Clone)]
+pub struct DeviceAuth {
+    pub device_id: String,
+    pub store: LocationRecord,
+}
+
+/// Refuses a request made with another protocol version.
+pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
+    let Some(value) = parts.headers.get(PROTOCOL_HEADER) else {
+        return Err(CentralError::Invalid(format!("missing {PROTOCOL_HEADER} header")));
+    };
+    let found: u32 = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| CentralError::Invalid(format!("malformed {PROTOCOL_HEADER} header")))?;
+    if found != PROTOCOL_VERSION {
+        return Err(CentralError::UpdateRequired { found, needed: PROTOCOL_VERSION });
+    }
+    Ok(())
+}
+
+impl FromRequestParts<AppState> for DeviceAuth {
+    type Rejection = CentralError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(CentralError::Unauthorized)?
+            .to_owned();
+        check_protocol(parts)?;
+        let (device_id, store) = state
+            .db
+            .call(move |conn| {
+                let Some((device_id, store_id)) = storage::device_by_token(conn, &token)? else {
+                    return Ok(None);
+                };
+                let store = storage::location(conn, &store_id)?.ok_or(CentralError::Unauthorized)?;
+                Ok(Some((device_id, store)))
+            })
+            .await?
+            .ok_or(CentralError::Unauthorized)?;
+        Ok(DeviceAuth { device_id, store })
+    }
+}

@@ -1,0 +1,178 @@
+//! HTTP routes. Handlers parse, authorise, call storage in a blocking task and
+//! answer with protocol types.
+
+use crate::auth::{check_protocol, DeviceAuth};
+use crate::error::CentralError;
+use crate::storage::{self, rfc3339};
+use crate::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::time::Duration;
+use utoipa::OpenApi;
+use vitrina_protocol::*;
+
+/// Longest a pull may wait for news.
+const MAX_WAIT: Duration = Duration::from_secs(25);
+/// Most changes one pull may return.
+const MAX_LIMIT: u32 = 5_000;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Vitrina central", description = "Sync and commerce API of Vitrina's central system."),
+    paths(health, openapi, enroll, session, pull),
+    components(schemas(
+        Health, ApiError, ErrorCode, EnrollRequest, EnrollResponse, SessionResponse, PullRequest, PullResponse,
+        ScopeCursor, ScopePage, ScopeStatus, Change, ChangeOp, Record, LocationRecord, ProductRecord,
+        ColorRecord, VariantRecord, PriceRecord, StockRecord, SafetyRuleRecord
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/session", get(session))
+        .route("/v1/pull", post(pull))
+        .with_state(state)
+}
+
+/// Liveness and the protocol version this central speaks.
+#[utoipa::path(get, path = "/health", responses((status = 200, body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        protocol_version: PROTOCOL_VERSION,
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "OpenAPI 3 document")))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Only checks the protocol header; for endpoints called before a device has a token.
+struct ProtocolChecked;
+
+impl FromRequestParts<AppState> for ProtocolChecked {
+    type Rejection = CentralError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        check_protocol(parts)?;
+        Ok(ProtocolChecked)
+    }
+}
+
+/// JSON body whose rejection is one of ours (422 with a code), not axum's plain text.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = CentralError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(CentralError::Invalid(rejection.body_text())),
+        }
+    }
+}
+
+/// Enrolls a device with a one-time code; answers its bearer token.
+#[utoipa::path(post, path = "/v1/enroll", request_body = EnrollRequest,
+    params(("x-vitrina-protocol" = u32, Header, description = "protocol version")),
+    responses((status = 200, body = EnrollResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn enroll(
+    State(state): State<AppState>,
+    _: ProtocolChecked,
+    Body(req): Body<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, CentralError> {
+    if req.code.trim().is_empty() {
+        return Err(CentralError::Invalid("code is empty".into()));
+    }
+    let device_name: String = req.device_name.trim().chars().take(80).collect();
+    let response = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let store_id = storage::redeem_enrollment_code(&tx, &req.code)?.ok_or(CentralError::BadEnrollmentCode)?;
+            let store = storage::location(&tx, &store_id)?.ok_or(CentralError::BadEnrollmentCode)?;
+            let device_id = uuid::Uuid::now_v7().to_string();
+            let token = new_token();
+            storage::insert_device(&tx, &device_id, &store_id, &device_name, &token)?;
+            tx.commit()?;
+            tracing::info!(device_id = %device_id, store = %store_id, "device enrolled");
+            Ok(EnrollResponse { device_id, token, store })
+        })
+        .await?;
+    Ok(Json(response))
+}
+
+fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The calling device, its store and the scopes it pulls.
+#[utoipa::path(get, path = "/v1/session", security(("bearer" = [])),
+    responses((status = 200, body = SessionResponse), (status = 401, body = ApiError)))]
+async fn session(State(state): State<AppState>, device: DeviceAuth) -> Result<Json<SessionResponse>, CentralError> {
+    let store = device.store.clone();
+    let scopes = state.db.call(move |conn| storage::region_scopes(conn, &store)).await?;
+    Ok(Json(SessionResponse { device_id: device.device_id, store: device.store, scopes }))
+}
+
+/// Changes after the device's cursors, scope by scope; waits up to `wait_ms` when
+/// there is nothing new.
+#[utoipa::path(post, path = "/v1/pull", request_body = PullRequest, security(("bearer" = [])),
+    responses((status = 200, body = PullResponse), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn pull(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Body(req): Body<PullRequest>,
+) -> Result<Json<PullResponse>, CentralError> {
+    if req.limit == 0 {
+        return Err(CentralError::Invalid("limit must be at least 1".into()));
+    }
+    let mut news = state.subscribe_changes();
+    let wait = Duration::from_millis(u64::from(req.wait_ms)).min(MAX_WAIT);
+    let response = read_pages(&state, &device, &req).await?;
+    let nothing_new = response.scopes.iter().all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
+    if nothing_new && !wait.is_zero() {
+        // Read again whether news came or the wait ran out: the answer's server time
+        // then says "confirmed as of now", not as of when the wait began.
+        let _ = tokio::time::timeout(wait, news.changed()).await;
+        return Ok(Json(read_pages(&state, &device, &req).await?));
+    }
+    Ok(Json(response))
+}
+
+async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) -> Result<PullResponse, CentralError> {
+    let store = device.store.clone();
+    let cursors = req.cursors.clone();
+    let limit = req.limit.min(MAX_LIMIT);
+    state
+        .db
+        .call(move |conn| {
+            // One read transaction: every page reflects the same instant.
+            let tx = conn.transaction()?;
+            let server_time = rfc3339(storage::now());
+            let mut budget = limit;
+            let mut scopes = Vec::with_capacity(cursors.len());
+            for cursor in &cursors {
+                if !storage::scope_allowed(&tx, &store, &cursor.scope)? {
+                    return Err(CentralError::Forbidden(format!("scope {} is not this device's", cursor.scope)));
+                }
+                let page = storage::pull_scope(&tx, &cursor.scope, cursor.after, budget.max(1))?;
+                budget = budget.saturating_sub(page.changes.len() as u32);
+                scopes.push(page);
+            }
+            tx.commit()?;
+            Ok(PullResponse { server_time, scopes })
+        })
+        .await
+}

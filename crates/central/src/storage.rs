@@ -1,0 +1,382 @@
+//! The central's storage on SQLite: one connection in WAL mode, used from blocking
+//! tasks so the async runtime never waits on disk.
+//!
+//! Invariant: every write that devices must see calls [`record_change`] inside the
+//! same transaction, so a scope's sequence numbers are gap-free and in commit order.
+
+use crate::error::CentralError;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use vitrina_core::LocationKind;
+use vitrina_protocol::{
+    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
+    CATALOG_SCOPE,
+};
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
+
+pub type Result<T, E = CentralError> = std::result::Result<T, E>;
+
+/// Shared handle to the database.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await?
+    }
+
+    /// Runs `f` on the calling thread; for start-up and command-line tools.
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut guard)
+    }
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn sha256_hex(data: &str) -> String {
+    hex::encode(Sha256::digest(data.as_bytes()))
+}
+
+// ------------------------------------------------------------------ change log
+
+/// Appends a change to `scope` and returns its sequence number. Must run in the
+/// transaction that made the change.
+pub fn record_change(tx: &Transaction<'_>, scope: &str, key: &str, record: Option<&Record>) -> Result<i64> {
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO scope_head (scope, head) VALUES (?1, 1)
+             ON CONFLICT (scope) DO UPDATE SET head = head + 1
+             RETURNING head",
+        )?
+        .query_row([scope], |r| r.get(0))?;
+    tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?.execute(params![scope, key])?;
+    let payload = record.map(serde_json::to_string).transpose()?;
+    tx.prepare_cached("INSERT INTO change_log (scope, seq, key, payload) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![scope, seq, key, payload])?;
+    Ok(seq)
+}
+
+/// Records an upsert of `record` in `scope`.
+pub fn record_upsert(tx: &Transaction<'_>, scope: &str, record: &Record) -> Result<i64> {
+    record_change(tx, scope, &record.key(), Some(record))
+}
+
+/// Up to `limit` changes of `scope` after `after`.
+pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Result<ScopePage> {
+    let (head, floor): (i64, i64) = conn
+        .prepare_cached("SELECT head, floor FROM scope_head WHERE scope = ?1")?
+        .query_row([scope], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0));
+    if after > head || (after < floor && after != 0) || after < 0 {
+        // A cursor beyond the head means the central's data was replaced; one below
+        // the floor means the changes it needs were trimmed.
+        return Ok(ScopePage {
+            scope: scope.to_owned(),
+            status: ScopeStatus::ResyncRequired,
+            changes: Vec::new(),
+            cursor: 0,
+            head,
+            remaining: head,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![scope, after, limit], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    let mut changes = Vec::new();
+    for row in rows {
+        let (seq, key, payload) = row?;
+        let op = match payload {
+            Some(json) => ChangeOp::Upsert { record: serde_json::from_str(&json)? },
+            None => ChangeOp::Delete,
+        };
+        changes.push(Change { seq, key, op });
+    }
+    let cursor = changes.last().map_or(after, |c| c.seq);
+    let remaining: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM change_log WHERE scope = ?1 AND seq > ?2")?
+        .query_row(params![scope, cursor], |r| r.get(0))?;
+    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining })
+}
+
+// ------------------------------------------------------------------ locations
+
+pub fn location(conn: &Connection, id: &str) -> Result<Option<LocationRecord>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, kind, name, country, city, address, lat, lon, time_zone, currency FROM location WHERE id = ?1",
+        )?
+        .query_row([id], location_from_row)
+        .optional()?)
+}
+
+pub fn locations(conn: &Connection) -> Result<Vec<LocationRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, name, country, city, address, lat, lon, time_zone, currency FROM location ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], location_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn location_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LocationRecord> {
+    let kind: String = r.get(1)?;
+    Ok(LocationRecord {
+        id: r.get(0)?,
+        kind: LocationKind::parse(&kind).unwrap_or(LocationKind::Store),
+        name: r.get(2)?,
+        country: r.get(3)?,
+        city: r.get(4)?,
+        address: r.get(5)?,
+        lat: r.get(6)?,
+        lon: r.get(7)?,
+        time_zone: r.get(8)?,
+        currency: r.get(9)?,
+    })
+}
+
+pub fn insert_location(tx: &Transaction<'_>, l: &LocationRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO location (id, kind, name, country, city, address, lat, lon, time_zone, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![l.id, l.kind.as_str(), l.name, l.country, l.city, l.address, l.lat, l.lon, l.time_zone, l.currency])?;
+    record_upsert(tx, CATALOG_SCOPE, &Record::Location(l.clone()))?;
+    Ok(())
+}
+
+/// The scopes a device of `store` pulls: the catalog and the inventory of every
+/// location in its region (its country: stores, warehouse and online channel).
+pub fn region_scopes(conn: &Connection, store: &LocationRecord) -> Result<Vec<String>> {
+    let mut scopes = vec![CATALOG_SCOPE.to_owned()];
+    let mut stmt = conn.prepare_cached("SELECT id FROM location WHERE country = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([&store.country], |r| r.get::<_, String>(0))?;
+    for id in rows {
+        scopes.push(inventory_scope(&id?));
+    }
+    Ok(scopes)
+}
+
+/// Whether a device of `store` may pull `scope`.
+pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> Result<bool> {
+    if scope == CATALOG_SCOPE {
+        return Ok(true);
+    }
+    let Some(location_id) = inventory_scope_location(scope) else { return Ok(false) };
+    Ok(location(conn, location_id)?.is_some_and(|l| l.country == store.country))
+}
+
+// ------------------------------------------------------------------ enrollment
+
+/// The digits of a typed code: "1234-5678", "1234 5678" and "12345678" are one code.
+fn normalise_code(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Mints a one-time enrollment code for `store_id`, valid for `valid_for`.
+pub fn mint_enrollment_code(conn: &Connection, store_id: &str, valid_for: chrono::Duration) -> Result<String> {
+    use rand::Rng;
+    let digits: u32 = rand::thread_rng().gen_range(0..100_000_000);
+    let code = format!("{:04}-{:04}", digits / 10_000, digits % 10_000);
+    let now = now();
+    conn.execute(
+        "INSERT INTO enrollment_code (code_hash, store_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![sha256_hex(&normalise_code(&code)), store_id, rfc3339(now), rfc3339(now + valid_for)],
+    )?;
+    Ok(code)
+}
+
+/// Spends an enrollment code: the store it was minted for, once.
+pub fn redeem_enrollment_code(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> {
+    let hash = sha256_hex(&normalise_code(code));
+    let now = rfc3339(now());
+    Ok(tx
+        .query_row(
+            "UPDATE enrollment_code SET used_at = ?2
+             WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2
+             RETURNING store_id",
+            params![hash, now],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn insert_device(tx: &Transaction<'_>, id: &str, store_id: &str, name: &str, token: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO device (id, store_id, name, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, store_id, name, sha256_hex(token), rfc3339(now())],
+    )?;
+    Ok(())
+}
+
+/// The device holding `token`, unless unknown or revoked: (device id, store id).
+pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL")?
+        .query_row([sha256_hex(token)], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("central.db")).unwrap();
+        (dir, db)
+    }
+
+    fn store(id: &str, country: &str) -> LocationRecord {
+        LocationRecord {
+            id: id.into(),
+            kind: LocationKind::Store,
+            name: id.into(),
+            country: country.into(),
+            city: "x".into(),
+            address: "x".into(),
+            lat: 0.0,
+            lon: 0.0,
+            time_zone: "America/Santiago".into(),
+            currency: "CLP".into(),
+        }
+    }
+
+    #[test]
+    fn sequence_numbers_are_gap_free_per_scope_and_a_key_keeps_only_its_latest_change() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("A", "CL"))?;
+            insert_location(&tx, &store("B", "CL"))?;
+            let again = Record::Location(store("A", "MX"));
+            assert_eq!(record_upsert(&tx, CATALOG_SCOPE, &again)?, 3);
+            assert_eq!(record_change(&tx, "inventory:A", "stock:x", None)?, 1, "scopes count separately");
+            tx.commit()?;
+            let page = pull_scope(conn, CATALOG_SCOPE, 0, 100)?;
+            let seqs: Vec<i64> = page.changes.iter().map(|c| c.seq).collect();
+            assert_eq!(seqs, [2, 3], "A's first change was replaced by its latest");
+            assert_eq!((page.cursor, page.head, page.remaining), (3, 3, 0));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn pages_continue_after_the_cursor_and_count_what_remains() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            for i in 0..5 {
+                insert_location(&tx, &store(&format!("L{i}"), "CL"))?;
+            }
+            tx.commit()?;
+            let first = pull_scope(conn, CATALOG_SCOPE, 0, 2)?;
+            assert_eq!((first.cursor, first.remaining), (2, 3));
+            let second = pull_scope(conn, CATALOG_SCOPE, first.cursor, 2)?;
+            assert_eq!(second.changes[0].seq, 3);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_cursor_beyond_the_head_asks_for_a_resync() {
+        let (_dir, db) = db();
+        let page = db.blocking(|conn| pull_scope(conn, CATALOG_SCOPE, 99, 10)).unwrap();
+        assert_eq!(page.status, ScopeStatus::ResyncRequired);
+    }
+
+    #[test]
+    fn an_enrollment_code_works_once_however_it_is_typed() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("A", "CL"))?;
+            tx.commit()?;
+            let code = mint_enrollment_code(conn, "A", chrono::Duration::hours(1))?;
+            let typed = code.replace('-', " ");
+            let tx = conn.transaction()?;
+            assert_eq!(redeem_enrollment_code(&tx, &typed)?.as_deref(), Some("A"));
+            assert_eq!(redeem_enrollment_code(&tx, &code)?, None, "a spent code is refused");
+            tx.commit()?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn an_expired_enrollment_code_is_refused() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("A", "CL"))?;
+            tx.commit()?;
+            let code = mint_enrollment_code(conn, "A", chrono::Duration::seconds(-1))?;
+            let tx = conn.transaction()?;
+            assert_eq!(redeem_enrollment_code(&tx, &code)?, None);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn devices_pull_only_their_countrys_inventories() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("CL1", "CL"))?;
+            insert_location(&tx, &store("CL2", "CL"))?;
+            insert_location(&tx, &store("MX1", "MX"))?;
+            tx.commit()?;
+            let home = store("CL1", "CL");
+            assert_eq!(region_scopes(conn, &home)?, ["catalog", "inventory:CL1", "inventory:CL2"]);
+            assert!(scope_allowed(conn, &home, "inventory:CL2")?);
+            assert!(!scope_allowed(conn, &home, "inventory:MX1")?, "another country's stock");
+            assert!(!scope_allowed(conn, &home, "orders:CL1")?, "an unknown scope");
+            Ok(())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,202 @@
+//! HTTP transport to the central.
+
+use reqwest::StatusCode;
+use std::time::Duration;
+use vitrina_protocol::*;
+
+/// Why a sync step failed, in terms the app can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    #[error("the central address is not a valid http(s) URL")]
+    InvalidUrl,
+    #[error("the central cannot be reached: {0}")]
+    Unreachable(String),
+    #[error("the device token was refused")]
+    Unauthorized,
+    #[error("the enrollment code is wrong, expired or already used")]
+    BadEnrollmentCode,
+    #[error("this app must be updated to talk to the central")]
+    UpdateRequired,
+    #[error("the central refused the request: {0}")]
+    Forbidden(String),
+    #[error("the central answered something unexpected: {0}")]
+    Protocol(String),
+    #[error("the local cache failed: {0}")]
+    Store(String),
+    #[error("the device is not enrolled")]
+    NotEnrolled,
+}
+
+impl SyncError {
+    /// Whether trying again later may succeed without anyone doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Unreachable(_))
+    }
+}
+
+impl From<vitrina_store::StoreError> for SyncError {
+    fn from(e: vitrina_store::StoreError) -> Self {
+        match e {
+            vitrina_store::StoreError::NotEnrolled => SyncError::NotEnrolled,
+            other => SyncError::Store(other.to_string()),
+        }
+    }
+}
+
+/// A connection to one central. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the token.
+        f.debug_struct("Client").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+/// Extra time a long-poll may take beyond what it asked the central to wait.
+const LONG_POLL_GRACE: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// A client for the central at `base_url` (`http://host:port`).
+    pub fn new(base_url: &str) -> Result<Client, SyncError> {
+        let base = base_url.trim().trim_end_matches('/').to_owned();
+        let rest = base
+            .strip_prefix("http://")
+            .or_else(|| base.strip_prefix("https://"))
+            .ok_or(SyncError::InvalidUrl)?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) || reqwest::Url::parse(&base).is_err() {
+            return Err(SyncError::InvalidUrl);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+        Ok(Client { http, base, token: None })
+    }
+
+    pub fn with_token(mut self, token: &str) -> Client {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn health(&self) -> Result<Health, SyncError> {
+        self.send(self.http.get(format!("{}/health", self.base)), Duration::from_secs(5)).await
+    }
+
+    /// Redeems a one-time enrollment code.
+    pub async fn enroll(&self, code: &str, device_name: &str) -> Result<EnrollResponse, SyncError> {
+        let body = EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned() };
+        let request = self.http.post(format!("{}/v1/enroll", self.base)).json(&body);
+        self.send(request, Duration::from_secs(15)).await
+    }
+
+    pub async fn session(&self) -> Result<SessionResponse, SyncError> {
+        let request = self.authorised(self.http.get(format!("{}/v1/session", self.base)))?;
+        self.send(request, Duration::from_secs(15)).await
+    }
+
+    pub async fn pull(&self, req: &PullRequest) -> Result<PullResponse, SyncError> {
+        let request = self.authorised(self.http.post(format!("{}/v1/pull", self.base)).json(req))?;
+        let timeout = Duration::from_secs(30) + Duration::from_millis(u64::from(req.wait_ms)) + LONG_POLL_GRACE;
+        self.send(request, timeout).await
+    }
+
+    fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
+        let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
+        Ok(request.bearer_auth(token))
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<T, SyncError> {
+        let response = request
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| SyncError::Unreachable(without_url(&e)))?;
+        let status = response.status();
+        if status.is_success() {
+            // A body cut short by the network is a transport failure, not a protocol one.
+            let bytes = response.bytes().await.map_err(|e| SyncError::Unreachable(without_url(&e)))?;
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                if e.is_eof() {
+                    SyncError::Unreachable("response cut short".into())
+                } else {
+                    SyncError::Protocol(e.to_string())
+                }
+            });
+        }
+        let error: Option<ApiError> = response.json().await.ok();
+        Err(match (status, error.map(|e| e.code)) {
+            (_, Some(ErrorCode::BadEnrollmentCode)) => SyncError::BadEnrollmentCode,
+            (_, Some(ErrorCode::UpdateRequired)) | (StatusCode::UPGRADE_REQUIRED, _) => SyncError::UpdateRequired,
+            (StatusCode::UNAUTHORIZED, _) => SyncError::Unauthorized,
+            (StatusCode::FORBIDDEN, _) => SyncError::Forbidden(status.to_string()),
+            (s, _) if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
+                SyncError::Unreachable(format!("central answered {s}"))
+            }
+            (s, code) => SyncError::Protocol(format!("{s} {code:?}")),
+        })
+    }
+}
+
+/// A short reason for a transport failure, without the URL (which may carry a token
+/// in a proxy's query string) and without reqwest's nested wording.
+fn without_url(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    if e.is_timeout() {
+        return "timed out".into();
+    }
+    if e.is_connect() {
+        return "connection refused or host unreachable".into();
+    }
+    let mut innermost: &dyn Error = e;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    innermost.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_addresses_are_accepted() {
+        assert!(Client::new("http://127.0.0.1:8787").is_ok());
+        assert!(Client::new("https://central.example.com/").is_ok());
+        for bad in ["", "127.0.0.1:8787", "ftp://x", "http://", "http://a b"] {
+            assert_eq!(Client::new(bad).unwrap_err(), SyncError::InvalidUrl, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_trailing_slash_is_dropped() {
+        assert_eq!(Client::new("http://127.0.0.1:8787/").unwrap().base_url(), "http://127.0.0.1:8787");
+    }
+
+    #[test]
+    fn the_token_never_appears_in_debug_output() {
+        let client = Client::new("http://127.0.0.1:1").unwrap().with_token("s3cret-token");
+        assert!(!format!("{client:?}").contains("s3cret"));
+    }
+
+    #[tokio::test]
+    async fn a_central_that_is_not_there_is_unreachable_not_an_error_of_ours() {
+        let client = Client::new("http://127.0.0.1:9").unwrap();
+        let err = client.health().await.unwrap_err();
+        assert!(err.is_transient(), "{err:?}");
+    }
+}

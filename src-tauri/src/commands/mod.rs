@@ -1,0 +1,75 @@
+//! Tauri commands, one function of the cache or the sync client each. All are
+//! async so nothing blocks the window's thread.
+
+use crate::error::AppError;
+use crate::platform;
+use crate::state::{app_state_view, sync_status_view, AppCore, AppState, SyncStatus};
+use tauri::State;
+use vitrina_store::{BarcodeHit, Enrollment, ProductDetail, SearchHit};
+
+/// Most search results the UI may ask for at once.
+const MAX_RESULTS: usize = 100;
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip_all, err)]
+pub async fn app_state(core: State<'_, AppCore>) -> Result<AppState, AppError> {
+    app_state_view(&core.store())
+}
+
+/// Enrolls this device with a one-time code from a manager, then starts the first sync.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip_all, err)]
+pub async fn enroll(core: State<'_, AppCore>, central_url: String, code: String) -> Result<AppState, AppError> {
+    if core.store().enrollment()?.is_some() {
+        return Err(AppError::AlreadyEnrolled);
+    }
+    if code.trim().is_empty() {
+        return Err(AppError::invalid("code", "empty"));
+    }
+    let client = vitrina_sync::Client::new(&central_url)?;
+    let response = client.enroll(&code, &platform::device_name()).await?;
+    let view = {
+        let store = core.store();
+        store.save_enrollment(&Enrollment {
+            central_url: client.base_url().to_owned(),
+            device_id: response.device_id,
+            token: response.token,
+            store: response.store,
+        })?;
+        app_state_view(&store)?
+    };
+    core.sync.sync_now();
+    Ok(view)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip_all, err)]
+pub async fn sync_status(core: State<'_, AppCore>) -> Result<SyncStatus, AppError> {
+    Ok(sync_status_view(&core.sync.status()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip_all, err)]
+pub async fn sync_now(core: State<'_, AppCore>) -> Result<SyncStatus, AppError> {
+    core.sync.sync_now();
+    Ok(sync_status_view(&core.sync.status()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn search(core: State<'_, AppCore>, query: String, limit: Option<u32>) -> Result<Vec<SearchHit>, AppError> {
+    let limit = limit.map_or(30, |l| (l as usize).clamp(1, MAX_RESULTS));
+    Ok(core.store().search(&query, limit)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn find_barcode(core: State<'_, AppCore>, code: String) -> Result<BarcodeHit, AppError> {
+    Ok(core.store().find_barcode(&code)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn product_detail(core: State<'_, AppCore>, product_id: String) -> Result<ProductDetail, AppError> {
+    Ok(core.store().product_detail(&product_id)?)
+}

@@ -1,0 +1,90 @@
+//! The Vitrina app: Tauri commands over the cache (`vitrina-store`) and the sync
+//! client (`vitrina-sync`), the app's state, and window setup.
+//!
+//! API boundary: this is the only crate that knows Tauri and IPC. Commands take
+//! state, call one function of store or sync, and convert the error into
+//! [`error::AppError`]; no SQL and no business rule lives here. The mobile entry
+//! point is kept so Android and iPad builds stay a build step away; platform
+//! specifics (where data lives, device name) sit in [`platform`].
+
+pub mod commands;
+pub mod error;
+pub mod platform;
+pub mod state;
+
+use tauri::{Emitter, Manager};
+
+/// Every command the UI may call. The handler below and the UI's `COMMANDS` list
+/// must name the same set (checked by a test).
+pub const COMMANDS: &[&str] =
+    &["app_state", "enroll", "sync_status", "sync_now", "search", "find_barcode", "product_detail"];
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = platform::data_dir(app.handle())?;
+            let core = state::AppCore::open(&data_dir)?;
+            let mut statuses = core.sync.watch();
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                while statuses.changed().await.is_ok() {
+                    let status = state::sync_status_view(&statuses.borrow_and_update());
+                    if let Err(e) = handle.emit("sync-status", status) {
+                        tracing::warn!(error = %e, "could not emit sync status");
+                    }
+                }
+            });
+            app.manage(core);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::enroll,
+            commands::sync_status,
+            commands::sync_now,
+            commands::search,
+            commands::find_barcode,
+            commands::product_detail,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the app could not start");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    #[test]
+    fn the_ui_calls_exactly_the_registered_commands() {
+        let api = include_str!("../../ui/src/lib/api/index.ts");
+        let start = api.find("export const COMMANDS = [").expect("the UI lists its commands");
+        let end = start + api[start..].find(']').expect("the list ends");
+        let mut listed: Vec<&str> =
+            api[start..end].split('"').skip(1).step_by(2).collect();
+        let mut registered = COMMANDS.to_vec();
+        listed.sort_unstable();
+        registered.sort_unstable();
+        assert_eq!(listed, registered, "ui/src/lib/api/index.ts and COMMANDS must agree");
+    }
+
+    #[test]
+    fn every_registered_command_is_in_the_handler() {
+        let source = include_str!("lib.rs");
+        let handler = &source[source.find("generate_handler![").unwrap()..];
+        let handler = &handler[..handler.find("])").unwrap()];
+        for name in COMMANDS {
+            assert!(handler.contains(&format!("commands::{name},")), "{name} is not handled");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The app's state: the open cache and the running sync task, plus the views of
+//! them the UI receives.
+
+use serde::Serialize;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use ts_rs::TS;
+use vitrina_store::{Store, StoreInfo};
+use vitrina_sync::{Phase, Status, SyncHandle};
+
+use crate::error::AppError;
+
+pub struct AppCore {
+    store: Arc<Mutex<Store>>,
+    pub sync: SyncHandle,
+}
+
+impl AppCore {
+    /// Opens the cache in `data_dir` and starts syncing.
+    pub fn open(data_dir: &Path) -> Result<AppCore, Box<dyn std::error::Error>> {
+        let store = Arc::new(Mutex::new(Store::open(&data_dir.join("vitrina.db"))?));
+        let sync = tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store)) });
+        Ok(AppCore { store, sync })
+    }
+
+    /// The cache, for one short read or write; never held across an await.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AppState {
+    pub enrolled: bool,
+    pub central_url: Option<String>,
+    pub device_id: Option<String>,
+    pub store: Option<StoreInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncPhase {
+    Idle,
+    FirstSync,
+    Syncing,
+    Offline,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub phase: SyncPhase,
+    pub online: bool,
+    pub progress: Option<SyncProgress>,
+    pub last_synced_at: Option<String>,
+    pub error: Option<AppError>,
+}
+
+pub fn sync_status_view(status: &Status) -> SyncStatus {
+    SyncStatus {
+        phase: match status.phase {
+            Phase::Idle => SyncPhase::Idle,
+            Phase::FirstSync => SyncPhase::FirstSync,
+            Phase::Syncing => SyncPhase::Syncing,
+            Phase::Offline => SyncPhase::Offline,
+            Phase::Error => SyncPhase::Error,
+        },
+        online: status.online,
+        progress: status.progress.map(|p| SyncProgress { done: p.done, total: p.total }),
+        last_synced_at: status.last_synced_at.clone(),
+        error: status.error.clone().map(AppError::from),
+    }
+}
+
+pub fn app_state_view(store: &Store) -> Result<AppState, AppError> {
+    let enrollment = store.enrollment()?;
+    Ok(AppState {
+        enrolled: enrollment.is_some(),
+        central_url: enrollment.as_ref().map(|e| e.central_url.clone()),
+        device_id: enrollment.as_ref().map(|e| e.device_id.clone()),
+        store: store.store_info()?,
+    })
+}

@@ -1,0 +1,205 @@
+// Harness for end-to-end tests of the real app: a real central on a loopback port,
+// tauri-driver in front of WebKitWebDriver, the debug build of the app, and
+// screenshots of the Xvfb display taken with ImageMagick (WebDriver's own
+// screenshot call hangs with WebKitWebDriver).
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, until } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+export const outputDir = path.join(here, "output");
+const centralBin = path.join(root, "target/debug/vitrina-central");
+const appBin = path.join(root, "target/debug/vitrina");
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function waitForLine(child, pattern, timeoutMs, onLine = () => {}) {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}`)), timeoutMs);
+    child.stdout.on("data", (chunk) => {
+      buffer += chunk.toString();
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        onLine(line);
+        if (pattern.test(line)) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited with ${code} before ${pattern}`));
+    });
+  });
+}
+
+/** A central with the demo chain; `stop()` and `start()` again on the same data. */
+export class Central {
+  constructor(dir, port) {
+    this.dir = dir;
+    this.port = port;
+    this.url = `http://127.0.0.1:${port}`;
+    this.codes = new Map();
+    this.child = null;
+  }
+
+  static async start() {
+    if (!existsSync(centralBin)) throw new Error(`${centralBin} is missing: run make build`);
+    const central = new Central(mkdtempSync(path.join(tmpdir(), "vitrina-e2e-central-")), await freePort());
+    await central.start();
+    return central;
+  }
+
+  async start() {
+    this.child = spawn(
+      centralBin,
+      ["serve", "--demo", "--db", path.join(this.dir, "central.db"), "--listen", `127.0.0.1:${this.port}`],
+      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
+    );
+    await waitForLine(this.child, /listening on/, 120_000, (line) => {
+      const m = line.match(/^(\S+)\s+(\d{4}-\d{4})\s/);
+      if (m) this.codes.set(m[1], m[2]);
+    });
+  }
+
+  async stop() {
+    if (!this.child) return;
+    const child = this.child;
+    this.child = null;
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
+
+  code(storeId) {
+    const code = this.codes.get(storeId);
+    if (!code) throw new Error(`no enrollment code printed for ${storeId}`);
+    return code;
+  }
+}
+
+/** tauri-driver with the app, on a fresh device data directory. */
+export class App {
+  static async launch(name) {
+    if (!existsSync(appBin)) throw new Error(`${appBin} is missing: run make build`);
+    const app = new App();
+    app.shots = path.join(outputDir, name);
+    mkdirSync(app.shots, { recursive: true });
+    app.step = 0;
+    const port = await freePort();
+    const nativePort = await freePort();
+    const driverBin = findTauriDriver();
+    app.driverProcess = spawn(
+      driverBin,
+      ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+          ...process.env,
+          VITRINA_DATA_DIR: mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-")),
+          VITRINA_DEVICE_NAME: "e2e tablet",
+          WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+          WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+          RUST_LOG: "warn",
+        },
+      },
+    );
+    app.driverProcess.stderr.on("data", (d) => process.stderr.write(`[tauri-driver] ${d}`));
+    app.driverProcess.stdout.on("data", () => {});
+    await waitForPort(port, 30_000);
+    app.driver = await new Builder()
+      .usingServer(`http://127.0.0.1:${port}/`)
+      .withCapabilities({ browserName: "wry", "tauri:options": { application: appBin } })
+      .build();
+    return app;
+  }
+
+  async quit() {
+    try {
+      await this.driver?.quit();
+    } finally {
+      this.driverProcess?.kill("SIGKILL");
+    }
+  }
+
+  /** Saves a screenshot of the display as NN-label.png in this test's output folder. */
+  screenshot(label) {
+    this.step += 1;
+    const file = path.join(this.shots, `${String(this.step).padStart(2, "0")}-${label}.png`);
+    execFileSync("import", ["-window", "root", file], { timeout: 20_000 });
+    return file;
+  }
+
+  async el(testId, timeoutMs = 30_000) {
+    return this.driver.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), timeoutMs, `waiting for ${testId}`);
+  }
+
+  async all(testId) {
+    return this.driver.findElements(By.css(`[data-testid="${testId}"]`));
+  }
+
+  /** Waits for the app to show `screen` (the root's data-screen attribute). */
+  async screen(screen, timeoutMs = 120_000) {
+    await this.driver.wait(
+      async () => {
+        const roots = await this.all("app-root");
+        return roots.length > 0 && (await roots[0].getAttribute("data-screen")) === screen;
+      },
+      timeoutMs,
+      `waiting for the ${screen} screen`,
+    );
+  }
+
+  async waitFor(predicate, timeoutMs, message) {
+    return this.driver.wait(predicate, timeoutMs, message);
+  }
+
+  async type(testId, text) {
+    const input = await this.el(testId);
+    await input.clear();
+    await input.sendKeys(text);
+    return input;
+  }
+}
+
+function findTauriDriver() {
+  for (const candidate of [process.env.TAURI_DRIVER, path.join(process.env.HOME ?? "", ".cargo/bin/tauri-driver")]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return "tauri-driver";
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok || res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+export { By, until };
