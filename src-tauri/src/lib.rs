@@ -16,8 +16,15 @@ use tauri::{Emitter, Manager};
 
 /// Every command the UI may call. The handler below and the UI's `COMMANDS` list
 /// must name the same set (checked by a test).
-pub const COMMANDS: &[&str] =
-    &["app_state", "enroll", "sync_status", "sync_now", "search", "find_barcode", "product_detail"];
+pub const COMMANDS: &[&str] = &[
+    "app_state",
+    "enroll",
+    "sync_status",
+    "sync_now",
+    "search",
+    "find_barcode",
+    "product_detail",
+];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
@@ -68,14 +75,18 @@ mod tests {
     #[test]
     fn the_ui_calls_exactly_the_registered_commands() {
         let api = include_str!("../../ui/src/lib/api/index.ts");
-        let start = api.find("export const COMMANDS = [").expect("the UI lists its commands");
+        let start = api
+            .find("export const COMMANDS = [")
+            .expect("the UI lists its commands");
         let end = start + api[start..].find(']').expect("the list ends");
-        let mut listed: Vec<&str> =
-            api[start..end].split('"').skip(1).step_by(2).collect();
+        let mut listed: Vec<&str> = api[start..end].split('"').skip(1).step_by(2).collect();
         let mut registered = COMMANDS.to_vec();
         listed.sort_unstable();
         registered.sort_unstable();
-        assert_eq!(listed, registered, "ui/src/lib/api/index.ts and COMMANDS must agree");
+        assert_eq!(
+            listed, registered,
+            "ui/src/lib/api/index.ts and COMMANDS must agree"
+        );
     }
 
     #[test]
@@ -84,7 +95,10 @@ mod tests {
         let handler = &source[source.find("generate_handler![").unwrap()..];
         let handler = &handler[..handler.find("])").unwrap()];
         for name in COMMANDS {
-            assert!(handler.contains(&format!("commands::{name},")), "{name} is not handled");
+            assert!(
+                handler.contains(&format!("commands::{name},")),
+                "{name} is not handled"
+            );
         }
     }
 }

@@ -73,7 +73,7 @@ export class Central {
     this.child = spawn(
       centralBin,
       ["serve", "--demo", "--db", path.join(this.dir, "central.db"), "--listen", `127.0.0.1:${this.port}`],
-      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
+      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" }, detached: true },
     );
     await waitForLine(this.child, /listening on/, 120_000, (line) => {
       const m = line.match(/^(\S+)\s+(\d{4}-\d{4})\s/);
@@ -86,8 +86,9 @@ export class Central {
     const child = this.child;
     this.child = null;
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGKILL");
+    killGroup(child);
     await exited;
+    child.stdout?.destroy();
   }
 
   code(storeId) {
@@ -112,7 +113,9 @@ export class App {
       driverBin,
       ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
       {
-        stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so that quitting also ends WebKitWebDriver and the app.
+        detached: true,
+        stdio: ["ignore", "ignore", "pipe"],
         env: {
           ...process.env,
           VITRINA_DATA_DIR: mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-")),
@@ -124,7 +127,6 @@ export class App {
       },
     );
     app.driverProcess.stderr.on("data", (d) => process.stderr.write(`[tauri-driver] ${d}`));
-    app.driverProcess.stdout.on("data", () => {});
     await waitForPort(port, 30_000);
     app.driver = await new Builder()
       .usingServer(`http://127.0.0.1:${port}/`)
@@ -137,7 +139,10 @@ export class App {
     try {
       await this.driver?.quit();
     } finally {
-      this.driverProcess?.kill("SIGKILL");
+      if (this.driverProcess) {
+        killGroup(this.driverProcess);
+        this.driverProcess.stderr?.destroy();
+      }
     }
   }
 
@@ -178,6 +183,14 @@ export class App {
     await input.clear();
     await input.sendKeys(text);
     return input;
+  }
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
   }
 }
 

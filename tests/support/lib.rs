@@ -19,7 +19,10 @@ pub fn central_bin() -> anyhow::Result<PathBuf> {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/vitrina-central"),
     };
     if !path.exists() {
-        bail!("{} is missing: build it first with `cargo build -p vitrina-central`", path.display());
+        bail!(
+            "{} is missing: build it first with `cargo build -p vitrina-central`",
+            path.display()
+        );
     }
     Ok(path)
 }
@@ -40,7 +43,13 @@ impl Central {
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
         let mut child = Command::new(central_bin()?)
-            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .args([
+                "serve",
+                "--demo",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--db",
+            ])
             .arg(&db_path)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -52,7 +61,9 @@ impl Central {
         let mut lines = BufReader::new(stdout).lines();
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            let Some(line) = lines.next() else { bail!("vitrina-central exited before listening") };
+            let Some(line) = lines.next() else {
+                bail!("vitrina-central exited before listening")
+            };
             let line = line?;
             if line.starts_with("vitrina-central listening on") {
                 break;
@@ -67,17 +78,29 @@ impl Central {
         }
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Ok(Central { child, url: format!("http://127.0.0.1:{port}"), db_path, codes, _dir: dir })
+        Ok(Central {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            db_path,
+            codes,
+            _dir: dir,
+        })
     }
 
     /// The demo enrollment code printed for `store_id`.
     pub fn code(&self, store_id: &str) -> String {
-        self.codes.get(store_id).cloned().unwrap_or_else(|| panic!("no code printed for {store_id}"))
+        self.codes
+            .get(store_id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no code printed for {store_id}"))
     }
 
     /// A read-only look at the central's database, to compare devices against.
     pub fn inspect(&self) -> anyhow::Result<rusqlite::Connection> {
-        Ok(rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)
+        Ok(rusqlite::Connection::open_with_flags(
+            &self.db_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?)
     }
 }
 
@@ -89,7 +112,9 @@ impl Drop for Central {
 }
 
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// A simulated device: a cache on a real file and the app's sync client.
@@ -113,7 +138,11 @@ impl Device {
             token: response.token,
             store: response.store,
         })?;
-        Ok(Device { store: Arc::new(Mutex::new(store)), client, _dir: dir })
+        Ok(Device {
+            store: Arc::new(Mutex::new(store)),
+            client,
+            _dir: dir,
+        })
     }
 
     pub fn cache(&self) -> std::sync::MutexGuard<'_, Store> {

@@ -119,8 +119,14 @@ pub fn chain(seed: u64, product_count: usize) -> DemoChain {
         used_names: HashSet::new(),
         gtin_serial: FIRST_GTIN_SERIAL,
     };
-    let products = (0..product_count).map(|index| catalogue.product(index)).collect();
-    DemoChain { locations, products, safety_rules }
+    let products = (0..product_count)
+        .map(|index| catalogue.product(index))
+        .collect();
+    DemoChain {
+        locations,
+        products,
+        safety_rules,
+    }
 }
 
 /// Stock for every SKU of `chain` at every location, in a deterministic order.
@@ -133,8 +139,9 @@ pub fn for_each_stock(chain: &DemoChain, seed: u64, mut sink: impl FnMut(DemoSto
     let mut rng = SplitMix64::new(seed, STREAM_STOCK);
     for (product_index, product) in chain.products.iter().enumerate() {
         let profile = ClassProfile::of(&product.product_class);
-        let sold_out: Vec<Option<&str>> =
-            (0..country_count).map(|country| sold_out_color(seed, product_index, country, product)).collect();
+        let sold_out: Vec<Option<&str>> = (0..country_count)
+            .map(|country| sold_out_color(seed, product_index, country, product))
+            .collect();
         for variant in &product.variants {
             for (location, role) in chain.locations.iter().zip(&roles) {
                 let featured = sold_out[role.country] == Some(variant.color_code.as_str());
@@ -162,12 +169,14 @@ pub fn gs1_check_digit(digits: &[u8]) -> u8 {
         .iter()
         .rev()
         .zip([3_u32, 1].iter().cycle())
-        .map(|(&digit, &weight)| u32::from(if digit >= b'0' { digit - b'0' } else { digit }) * weight)
+        .map(|(&digit, &weight)| {
+            u32::from(if digit >= b'0' { digit - b'0' } else { digit }) * weight
+        })
         .sum();
     ((10 - sum % 10) % 10) as u8
 }
 
-// --- Deterministic randomness ---------------------------------------------------------------------------------
+// --- Deterministic randomness --------------------------------------------------------------------
 
 const STREAM_PRODUCTS: u64 = 0x5052_4F44;
 const STREAM_STOCK: u64 = 0x5354_4F43;
@@ -186,7 +195,9 @@ struct SplitMix64 {
 
 impl SplitMix64 {
     fn new(seed: u64, stream: u64) -> Self {
-        Self { state: mix64(seed ^ mix64(stream)) }
+        Self {
+            state: mix64(seed ^ mix64(stream)),
+        }
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -220,7 +231,7 @@ impl SplitMix64 {
     }
 }
 
-// --- Locations ----------------------------------------------------------------------------------------------
+// --- Locations -----------------------------------------------------------------------------------
 
 struct Country {
     code: &'static str,
@@ -229,8 +240,11 @@ struct Country {
     currency: &'static str,
 }
 
+#[rustfmt::skip]
 static CHILE: Country = Country { code: "CL", name_es: "Chile", time_zone: "America/Santiago", currency: "CLP" };
+#[rustfmt::skip]
 static COLOMBIA: Country = Country { code: "CO", name_es: "Colombia", time_zone: "America/Bogota", currency: "COP" };
+#[rustfmt::skip]
 static MEXICO: Country = Country { code: "MX", name_es: "México", time_zone: "America/Mexico_City", currency: "MXN" };
 
 struct Site {
@@ -242,47 +256,42 @@ struct Site {
     lat_lon: (f64, f64),
 }
 
-const fn site(country: &'static Country, id: &'static str, name: &'static str, city: &'static str,
-              address: &'static str, lat_lon: (f64, f64)) -> Site {
-    Site { country, id, name, city, address, lat_lon }
-}
-
 #[rustfmt::skip]
 static STORES: [Site; 12] = [
-    site(&CHILE, "CL-SCL-01", "Vitrina Costanera Center", "Santiago",
-        "Av. Andrés Bello 2425, Providencia", (-33.4175, -70.6063)),
-    site(&CHILE, "CL-SCL-02", "Vitrina Parque Arauco", "Santiago",
-        "Av. Presidente Kennedy 5413, Las Condes", (-33.4021, -70.5785)),
-    site(&CHILE, "CL-SCL-03", "Vitrina Mall Plaza Egaña", "Santiago",
-        "Av. Larraín 5862, La Reina", (-33.4530, -70.5705)),
-    site(&CHILE, "CL-SCL-04", "Vitrina Providencia", "Santiago",
-        "Av. Providencia 2124, Providencia", (-33.4219, -70.6082)),
-    site(&COLOMBIA, "CO-BOG-01", "Vitrina Andino", "Bogotá",
-        "Carrera 11 # 82-71, Chapinero", (4.6668, -74.0526)),
-    site(&COLOMBIA, "CO-BOG-02", "Vitrina Unicentro", "Bogotá",
-        "Avenida Carrera 15 # 124-30, Usaquén", (4.7024, -74.0415)),
-    site(&COLOMBIA, "CO-BOG-03", "Vitrina Santafé", "Bogotá",
-        "Calle 185 # 45-03, Usaquén", (4.7628, -74.0461)),
-    site(&COLOMBIA, "CO-BOG-04", "Vitrina Titán Plaza", "Bogotá",
-        "Avenida Boyacá # 80-94, Engativá", (4.6948, -74.0862)),
-    site(&MEXICO, "MX-MEX-01", "Vitrina Polanco", "Ciudad de México",
-        "Av. Presidente Masaryk 360, Polanco, Miguel Hidalgo", (19.4318, -99.1962)),
-    site(&MEXICO, "MX-MEX-02", "Vitrina Centro Santa Fe", "Ciudad de México",
-        "Av. Vasco de Quiroga 3800, Santa Fe, Cuajimalpa", (19.3617, -99.2739)),
-    site(&MEXICO, "MX-MEX-03", "Vitrina Coyoacán", "Ciudad de México",
-        "Ignacio Allende 36, Del Carmen, Coyoacán", (19.3512, -99.1621)),
-    site(&MEXICO, "MX-MEX-04", "Vitrina Roma Norte", "Ciudad de México",
-        "Av. Álvaro Obregón 130, Roma Norte, Cuauhtémoc", (19.4172, -99.1602)),
+    Site { country: &CHILE, id: "CL-SCL-01", name: "Vitrina Costanera Center", city: "Santiago",
+        address: "Av. Andrés Bello 2425, Providencia", lat_lon: (-33.4175, -70.6063) },
+    Site { country: &CHILE, id: "CL-SCL-02", name: "Vitrina Parque Arauco", city: "Santiago",
+        address: "Av. Presidente Kennedy 5413, Las Condes", lat_lon: (-33.4021, -70.5785) },
+    Site { country: &CHILE, id: "CL-SCL-03", name: "Vitrina Mall Plaza Egaña", city: "Santiago",
+        address: "Av. Larraín 5862, La Reina", lat_lon: (-33.4530, -70.5705) },
+    Site { country: &CHILE, id: "CL-SCL-04", name: "Vitrina Providencia", city: "Santiago",
+        address: "Av. Providencia 2124, Providencia", lat_lon: (-33.4219, -70.6082) },
+    Site { country: &COLOMBIA, id: "CO-BOG-01", name: "Vitrina Andino", city: "Bogotá",
+        address: "Carrera 11 # 82-71, Chapinero", lat_lon: (4.6668, -74.0526) },
+    Site { country: &COLOMBIA, id: "CO-BOG-02", name: "Vitrina Unicentro", city: "Bogotá",
+        address: "Avenida Carrera 15 # 124-30, Usaquén", lat_lon: (4.7024, -74.0415) },
+    Site { country: &COLOMBIA, id: "CO-BOG-03", name: "Vitrina Santafé", city: "Bogotá",
+        address: "Calle 185 # 45-03, Usaquén", lat_lon: (4.7628, -74.0461) },
+    Site { country: &COLOMBIA, id: "CO-BOG-04", name: "Vitrina Titán Plaza", city: "Bogotá",
+        address: "Avenida Boyacá # 80-94, Engativá", lat_lon: (4.6948, -74.0862) },
+    Site { country: &MEXICO, id: "MX-MEX-01", name: "Vitrina Polanco", city: "Ciudad de México",
+        address: "Av. Presidente Masaryk 360, Polanco, Miguel Hidalgo", lat_lon: (19.4318, -99.1962) },
+    Site { country: &MEXICO, id: "MX-MEX-02", name: "Vitrina Centro Santa Fe", city: "Ciudad de México",
+        address: "Av. Vasco de Quiroga 3800, Santa Fe, Cuajimalpa", lat_lon: (19.3617, -99.2739) },
+    Site { country: &MEXICO, id: "MX-MEX-03", name: "Vitrina Coyoacán", city: "Ciudad de México",
+        address: "Ignacio Allende 36, Del Carmen, Coyoacán", lat_lon: (19.3512, -99.1621) },
+    Site { country: &MEXICO, id: "MX-MEX-04", name: "Vitrina Roma Norte", city: "Ciudad de México",
+        address: "Av. Álvaro Obregón 130, Roma Norte, Cuauhtémoc", lat_lon: (19.4172, -99.1602) },
 ];
 
 #[rustfmt::skip]
 static WAREHOUSES: [Site; 3] = [
-    site(&CHILE, "CL-WH-01", "Centro de distribución Pudahuel", "Santiago",
-        "Av. Américo Vespucio 1501, Parque de Negocios Enea, Pudahuel", (-33.4290, -70.7740)),
-    site(&COLOMBIA, "CO-WH-01", "Centro de distribución Funza", "Funza",
-        "Autopista Medellín km 7, Celta Trade Park, Funza, Cundinamarca", (4.7360, -74.1750)),
-    site(&MEXICO, "MX-WH-01", "Centro de distribución Tepotzotlán", "Tepotzotlán",
-        "Autopista México–Querétaro km 42.5, Tepotzotlán, Estado de México", (19.7120, -99.2020)),
+    Site { country: &CHILE, id: "CL-WH-01", name: "Centro de distribución Pudahuel", city: "Santiago",
+        address: "Av. Américo Vespucio 1501, Parque de Negocios Enea, Pudahuel", lat_lon: (-33.4290, -70.7740) },
+    Site { country: &COLOMBIA, id: "CO-WH-01", name: "Centro de distribución Funza", city: "Funza",
+        address: "Autopista Medellín km 7, Celta Trade Park, Funza, Cundinamarca", lat_lon: (4.7360, -74.1750) },
+    Site { country: &MEXICO, id: "MX-WH-01", name: "Centro de distribución Tepotzotlán", city: "Tepotzotlán",
+        address: "Autopista México–Querétaro km 42.5, Tepotzotlán, Estado de México", lat_lon: (19.7120, -99.2020) },
 ];
 
 fn location(site: &Site, kind: DemoLocationKind, id: String, name: String) -> DemoLocation {
@@ -305,7 +314,10 @@ fn build_locations() -> Vec<DemoLocation> {
     let stores = STORES.iter().map(own(DemoLocationKind::Store));
     let warehouses = WAREHOUSES.iter().map(own(DemoLocationKind::Warehouse));
     let online = WAREHOUSES.iter().map(|s| {
-        let (id, name) = (format!("{}-ONLINE", s.country.code), format!("Tienda online {}", s.country.name_es));
+        let (id, name) = (
+            format!("{}-ONLINE", s.country.code),
+            format!("Tienda online {}", s.country.name_es),
+        );
         location(s, DemoLocationKind::Online, id, name)
     });
     stores.chain(warehouses).chain(online).collect()
@@ -319,8 +331,9 @@ fn build_safety_rules(locations: &[DemoLocation]) -> Vec<DemoSafetyRule> {
             DemoLocationKind::Online => &[("bestseller", 0)],
             DemoLocationKind::Warehouse => &[],
         };
+        let location_id = &loc.id;
         rules.extend(units.iter().map(|&(class, units)| DemoSafetyRule {
-            location_id: loc.id.clone(),
+            location_id: location_id.clone(),
             product_class: class.to_owned(),
             units,
         }));
@@ -328,7 +341,7 @@ fn build_safety_rules(locations: &[DemoLocation]) -> Vec<DemoSafetyRule> {
     rules
 }
 
-// --- Catalogue vocabulary -------------------------------------------------------------------------------------
+// --- Catalogue vocabulary ------------------------------------------------------------------------
 
 /// (Spanish, English)
 type Phrase = (&'static str, &'static str);
@@ -369,13 +382,35 @@ struct Garment {
     materials: &'static [Phrase],
 }
 
-const fn adult(es: &'static str, en: &'static str, gender: Gender, materials: &'static [Phrase]) -> Garment {
-    Garment { es, en, gender, audience: Audience::Adult, materials }
+const fn adult(
+    es: &'static str,
+    en: &'static str,
+    gender: Gender,
+    materials: &'static [Phrase],
+) -> Garment {
+    Garment {
+        es,
+        en,
+        gender,
+        audience: Audience::Adult,
+        materials,
+    }
 }
 
-const fn kids(es: &'static str, en: &'static str, gender: Gender, audience: Audience,
-              materials: &'static [Phrase]) -> Garment {
-    Garment { es, en, gender, audience, materials }
+const fn kids(
+    es: &'static str,
+    en: &'static str,
+    gender: Gender,
+    audience: Audience,
+    materials: &'static [Phrase],
+) -> Garment {
+    Garment {
+        es,
+        en,
+        gender,
+        audience,
+        materials,
+    }
 }
 
 struct Category {
@@ -395,18 +430,30 @@ struct Category {
     toned: bool,
 }
 
-const LINEN: Phrase = ("de lino", "linen"); const COTTON: Phrase = ("de algodón", "cotton");
-const ORGANIC: Phrase = ("de algodón orgánico", "organic cotton"); const PIMA: Phrase = ("de algodón pima", "Pima cotton");
-const STRETCH: Phrase = ("de algodón elástico", "stretch cotton"); const POPLIN: Phrase = ("de popelina", "poplin");
-const FLANNEL: Phrase = ("de franela", "flannel"); const DENIM: Phrase = ("de mezclilla", "denim");
-const VISCOSE: Phrase = ("de viscosa", "viscose"); const SILK: Phrase = ("de seda", "silk");
-const CORDUROY: Phrase = ("de pana", "corduroy"); const GABARDINE: Phrase = ("de gabardina", "gabardine");
-const CHIFFON: Phrase = ("de gasa", "chiffon"); const KNIT: Phrase = ("de punto", "knit");
-const LEATHER: Phrase = ("de cuero", "leather"); const FAUX: Phrase = ("de cuero sintético", "faux leather");
-const SUEDE: Phrase = ("de gamuza", "suede"); const WOOL: Phrase = ("de lana", "wool");
-const MERINO: Phrase = ("de lana merino", "merino wool"); const ALPACA: Phrase = ("de alpaca", "alpaca");
-const CASHMERE: Phrase = ("de cachemira", "cashmere"); const CANVAS: Phrase = ("de lona", "canvas");
-const PIQUE: Phrase = ("de piqué", "piqué"); const FLEECE: Phrase = ("de polar", "fleece");
+const LINEN: Phrase = ("de lino", "linen");
+const COTTON: Phrase = ("de algodón", "cotton");
+const ORGANIC: Phrase = ("de algodón orgánico", "organic cotton");
+const PIMA: Phrase = ("de algodón pima", "Pima cotton");
+const STRETCH: Phrase = ("de algodón elástico", "stretch cotton");
+const POPLIN: Phrase = ("de popelina", "poplin");
+const FLANNEL: Phrase = ("de franela", "flannel");
+const DENIM: Phrase = ("de mezclilla", "denim");
+const VISCOSE: Phrase = ("de viscosa", "viscose");
+const SILK: Phrase = ("de seda", "silk");
+const CORDUROY: Phrase = ("de pana", "corduroy");
+const GABARDINE: Phrase = ("de gabardina", "gabardine");
+const CHIFFON: Phrase = ("de gasa", "chiffon");
+const KNIT: Phrase = ("de punto", "knit");
+const LEATHER: Phrase = ("de cuero", "leather");
+const FAUX: Phrase = ("de cuero sintético", "faux leather");
+const SUEDE: Phrase = ("de gamuza", "suede");
+const WOOL: Phrase = ("de lana", "wool");
+const MERINO: Phrase = ("de lana merino", "merino wool");
+const ALPACA: Phrase = ("de alpaca", "alpaca");
+const CASHMERE: Phrase = ("de cachemira", "cashmere");
+const CANVAS: Phrase = ("de lona", "canvas");
+const PIQUE: Phrase = ("de piqué", "piqué");
+const FLEECE: Phrase = ("de polar", "fleece");
 
 const MACHINE_WASH: Phrase = ("Lavar a máquina en agua fría.", "Machine wash cold.");
 
@@ -578,8 +625,16 @@ struct Tone {
 }
 
 static TONES: [Tone; 2] = [
-    Tone { es: "café", en: "brown", family: &["CAF", "CHO", "CML", "ARE", "BEI", "CAQ"] },
-    Tone { es: "gris", en: "grey", family: &["GME", "GCA", "GPE"] },
+    Tone {
+        es: "café",
+        en: "brown",
+        family: &["CAF", "CHO", "CML", "ARE", "BEI", "CAQ"],
+    },
+    Tone {
+        es: "gris",
+        en: "grey",
+        family: &["GME", "GCA", "GPE"],
+    },
 ];
 
 static APPAREL_SIZES: [&str; 5] = ["XS", "S", "M", "L", "XL"];
@@ -592,7 +647,7 @@ static ONE_SIZE: [&str; 1] = ["TU"];
 const GTIN_PREFIX: &str = "780";
 const FIRST_GTIN_SERIAL: u64 = 10_001;
 
-// --- Products ---------------------------------------------------------------------------------------------------
+// --- Products ------------------------------------------------------------------------------------
 
 /// State threaded through product generation.
 struct Catalogue {
@@ -612,17 +667,14 @@ impl Catalogue {
 
         // One block of ten products in every eight is named after a colour family,
         // alternating between the families.
-        let tone = (category.toned && (index / 10) % 8 == 1).then(|| &TONES[(index / 80) % TONES.len()]);
+        let tone =
+            (category.toned && (index / 10) % 8 == 1).then(|| &TONES[(index / 80) % TONES.len()]);
         // Retry a few times for an unused name; past that, a repeated name is acceptable.
-        let mut naming = compose_name(category, tone, &mut self.rng);
-        for _ in 0..24 {
-            if !self.used_names.contains(&naming.0) {
-                break;
-            }
-            naming = compose_name(category, tone, &mut self.rng);
-        }
-        self.used_names.insert(naming.0.clone());
-        let (name_es, name_en) = naming;
+        let (name_es, name_en) = (0..24)
+            .map(|_| compose_name(category, tone, &mut self.rng))
+            .find(|(es, _)| !self.used_names.contains(es))
+            .unwrap_or_else(|| compose_name(category, tone, &mut self.rng));
+        self.used_names.insert(name_es.clone());
 
         let colors = pick_colors(tone, &mut self.rng);
         let sizes = pick_sizes(category.sizes, &mut self.rng);
@@ -644,14 +696,23 @@ impl Catalogue {
             }
         }
         let clp = *self.rng.pick(category.prices_clp);
-        let prices =
-            vec![("CLP".to_owned(), clp), ("COP".to_owned(), cop_from_clp(clp)), ("MXN".to_owned(), mxn_from_clp(clp))];
+        let prices = vec![
+            ("CLP".to_owned(), clp),
+            ("COP".to_owned(), cop_from_clp(clp)),
+            ("MXN".to_owned(), mxn_from_clp(clp)),
+        ];
         let (class_es, class_en) = class_blurb(product_class);
         DemoProduct {
             id: format!("P{:06}", index + 1),
             style_code,
-            description_es: format!("{name_es}. {} {class_es} {}", category.blurb.0, category.care.0),
-            description_en: format!("{name_en}. {} {class_en} {}", category.blurb.1, category.care.1),
+            description_es: format!(
+                "{name_es}. {} {class_es} {}",
+                category.blurb.0, category.care.0
+            ),
+            description_en: format!(
+                "{name_en}. {} {class_en} {}",
+                category.blurb.1, category.care.1
+            ),
             name_es,
             name_en,
             category_es: category.es.to_owned(),
@@ -675,7 +736,11 @@ enum Slot {
 /// Returns (Spanish, English) names. Word order:
 /// Spanish: garment, adjective, material, detail, tone, audience ("Polera básica de algodón orgánico").
 /// English: audience, adjective, detail, tone, material, garment ("Boys' printed cotton hoodie").
-fn compose_name(category: &'static Category, tone: Option<&'static Tone>, rng: &mut SplitMix64) -> (String, String) {
+fn compose_name(
+    category: &'static Category,
+    tone: Option<&'static Tone>,
+    rng: &mut SplitMix64,
+) -> (String, String) {
     let garment = rng.pick(category.garments);
     let audience = match garment.audience {
         Audience::AnyKid if rng.percent(50) => Audience::Boy,
@@ -700,9 +765,15 @@ fn compose_name(category: &'static Category, tone: Option<&'static Tone>, rng: &
         _ => rng.below(3),
     };
     slots.truncate(wanted);
-    let adjective = slots.contains(&Slot::Adjective).then(|| rng.pick(category.adjectives));
-    let material = slots.contains(&Slot::Material).then(|| rng.pick(garment.materials));
-    let detail = slots.contains(&Slot::Detail).then(|| rng.pick(category.details));
+    let adjective = slots
+        .contains(&Slot::Adjective)
+        .then(|| rng.pick(category.adjectives));
+    let material = slots
+        .contains(&Slot::Material)
+        .then(|| rng.pick(garment.materials));
+    let detail = slots
+        .contains(&Slot::Detail)
+        .then(|| rng.pick(category.details));
 
     let mut es = vec![garment.es.to_owned()];
     es.extend(adjective.map(|a| agree(a.0, garment.gender)));
@@ -767,7 +838,11 @@ fn pick_colors(tone: Option<&Tone>, rng: &mut SplitMix64) -> Vec<DemoColor> {
         pool.swap(0, named);
     }
     let most = pool.len().min(8);
-    let count = if most <= 3 { most } else { 3 + rng.below(most - 2) };
+    let count = if most <= 3 {
+        most
+    } else {
+        3 + rng.below(most - 2)
+    };
     pool.truncate(count);
     pool.into_iter()
         .map(|&(code, es, en, hex)| DemoColor {
@@ -790,14 +865,26 @@ fn pick_sizes(run: SizeRun, rng: &mut SplitMix64) -> Vec<String> {
     };
     let len = shortest + rng.below(scale.len() - shortest + 1);
     let start = rng.below(scale.len() - len + 1);
-    scale[start..start + len].iter().map(|s| (*s).to_owned()).collect()
+    scale[start..start + len]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
 }
 
 fn class_blurb(class: &str) -> Phrase {
     match class {
-        "bestseller" => ("Uno de los favoritos de nuestros clientes.", "One of our customers' favourites."),
-        "seasonal" => ("Edición de temporada, disponible por tiempo limitado.", "Seasonal edition, available for a limited time."),
-        _ => ("Parte de nuestra colección permanente.", "Part of our permanent collection."),
+        "bestseller" => (
+            "Uno de los favoritos de nuestros clientes.",
+            "One of our customers' favourites.",
+        ),
+        "seasonal" => (
+            "Edición de temporada, disponible por tiempo limitado.",
+            "Seasonal edition, available for a limited time.",
+        ),
+        _ => (
+            "Parte de nuestra colección permanente.",
+            "Part of our permanent collection.",
+        ),
     }
 }
 
@@ -824,7 +911,7 @@ fn mxn_from_clp(clp: i64) -> i64 {
     (round_up(pesos, if pesos < 300 { 10 } else { 50 }) - 1) * 100
 }
 
-// --- Stock ------------------------------------------------------------------------------------------------------
+// --- Stock ---------------------------------------------------------------------------------------
 
 struct Role {
     kind: DemoLocationKind,
@@ -839,27 +926,43 @@ fn location_roles(locations: &[DemoLocation]) -> (Vec<Role>, usize) {
     let mut roles = Vec::with_capacity(locations.len());
     for loc in locations {
         let code = loc.country.as_str();
-        let country = countries.iter().position(|c| *c == code).unwrap_or_else(|| {
-            countries.push(code);
-            countries.len() - 1
-        });
+        let country = countries
+            .iter()
+            .position(|c| *c == code)
+            .unwrap_or_else(|| {
+                countries.push(code);
+                countries.len() - 1
+            });
         let first_store = loc.kind == DemoLocationKind::Store && !with_store.contains(&code);
         if first_store {
             with_store.push(code);
         }
-        roles.push(Role { kind: loc.kind, country, first_store });
+        roles.push(Role {
+            kind: loc.kind,
+            country,
+            first_store,
+        });
     }
     (roles, countries.len())
 }
 
 /// The colour of `product` that is sold out at the first store of `country`.
-fn sold_out_color(seed: u64, product_index: usize, country: usize, product: &DemoProduct) -> Option<&str> {
+fn sold_out_color(
+    seed: u64,
+    product_index: usize,
+    country: usize,
+    product: &DemoProduct,
+) -> Option<&str> {
     if product.colors.is_empty() {
         return None;
     }
     let key = ((product_index as u64) << 8) ^ country as u64;
     let hash = mix64(seed ^ mix64(STREAM_SOLD_OUT ^ mix64(key)));
-    Some(product.colors[(hash % product.colors.len() as u64) as usize].code.as_str())
+    Some(
+        product.colors[(hash % product.colors.len() as u64) as usize]
+            .code
+            .as_str(),
+    )
 }
 
 struct ClassProfile {
@@ -875,7 +978,11 @@ impl ClassProfile {
             "seasonal" => (18, 6, 20),
             _ => (12, 9, 40),
         };
-        Self { store_empty_percent, store_max, warehouse_min }
+        Self {
+            store_empty_percent,
+            store_max,
+            warehouse_min,
+        }
     }
 }
 
@@ -887,13 +994,28 @@ struct Quantities {
 }
 
 /// `featured` marks the colour chosen to be sold out at the country's first store.
-fn stock_quantities(rng: &mut SplitMix64, role: &Role, featured: bool, profile: &ClassProfile) -> Quantities {
+fn stock_quantities(
+    rng: &mut SplitMix64,
+    role: &Role,
+    featured: bool,
+    profile: &ClassProfile,
+) -> Quantities {
     let (on_hand, transit_percent) = match role.kind {
         DemoLocationKind::Warehouse => (rng.between(profile.warehouse_min, 200), 12),
-        DemoLocationKind::Online => (if rng.percent(20) { 0 } else { rng.between(1, 30) }, 4),
+        DemoLocationKind::Online => (
+            if rng.percent(20) {
+                0
+            } else {
+                rng.between(1, 30)
+            },
+            4,
+        ),
         DemoLocationKind::Store => {
-            let units =
-                if rng.percent(profile.store_empty_percent) { 0 } else { rng.between(1, profile.store_max) };
+            let units = if rng.percent(profile.store_empty_percent) {
+                0
+            } else {
+                rng.between(1, profile.store_max)
+            };
             match (featured, role.first_store) {
                 // Sold out here, often with a replenishment on its way.
                 (true, true) => (0, 35),
@@ -909,9 +1031,18 @@ fn stock_quantities(rng: &mut SplitMix64, role: &Role, featured: bool, profile: 
         _ => 2,
     }
     .min(on_hand);
-    let in_transit = if rng.percent(transit_percent) { rng.between(5, 20) } else { 0 };
+    let in_transit = if rng.percent(transit_percent) {
+        rng.between(5, 20)
+    } else {
+        0
+    };
     let eta_days = (in_transit > 0).then(|| rng.between(1, 7) as u32);
-    Quantities { on_hand, reserved, in_transit, eta_days }
+    Quantities {
+        on_hand,
+        reserved,
+        in_transit,
+        eta_days,
+    }
 }
 
 #[cfg(test)]
@@ -931,13 +1062,26 @@ mod tests {
         rows
     }
 
-    fn on_hand_index(rows: &[DemoStock]) -> HashMap<(&str, &str), i64> {
-        rows.iter().map(|r| ((r.sku.as_str(), r.location_id.as_str()), r.on_hand)).collect()
+    /// On hand by "sku@location".
+    fn on_hand(chain: &DemoChain) -> HashMap<String, i64> {
+        let rows = stock_rows(chain).into_iter();
+        rows.map(|r| (format!("{}@{}", r.sku, r.location_id), r.on_hand))
+            .collect()
     }
 
-    fn stores_of<'a>(chain: &'a DemoChain, country: &str) -> Vec<&'a str> {
-        let stores = chain.locations.iter().filter(|l| l.kind == DemoLocationKind::Store && l.country == country);
-        stores.map(|l| l.id.as_str()).collect()
+    fn stores(chain: &DemoChain, country: &str) -> Vec<String> {
+        let is_store =
+            |l: &&DemoLocation| l.kind == DemoLocationKind::Store && l.country == country;
+        chain
+            .locations
+            .iter()
+            .filter(is_store)
+            .map(|l| l.id.clone())
+            .collect()
+    }
+
+    fn at(on_hand: &HashMap<String, i64>, variant: &DemoVariant, location: &str) -> i64 {
+        on_hand[&format!("{}@{location}", variant.sku)]
     }
 
     #[test]
@@ -946,11 +1090,16 @@ mod tests {
         // 7801610001196: 7+24+0+3+6+3+0+0+0+3+1+27 = 74, so the check digit is 6.
         // 5901234123457: 5+27+0+3+2+9+4+3+2+9+4+15 = 83, so the check digit is 7.
         // 036000291452 (UPC-A, weights counted from the right): sum 58, check digit 2.
-        for code in ["4006381333931", "7801610001196", "5901234123457", "036000291452"] {
-            let values: Vec<u8> = code.bytes().map(|b| b - b'0').collect();
-            let (body, check) = values.split_at(values.len() - 1);
-            assert_eq!(gs1_check_digit(body), check[0], "{code}");
-            assert_eq!(gs1_check_digit(&code.as_bytes()[..code.len() - 1]), check[0], "ASCII {code}");
+        for code in [
+            "4006381333931",
+            "7801610001196",
+            "5901234123457",
+            "036000291452",
+        ] {
+            let (body, check) = code.as_bytes().split_at(code.len() - 1);
+            let values: Vec<u8> = body.iter().map(|b| b - b'0').collect();
+            assert_eq!(gs1_check_digit(&values), check[0] - b'0', "{code}");
+            assert_eq!(gs1_check_digit(body), check[0] - b'0', "ASCII {code}");
         }
     }
 
@@ -959,17 +1108,19 @@ mod tests {
         let mut seen = HashSet::new();
         for variant in demo().products.iter().flat_map(|p| &p.variants) {
             let gtin = variant.gtin.as_bytes();
-            assert!(gtin.len() == 13 && gtin.starts_with(b"780") && gtin.iter().all(u8::is_ascii_digit));
-            assert_eq!(gs1_check_digit(&gtin[..12]), gtin[12] - b'0', "{}", variant.gtin);
-            assert!(seen.insert(variant.gtin.clone()), "duplicate GTIN {}", variant.gtin);
+            assert!(gtin.len() == 13 && gtin.iter().all(u8::is_ascii_digit));
+            assert!(gtin.starts_with(b"780"));
+            assert_eq!(gs1_check_digit(&gtin[..12]), gtin[12] - b'0');
+            assert!(seen.insert(variant.gtin.clone()), "{}", variant.gtin);
         }
     }
 
     #[test]
     fn the_same_seed_gives_the_same_chain() {
-        assert_eq!(format!("{:?}", demo()), format!("{:?}", demo()));
-        assert_eq!(format!("{:?}", stock_rows(&demo())), format!("{:?}", stock_rows(&demo())));
-        assert_ne!(format!("{:?}", demo().products), format!("{:?}", chain(43, 320).products));
+        let debug = |value: &dyn std::fmt::Debug| format!("{value:?}");
+        assert_eq!(debug(&demo()), debug(&chain(42, 320)));
+        assert_eq!(debug(&stock_rows(&demo())), debug(&stock_rows(&demo())));
+        assert_ne!(debug(&demo().products), debug(&chain(43, 320).products));
         assert_eq!(demo().products.len(), 320);
         assert!(chain(7, 0).products.is_empty());
     }
@@ -977,26 +1128,32 @@ mod tests {
     #[test]
     fn every_product_has_three_to_eight_colors() {
         for product in demo().products {
-            let codes: HashSet<_> = product.colors.iter().map(|c| c.code.as_str()).collect();
-            assert!((3..=8).contains(&product.colors.len()), "{}", product.style_code);
+            let codes: HashSet<_> = product.colors.iter().map(|c| &c.code).collect();
+            assert!((3..=8).contains(&codes.len()), "{}", product.style_code);
             assert_eq!(codes.len(), product.colors.len(), "{}", product.style_code);
+            for color in &product.colors {
+                let hex = color.hex.strip_prefix('#').expect("hex colour");
+                assert!(hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+            }
         }
+        assert!(PALETTE.len() >= 30);
     }
 
     #[test]
-    fn variants_cover_every_color_and_size_and_identifiers_are_unique() {
+    fn variants_cover_every_color_and_size_with_unique_identifiers() {
         let chain = demo();
         let (mut skus, mut styles, mut ids) = (HashSet::new(), HashSet::new(), HashSet::new());
-        for product in &chain.products {
-            assert!(styles.insert(&product.style_code) && ids.insert(&product.id));
-            assert_eq!(product.variants.len(), product.colors.len() * product.sizes.len());
-            for color in &product.colors {
-                for size in &product.sizes {
-                    let sku = format!("{}-{}-{size}", product.style_code, color.code);
-                    assert!(product.variants.iter().any(|v| v.sku == sku && v.color_code == color.code && &v.size == size));
-                }
-            }
-            assert!(product.variants.iter().all(|v| skus.insert(&v.sku)), "{}", product.style_code);
+        for p in &chain.products {
+            assert!(styles.insert(&p.style_code) && ids.insert(&p.id));
+            let sku = |c: &DemoColor, s: &String| format!("{}-{}-{s}", p.style_code, c.code);
+            let colors_by_sizes = p
+                .colors
+                .iter()
+                .flat_map(|c| p.sizes.iter().map(move |s| sku(c, s)));
+            let expected: Vec<_> = colors_by_sizes.collect();
+            let actual: Vec<_> = p.variants.iter().map(|v| v.sku.clone()).collect();
+            assert_eq!(actual, expected);
+            assert!(p.variants.iter().all(|v| skus.insert(&v.sku)));
         }
         assert_eq!(chain.products[0].id, "P000001");
     }
@@ -1004,78 +1161,85 @@ mod tests {
     #[test]
     fn there_are_at_least_twelve_stores_in_three_countries() {
         let chain = demo();
-        let expected = [("Santiago", "America/Santiago", "CLP"), ("Bogotá", "America/Bogota", "COP"),
-            ("Ciudad de México", "America/Mexico_City", "MXN")];
-        for (country, (city, zone, currency)) in COUNTRIES.into_iter().zip(expected) {
-            let of_kind = |kind| chain.locations.iter().filter(move |l| l.kind == kind && l.country == country);
-            assert!(of_kind(DemoLocationKind::Store).count() >= 4, "{country}");
-            assert!(of_kind(DemoLocationKind::Store).all(|s| s.city == city && s.time_zone == zone && s.currency == currency));
-            assert_eq!(of_kind(DemoLocationKind::Warehouse).count(), 1, "{country}");
-            assert_eq!(of_kind(DemoLocationKind::Online).count(), 1, "{country}");
+        let expected = [
+            ("CL", "Santiago", "America/Santiago", "CLP"),
+            ("CO", "Bogotá", "America/Bogota", "COP"),
+            ("MX", "Ciudad de México", "America/Mexico_City", "MXN"),
+        ];
+        for (country, city, zone, currency) in expected {
+            let here = |kind| {
+                let all = chain.locations.iter();
+                all.filter(move |l| l.kind == kind && l.country == country)
+            };
+            let stores: Vec<_> = here(DemoLocationKind::Store).collect();
+            assert!(stores.len() >= 4, "{country}");
+            assert!(stores.iter().all(|s| s.city == city && s.time_zone == zone));
+            assert!(stores.iter().all(|s| s.currency == currency));
+            let warehouses: Vec<_> = here(DemoLocationKind::Warehouse).collect();
+            let online: Vec<_> = here(DemoLocationKind::Online).collect();
+            assert!(warehouses.len() == 1 && online.len() == 1, "{country}");
+            assert_eq!(warehouses[0].id, format!("{country}-WH-01"));
+            assert!(warehouses[0].name.starts_with("Centro de distribución "));
+            assert_eq!(online[0].id, format!("{country}-ONLINE"));
+            assert!(online[0].name.starts_with("Tienda online "));
+            assert_eq!(online[0].address, warehouses[0].address);
+            assert!((online[0].lat - warehouses[0].lat).abs() < 1e-9);
+            assert!((online[0].lon - warehouses[0].lon).abs() < 1e-9);
         }
-        let ids: HashSet<_> = chain.locations.iter().map(|l| l.id.as_str()).collect();
+        // Stores grouped by country, then warehouses, then online channels.
+        let rank =
+            |l: &DemoLocation| (l.kind as u8, COUNTRIES.iter().position(|c| *c == l.country));
+        assert!(chain
+            .locations
+            .windows(2)
+            .all(|w| rank(&w[0]) <= rank(&w[1])));
+        let ids: HashSet<_> = chain.locations.iter().map(|l| &l.id).collect();
         assert_eq!(ids.len(), chain.locations.len());
-        assert!(ids.contains("CL-SCL-01") && ids.contains("CL-WH-01") && ids.contains("CL-ONLINE"));
-    }
-
-    #[test]
-    fn locations_list_stores_by_country_then_warehouses_then_online_channels() {
-        let chain = demo();
-        let rank = |l: &DemoLocation| (l.kind as u8, COUNTRIES.iter().position(|c| *c == l.country));
-        assert!(chain.locations.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
-        for online in chain.locations.iter().filter(|l| l.kind == DemoLocationKind::Online) {
-            assert_eq!(online.id, format!("{}-ONLINE", online.country));
-            assert!(online.name.starts_with("Tienda online "));
-            let warehouse = chain.locations.iter().find(|l| l.kind == DemoLocationKind::Warehouse && l.country == online.country);
-            let warehouse = warehouse.expect("warehouse of the country");
-            assert!(warehouse.name.starts_with("Centro de distribución "));
-            assert!((online.lat - warehouse.lat).abs() < 1e-9 && (online.lon - warehouse.lon).abs() < 1e-9);
-        }
-    }
-
-    #[test]
-    fn every_sku_has_one_stock_row_at_every_location() {
-        let chain = demo();
-        let rows = stock_rows(&chain);
-        let skus: usize = chain.products.iter().map(|p| p.variants.len()).sum();
-        assert_eq!(rows.len(), skus * chain.locations.len());
-        assert_eq!(on_hand_index(&rows).len(), rows.len());
     }
 
     #[test]
     fn reserved_never_exceeds_on_hand() {
         for row in stock_rows(&demo()) {
-            assert!((0..=2).contains(&row.reserved) && row.reserved <= row.on_hand, "{row:?}");
+            assert!((0..=2).contains(&row.reserved), "{row:?}");
+            assert!(row.reserved <= row.on_hand, "{row:?}");
         }
     }
 
     #[test]
-    fn stock_quantities_follow_the_location_kind() {
+    fn every_sku_has_one_stock_row_per_location_with_realistic_quantities() {
         let chain = demo();
-        let kinds: HashMap<_, _> = chain.locations.iter().map(|l| (l.id.as_str(), l.kind)).collect();
+        let kinds: HashMap<_, _> = chain.locations.iter().map(|l| (&l.id, l.kind)).collect();
         let rows = stock_rows(&chain);
+        let skus: usize = chain.products.iter().map(|p| p.variants.len()).sum();
+        assert_eq!(rows.len(), skus * chain.locations.len());
+        assert_eq!(on_hand(&chain).len(), rows.len());
         for row in &rows {
-            let range = match kinds[row.location_id.as_str()] {
+            let range = match kinds[&row.location_id] {
                 DemoLocationKind::Warehouse => 20..=200,
                 DemoLocationKind::Store => 0..=12,
                 DemoLocationKind::Online => 0..=30,
             };
             assert!(range.contains(&row.on_hand), "{row:?}");
-            let eta_ok = row.transit_eta_days.is_some_and(|d| (1..=7).contains(&d));
-            assert!(if row.in_transit > 0 { (5..=20).contains(&row.in_transit) && eta_ok } else { row.in_transit == 0 && row.transit_eta_days.is_none() });
+            match row.transit_eta_days {
+                Some(days) => {
+                    assert!((1..=7).contains(&days) && (5..=20).contains(&row.in_transit))
+                }
+                None => assert_eq!(row.in_transit, 0),
+            }
         }
         let in_transit = rows.iter().filter(|r| r.in_transit > 0).count();
-        assert!(in_transit > 0 && in_transit * 5 < rows.len(), "{in_transit}");
+        assert!(
+            in_transit > 0 && in_transit * 5 < rows.len(),
+            "{in_transit}"
+        );
     }
 
     #[test]
     fn some_sku_is_sold_out_at_a_store_but_available_at_another_store() {
         let chain = demo();
-        let rows = stock_rows(&chain);
-        let on_hand = on_hand_index(&rows);
-        let stores = stores_of(&chain, "CL");
+        let (on_hand, stores) = (on_hand(&chain), stores(&chain, "CL"));
         let found = chain.products.iter().flat_map(|p| &p.variants).any(|v| {
-            on_hand[&(v.sku.as_str(), stores[0])] == 0 && stores[1..].iter().any(|s| on_hand[&(v.sku.as_str(), *s)] > 0)
+            at(&on_hand, v, &stores[0]) == 0 && stores[1..].iter().any(|s| at(&on_hand, v, s) > 0)
         });
         assert!(found);
     }
@@ -1083,16 +1247,20 @@ mod tests {
     #[test]
     fn every_product_has_a_color_sold_out_only_at_the_first_store_of_each_country() {
         let chain = demo();
-        let rows = stock_rows(&chain);
-        let on_hand = on_hand_index(&rows);
+        let on_hand = on_hand(&chain);
         for country in COUNTRIES {
-            let stores = stores_of(&chain, country);
+            let stores = stores(&chain, country);
+            let sold_out_only_at_first = |v: &DemoVariant| {
+                at(&on_hand, v, &stores[0]) == 0
+                    && stores[1..].iter().all(|s| at(&on_hand, v, s) > 0)
+            };
             for product in &chain.products {
                 let found = product.colors.iter().any(|color| {
-                    let variants: Vec<_> = product.variants.iter().filter(|v| v.color_code == color.code).collect();
-                    let units = |v: &DemoVariant, store: &str| on_hand[&(v.sku.as_str(), store)];
-                    variants.iter().all(|v| units(v, stores[0]) == 0)
-                        && stores[1..].iter().all(|s| variants.iter().all(|v| units(v, s) > 0))
+                    let mut variants = product
+                        .variants
+                        .iter()
+                        .filter(|v| v.color_code == color.code);
+                    variants.all(sold_out_only_at_first)
                 });
                 assert!(found, "{} in {country}", product.style_code);
             }
@@ -1102,16 +1270,18 @@ mod tests {
     #[test]
     fn every_camisa_is_in_stock_at_another_store_of_its_country() {
         let chain = demo();
-        let rows = stock_rows(&chain);
-        let on_hand = on_hand_index(&rows);
-        let camisas: Vec<_> = chain.products.iter().filter(|p| p.name_es.contains("Camisa")).collect();
+        let on_hand = on_hand(&chain);
+        let camisas: Vec<_> = chain
+            .products
+            .iter()
+            .filter(|p| p.name_es.contains("Camisa"))
+            .collect();
         assert!(!camisas.is_empty());
         for country in COUNTRIES {
-            let stores = stores_of(&chain, country);
+            let stores = stores(&chain, country);
             for product in &camisas {
-                let available =
-                    product.variants.iter().any(|v| stores[1..].iter().any(|s| on_hand[&(v.sku.as_str(), *s)] > 0));
-                assert!(available, "{} in {country}", product.name_es);
+                let in_stock = |v: &DemoVariant| stores[1..].iter().any(|s| at(&on_hand, v, s) > 0);
+                assert!(product.variants.iter().any(in_stock), "{}", product.name_es);
             }
         }
     }
@@ -1119,35 +1289,46 @@ mod tests {
     #[test]
     fn safety_rules_cover_every_store_and_online_channel() {
         let chain = demo();
-        let units = |location: &str, class: &str| {
-            let rule = chain.safety_rules.iter().find(|r| r.location_id == location && r.product_class == class);
-            rule.map(|r| r.units)
-        };
         for loc in &chain.locations {
+            let units = |class: &str| {
+                let mut rules = chain.safety_rules.iter();
+                let rule = rules.find(|r| r.location_id == loc.id && r.product_class == class);
+                rule.map(|r| r.units)
+            };
             let expected = match loc.kind {
                 DemoLocationKind::Store => [Some(2), Some(1), Some(0)],
                 DemoLocationKind::Online => [Some(0), None, None],
                 DemoLocationKind::Warehouse => [None, None, None],
             };
-            assert_eq!([units(&loc.id, "bestseller"), units(&loc.id, "core"), units(&loc.id, "seasonal")], expected);
+            let actual = [units("bestseller"), units("core"), units("seasonal")];
+            assert_eq!(actual, expected, "{}", loc.id);
         }
     }
 
     #[test]
-    fn about_fifteen_percent_of_products_are_bestsellers() {
+    fn classes_and_prices_are_realistic() {
         let chain = demo();
-        let count = |class: &str| chain.products.iter().filter(|p| p.product_class == class).count();
-        assert!((25..=70).contains(&count("bestseller")), "{}", count("bestseller"));
-        assert_eq!(count("bestseller") + count("core") + count("seasonal"), chain.products.len());
-    }
-
-    #[test]
-    fn prices_are_round_and_roughly_equivalent_across_currencies() {
-        for product in demo().products {
+        let count = |class: &str| {
+            chain
+                .products
+                .iter()
+                .filter(|p| p.product_class == class)
+                .count()
+        };
+        let bestsellers = count("bestseller");
+        assert!(
+            (25..=70).contains(&bestsellers),
+            "about 15% expected, got {bestsellers}"
+        );
+        assert_eq!(
+            bestsellers + count("core") + count("seasonal"),
+            chain.products.len()
+        );
+        for product in &chain.products {
             let currencies: Vec<_> = product.prices.iter().map(|(c, _)| c.as_str()).collect();
             assert_eq!(currencies, ["CLP", "COP", "MXN"]);
-            let (clp, cop, mxn) = (product.prices[0].1, product.prices[1].1, product.prices[2].1);
-            assert!(clp % 1000 == 990 && cop % 1000 == 900 && mxn % 1000 == 900, "{clp} {cop} {mxn}");
+            let [clp, cop, mxn] = [0, 1, 2].map(|i| product.prices[i].1);
+            assert_eq!([clp % 1000, cop % 1000, mxn % 1000], [990, 900, 900]);
             // 1 CLP is roughly 4.3 COP and 0.019 MXN (1.9 centavos).
             assert!(cop * 10 > clp * 38 && cop * 10 < clp * 52, "{clp} vs {cop}");
             assert!(mxn * 10 > clp * 15 && mxn * 10 < clp * 28, "{clp} vs {mxn}");
@@ -1155,53 +1336,47 @@ mod tests {
     }
 
     #[test]
-    fn kids_products_are_named_for_boys_or_girls() {
-        let chain = demo();
-        let kids: Vec<_> = chain.products.iter().filter(|p| p.category_en == "Kids").collect();
-        assert!(!kids.is_empty());
-        for product in kids {
-            assert!(product.name_es.ends_with(" niño") || product.name_es.ends_with(" niña"), "{}", product.name_es);
-            assert!(product.name_en.starts_with("Boys' ") || product.name_en.starts_with("Girls' "));
-            assert!(product.sizes.iter().all(|s| KIDS_SIZES.contains(&s.as_str())));
-        }
-    }
-
-    #[test]
-    fn names_are_varied_and_use_correct_spanish_accents() {
+    fn names_are_varied_and_use_correct_spanish() {
         let chain = demo();
         let names: HashSet<_> = chain.products.iter().map(|p| p.name_es.as_str()).collect();
-        assert!(names.len() * 100 >= chain.products.len() * 95, "{} distinct names", names.len());
-        for word in ["café", "algodón", "niño", "niña", "Pantalón", "Suéter", "gris"] {
-            assert!(names.iter().any(|n| n.contains(word)), "no name contains {word}");
+        assert!(
+            names.len() * 100 >= chain.products.len() * 95,
+            "{}",
+            names.len()
+        );
+        for word in [
+            "café",
+            "algodón",
+            "niño",
+            "niña",
+            "Pantalón",
+            "Suéter",
+            "gris",
+        ] {
+            assert!(
+                names.iter().any(|n| n.contains(word)),
+                "no name with {word}"
+            );
         }
-        for product in &chain.products {
-            assert!(!product.name_es.contains("  ") && !product.name_en.contains("  "));
-            assert!(product.name_en.starts_with(char::is_uppercase), "{}", product.name_en);
-            assert!(product.description_es.starts_with(&product.name_es));
-            if product.name_es.ends_with(" café") || product.name_es.ends_with(" cafés") {
-                assert_eq!(product.colors[0].name_es, "Café", "{}", product.name_es);
+        for p in &chain.products {
+            assert!(!p.name_es.contains("  ") && !p.name_en.contains("  "));
+            assert!(p.name_en.starts_with(char::is_uppercase), "{}", p.name_en);
+            assert!(p.description_es.starts_with(&p.name_es));
+            if p.name_es.ends_with(" café") || p.name_es.ends_with(" cafés") {
+                assert_eq!(p.colors[0].name_es, "Café", "{}", p.name_es);
+            }
+            if p.category_en == "Kids" {
+                let es = [" niño", " niña"].iter().any(|w| p.name_es.ends_with(w));
+                let en = ["Boys' ", "Girls' "]
+                    .iter()
+                    .any(|w| p.name_en.starts_with(w));
+                assert!(es && en, "{} / {}", p.name_es, p.name_en);
             }
         }
-    }
-
-    #[test]
-    fn palette_has_thirty_distinct_named_colors() {
-        let codes: HashSet<_> = PALETTE.iter().map(|c| c.0).collect();
-        assert!(PALETTE.len() >= 30 && codes.len() == PALETTE.len());
-        for (code, es, en, hex) in PALETTE {
-            assert!(code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()));
-            assert!(!es.is_empty() && !en.is_empty());
-            assert!(hex.len() == 7 && hex.starts_with('#') && hex[1..].bytes().all(|b| b.is_ascii_hexdigit()));
-        }
-        assert!(TONES.iter().all(|t| t.family.len() >= 3 && t.family.iter().all(|c| codes.contains(c))));
-    }
-
-    #[test]
-    fn adjectives_agree_with_the_garment() {
-        let cases = [("básico", Fem, "básica"), ("urbano", FemPl, "urbanas"), ("clásico", MascPl, "clásicos"),
-            ("floral", Masc, "floral"), ("floral", FemPl, "florales"), ("café", MascPl, "cafés"), ("gris", Fem, "gris")];
-        for (adjective, gender, expected) in cases {
-            assert_eq!(agree(adjective, gender), expected);
-        }
+        assert_eq!(agree("básico", Fem), "básica");
+        assert_eq!(agree("urbano", FemPl), "urbanas");
+        assert_eq!(agree("floral", MascPl), "florales");
+        assert_eq!(agree("café", MascPl), "cafés");
+        assert_eq!(agree("gris", Fem), "gris");
     }
 }

@@ -20,12 +20,33 @@ const MAX_LIMIT: u32 = 5_000;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Vitrina central", description = "Sync and commerce API of Vitrina's central system."),
+    info(
+        title = "Vitrina central",
+        description = "Sync and commerce API of Vitrina's central system."
+    ),
     paths(health, openapi, enroll, session, pull),
     components(schemas(
-        Health, ApiError, ErrorCode, EnrollRequest, EnrollResponse, SessionResponse, PullRequest, PullResponse,
-        ScopeCursor, ScopePage, ScopeStatus, Change, ChangeOp, Record, LocationRecord, ProductRecord,
-        ColorRecord, VariantRecord, PriceRecord, StockRecord, SafetyRuleRecord
+        Health,
+        ApiError,
+        ErrorCode,
+        EnrollRequest,
+        EnrollResponse,
+        SessionResponse,
+        PullRequest,
+        PullResponse,
+        ScopeCursor,
+        ScopePage,
+        ScopeStatus,
+        Change,
+        ChangeOp,
+        Record,
+        LocationRecord,
+        ProductRecord,
+        ColorRecord,
+        VariantRecord,
+        PriceRecord,
+        StockRecord,
+        SafetyRuleRecord
     ))
 )]
 pub struct ApiDoc;
@@ -97,14 +118,20 @@ async fn enroll(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let store_id = storage::redeem_enrollment_code(&tx, &req.code)?.ok_or(CentralError::BadEnrollmentCode)?;
-            let store = storage::location(&tx, &store_id)?.ok_or(CentralError::BadEnrollmentCode)?;
+            let store_id = storage::redeem_enrollment_code(&tx, &req.code)?
+                .ok_or(CentralError::BadEnrollmentCode)?;
+            let store =
+                storage::location(&tx, &store_id)?.ok_or(CentralError::BadEnrollmentCode)?;
             let device_id = uuid::Uuid::now_v7().to_string();
             let token = new_token();
             storage::insert_device(&tx, &device_id, &store_id, &device_name, &token)?;
             tx.commit()?;
             tracing::info!(device_id = %device_id, store = %store_id, "device enrolled");
-            Ok(EnrollResponse { device_id, token, store })
+            Ok(EnrollResponse {
+                device_id,
+                token,
+                store,
+            })
         })
         .await?;
     Ok(Json(response))
@@ -120,10 +147,20 @@ fn new_token() -> String {
 /// The calling device, its store and the scopes it pulls.
 #[utoipa::path(get, path = "/v1/session", security(("bearer" = [])),
     responses((status = 200, body = SessionResponse), (status = 401, body = ApiError)))]
-async fn session(State(state): State<AppState>, device: DeviceAuth) -> Result<Json<SessionResponse>, CentralError> {
+async fn session(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+) -> Result<Json<SessionResponse>, CentralError> {
     let store = device.store.clone();
-    let scopes = state.db.call(move |conn| storage::region_scopes(conn, &store)).await?;
-    Ok(Json(SessionResponse { device_id: device.device_id, store: device.store, scopes }))
+    let scopes = state
+        .db
+        .call(move |conn| storage::region_scopes(conn, &store))
+        .await?;
+    Ok(Json(SessionResponse {
+        device_id: device.device_id,
+        store: device.store,
+        scopes,
+    }))
 }
 
 /// Changes after the device's cursors, scope by scope; waits up to `wait_ms` when
@@ -141,7 +178,10 @@ async fn pull(
     let mut news = state.subscribe_changes();
     let wait = Duration::from_millis(u64::from(req.wait_ms)).min(MAX_WAIT);
     let response = read_pages(&state, &device, &req).await?;
-    let nothing_new = response.scopes.iter().all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
+    let nothing_new = response
+        .scopes
+        .iter()
+        .all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
     if nothing_new && !wait.is_zero() {
         // Read again whether news came or the wait ran out: the answer's server time
         // then says "confirmed as of now", not as of when the wait began.
@@ -151,7 +191,11 @@ async fn pull(
     Ok(Json(response))
 }
 
-async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) -> Result<PullResponse, CentralError> {
+async fn read_pages(
+    state: &AppState,
+    device: &DeviceAuth,
+    req: &PullRequest,
+) -> Result<PullResponse, CentralError> {
     let store = device.store.clone();
     let cursors = req.cursors.clone();
     let limit = req.limit.min(MAX_LIMIT);
@@ -165,14 +209,20 @@ async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) ->
             let mut scopes = Vec::with_capacity(cursors.len());
             for cursor in &cursors {
                 if !storage::scope_allowed(&tx, &store, &cursor.scope)? {
-                    return Err(CentralError::Forbidden(format!("scope {} is not this device's", cursor.scope)));
+                    return Err(CentralError::Forbidden(format!(
+                        "scope {} is not this device's",
+                        cursor.scope
+                    )));
                 }
                 let page = storage::pull_scope(&tx, &cursor.scope, cursor.after, budget.max(1))?;
                 budget = budget.saturating_sub(page.changes.len() as u32);
                 scopes.push(page);
             }
             tx.commit()?;
-            Ok(PullResponse { server_time, scopes })
+            Ok(PullResponse {
+                server_time,
+                scopes,
+            })
         })
         .await
 }

@@ -12,8 +12,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use vitrina_core::LocationKind;
 use vitrina_protocol::{
-    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
-    CATALOG_SCOPE,
+    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage,
+    ScopeStatus, CATALOG_SCOPE,
 };
 
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
@@ -40,7 +40,9 @@ impl Db {
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
-        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -59,7 +61,10 @@ impl Db {
 
     /// Runs `f` on the calling thread; for start-up and command-line tools.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 }
@@ -80,7 +85,12 @@ pub fn sha256_hex(data: &str) -> String {
 
 /// Appends a change to `scope` and returns its sequence number. Must run in the
 /// transaction that made the change.
-pub fn record_change(tx: &Transaction<'_>, scope: &str, key: &str, record: Option<&Record>) -> Result<i64> {
+pub fn record_change(
+    tx: &Transaction<'_>,
+    scope: &str,
+    key: &str,
+    record: Option<&Record>,
+) -> Result<i64> {
     let seq: i64 = tx
         .prepare_cached(
             "INSERT INTO scope_head (scope, head) VALUES (?1, 1)
@@ -88,7 +98,8 @@ pub fn record_change(tx: &Transaction<'_>, scope: &str, key: &str, record: Optio
              RETURNING head",
         )?
         .query_row([scope], |r| r.get(0))?;
-    tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?.execute(params![scope, key])?;
+    tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?
+        .execute(params![scope, key])?;
     let payload = record.map(serde_json::to_string).transpose()?;
     tx.prepare_cached("INSERT INTO change_log (scope, seq, key, payload) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![scope, seq, key, payload])?;
@@ -123,13 +134,19 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
         "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![scope, after, limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
     })?;
     let mut changes = Vec::new();
     for row in rows {
         let (seq, key, payload) = row?;
         let op = match payload {
-            Some(json) => ChangeOp::Upsert { record: serde_json::from_str(&json)? },
+            Some(json) => ChangeOp::Upsert {
+                record: serde_json::from_str(&json)?,
+            },
             None => ChangeOp::Delete,
         };
         changes.push(Change { seq, key, op });
@@ -138,7 +155,14 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
     let remaining: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM change_log WHERE scope = ?1 AND seq > ?2")?
         .query_row(params![scope, cursor], |r| r.get(0))?;
-    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining })
+    Ok(ScopePage {
+        scope: scope.to_owned(),
+        status: ScopeStatus::Ok,
+        changes,
+        cursor,
+        head,
+        remaining,
+    })
 }
 
 // ------------------------------------------------------------------ locations
@@ -203,7 +227,9 @@ pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> 
     if scope == CATALOG_SCOPE {
         return Ok(true);
     }
-    let Some(location_id) = inventory_scope_location(scope) else { return Ok(false) };
+    let Some(location_id) = inventory_scope_location(scope) else {
+        return Ok(false);
+    };
     Ok(location(conn, location_id)?.is_some_and(|l| l.country == store.country))
 }
 
@@ -215,7 +241,11 @@ fn normalise_code(code: &str) -> String {
 }
 
 /// Mints a one-time enrollment code for `store_id`, valid for `valid_for`.
-pub fn mint_enrollment_code(conn: &Connection, store_id: &str, valid_for: chrono::Duration) -> Result<String> {
+pub fn mint_enrollment_code(
+    conn: &Connection,
+    store_id: &str,
+    valid_for: chrono::Duration,
+) -> Result<String> {
     use rand::Rng;
     let digits: u32 = rand::thread_rng().gen_range(0..100_000_000);
     let code = format!("{:04}-{:04}", digits / 10_000, digits % 10_000);
@@ -242,7 +272,13 @@ pub fn redeem_enrollment_code(tx: &Transaction<'_>, code: &str) -> Result<Option
         .optional()?)
 }
 
-pub fn insert_device(tx: &Transaction<'_>, id: &str, store_id: &str, name: &str, token: &str) -> Result<()> {
+pub fn insert_device(
+    tx: &Transaction<'_>,
+    id: &str,
+    store_id: &str,
+    name: &str,
+    token: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO device (id, store_id, name, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, store_id, name, sha256_hex(token), rfc3339(now())],
@@ -253,7 +289,9 @@ pub fn insert_device(tx: &Transaction<'_>, id: &str, store_id: &str, name: &str,
 /// The device holding `token`, unless unknown or revoked: (device id, store id).
 pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .prepare_cached("SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL")?
+        .prepare_cached(
+            "SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL",
+        )?
         .query_row([sha256_hex(token)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
@@ -292,7 +330,11 @@ mod tests {
             insert_location(&tx, &store("B", "CL"))?;
             let again = Record::Location(store("A", "MX"));
             assert_eq!(record_upsert(&tx, CATALOG_SCOPE, &again)?, 3);
-            assert_eq!(record_change(&tx, "inventory:A", "stock:x", None)?, 1, "scopes count separately");
+            assert_eq!(
+                record_change(&tx, "inventory:A", "stock:x", None)?,
+                1,
+                "scopes count separately"
+            );
             tx.commit()?;
             let page = pull_scope(conn, CATALOG_SCOPE, 0, 100)?;
             let seqs: Vec<i64> = page.changes.iter().map(|c| c.seq).collect();
@@ -324,7 +366,9 @@ mod tests {
     #[test]
     fn a_cursor_beyond_the_head_asks_for_a_resync() {
         let (_dir, db) = db();
-        let page = db.blocking(|conn| pull_scope(conn, CATALOG_SCOPE, 99, 10)).unwrap();
+        let page = db
+            .blocking(|conn| pull_scope(conn, CATALOG_SCOPE, 99, 10))
+            .unwrap();
         assert_eq!(page.status, ScopeStatus::ResyncRequired);
     }
 
@@ -339,7 +383,11 @@ mod tests {
             let typed = code.replace('-', " ");
             let tx = conn.transaction()?;
             assert_eq!(redeem_enrollment_code(&tx, &typed)?.as_deref(), Some("A"));
-            assert_eq!(redeem_enrollment_code(&tx, &code)?, None, "a spent code is refused");
+            assert_eq!(
+                redeem_enrollment_code(&tx, &code)?,
+                None,
+                "a spent code is refused"
+            );
             tx.commit()?;
             Ok(())
         })
@@ -371,10 +419,19 @@ mod tests {
             insert_location(&tx, &store("MX1", "MX"))?;
             tx.commit()?;
             let home = store("CL1", "CL");
-            assert_eq!(region_scopes(conn, &home)?, ["catalog", "inventory:CL1", "inventory:CL2"]);
+            assert_eq!(
+                region_scopes(conn, &home)?,
+                ["catalog", "inventory:CL1", "inventory:CL2"]
+            );
             assert!(scope_allowed(conn, &home, "inventory:CL2")?);
-            assert!(!scope_allowed(conn, &home, "inventory:MX1")?, "another country's stock");
-            assert!(!scope_allowed(conn, &home, "orders:CL1")?, "an unknown scope");
+            assert!(
+                !scope_allowed(conn, &home, "inventory:MX1")?,
+                "another country's stock"
+            );
+            assert!(
+                !scope_allowed(conn, &home, "orders:CL1")?,
+                "an unknown scope"
+            );
             Ok(())
         })
         .unwrap();

@@ -74,7 +74,12 @@ mod tests {
 
     #[test]
     fn valid_codes_of_every_length_are_accepted() {
-        for code in ["96385074", "036000291452", "4006381333931", "10614141000415"] {
+        for code in [
+            "96385074",
+            "036000291452",
+            "4006381333931",
+            "10614141000415",
+        ] {
             assert!(Gtin::parse(code).is_ok(), "{code} is a valid GTIN");
         }
     }

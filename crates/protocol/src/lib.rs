@@ -183,7 +183,9 @@ pub struct PullRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum ChangeOp {
-    Upsert { record: Record },
+    Upsert {
+        record: Box<Record>,
+    },
     /// A tombstone: the entity with this key is gone.
     Delete,
 }
@@ -268,18 +270,21 @@ mod tests {
             seq: 7,
             key: "stock:CAM-1-AZ-M".into(),
             op: ChangeOp::Upsert {
-                record: Record::Stock(StockRecord {
+                record: Box::new(Record::Stock(StockRecord {
                     sku: "CAM-1-AZ-M".into(),
                     location_id: "CL-SCL-01".into(),
                     on_hand: 3,
                     reserved: 1,
                     in_transit: 0,
                     transit_eta: None,
-                }),
+                })),
             },
         };
         let json = serde_json::to_value(&change).unwrap();
-        assert_eq!(json["op"], "upsert", "the operation is a tag beside seq and key");
+        assert_eq!(
+            json["op"], "upsert",
+            "the operation is a tag beside seq and key"
+        );
         assert_eq!(json["record"]["entity"], "stock");
         assert_eq!(json["record"]["data"]["on_hand"], 3);
         let back: Change = serde_json::from_value(json).unwrap();
@@ -288,7 +293,11 @@ mod tests {
 
     #[test]
     fn a_tombstone_has_no_record() {
-        let change = Change { seq: 8, key: "product:P1".into(), op: ChangeOp::Delete };
+        let change = Change {
+            seq: 8,
+            key: "product:P1".into(),
+            op: ChangeOp::Delete,
+        };
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"seq":8,"key":"product:P1","op":"delete"}"#);
     }

@@ -81,14 +81,17 @@ impl Store {
     pub fn enrollment(&self) -> Result<Option<Enrollment>> {
         let raw: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'enrollment'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'enrollment'", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()
     }
 
     pub fn save_enrollment(&self, enrollment: &Enrollment) -> Result<()> {
-        let json = serde_json::to_string(enrollment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json =
+            serde_json::to_string(enrollment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES ('enrollment', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -8,6 +8,9 @@ use vitrina_core::availability::{available_to_promise, safety_units, SafetyRule,
 use vitrina_core::{distance_km, Coordinates, Currency, Gtin, LocationKind, Money};
 use vitrina_protocol::{inventory_scope, ColorRecord, LocationRecord, PriceRecord};
 
+/// One SKU's stock at a location as read: sku, level, in transit, transit ETA.
+struct StockRow(String, StockLevel, i64, Option<String>);
+
 impl Store {
     /// Products matching `query` as typed: every word is a prefix, accents and case
     /// are ignored, an exact style code comes first.
@@ -16,7 +19,11 @@ impl Store {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+        let fts_query = words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let home = self.home()?;
         let rules = self.safety_rules_for(&home.id)?;
         let mut stmt = self.conn.prepare_cached(
@@ -29,30 +36,37 @@ impl Store {
              ORDER BY exact DESC, bm25(product_search, 10.0, 5.0, 2.0, 1.0), p.name_es
              LIMIT ?3",
         )?;
-        let rows = stmt.query_map(
-            params![fts_query, query.trim(), limit as i64],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            },
-        )?;
+        let rows = stmt.query_map(params![fts_query, query.trim(), limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
         let mut hits = Vec::new();
         for row in rows {
-            let (product_id, style_code, name_es, name_en, category_es, category_en, class, colors, prices) = row?;
+            let (
+                product_id,
+                style_code,
+                name_es,
+                name_en,
+                category_es,
+                category_en,
+                class,
+                colors,
+                prices,
+            ) = row?;
             let safety = safety_units(&rules, &home.id, &class);
             let available_here = self
                 .stock_of_product_at(&product_id, &home.id)?
                 .into_iter()
-                .map(|(_, level, _, _)| available_to_promise(level, safety))
+                .map(|row| available_to_promise(row.1, safety))
                 .sum();
             hits.push(SearchHit {
                 product_id,
@@ -62,7 +76,10 @@ impl Store {
                 category_es,
                 category_en,
                 price: price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency),
-                swatches: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
+                swatches: parse_json::<Vec<ColorRecord>>(&colors)?
+                    .into_iter()
+                    .map(swatch)
+                    .collect(),
                 available_here,
             });
         }
@@ -73,9 +90,16 @@ impl Store {
     pub fn find_barcode(&self, code: &str) -> Result<BarcodeHit> {
         let gtin = Gtin::parse(code)?;
         self.conn
-            .prepare_cached("SELECT product_id, sku, color_code, size FROM variant WHERE gtin14 = ?1")?
+            .prepare_cached(
+                "SELECT product_id, sku, color_code, size FROM variant WHERE gtin14 = ?1",
+            )?
             .query_row([gtin.to_gtin14()], |r| {
-                Ok(BarcodeHit { product_id: r.get(0)?, sku: r.get(1)?, color_code: r.get(2)?, size: r.get(3)? })
+                Ok(BarcodeHit {
+                    product_id: r.get(0)?,
+                    sku: r.get(1)?,
+                    color_code: r.get(2)?,
+                    size: r.get(3)?,
+                })
             })
             .optional()?
             .ok_or(StoreError::NotFound)
@@ -110,8 +134,20 @@ impl Store {
             })
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        let (id, style_code, name_es, name_en, description_es, description_en, category_es, category_en, class, colors, sizes, prices) =
-            product;
+        let (
+            id,
+            style_code,
+            name_es,
+            name_en,
+            description_es,
+            description_en,
+            category_es,
+            category_en,
+            class,
+            colors,
+            sizes,
+            prices,
+        ) = product;
         let price = price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency);
 
         let variants: Vec<VariantView> = {
@@ -131,7 +167,7 @@ impl Store {
         };
 
         let rules = self.all_safety_rules()?;
-        let mut by_location: HashMap<String, Vec<(String, StockLevel, i64, Option<String>)>> = HashMap::new();
+        let mut by_location: HashMap<String, Vec<StockRow>> = HashMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT s.location_id, s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
@@ -141,9 +177,12 @@ impl Store {
             let rows = stmt.query_map([&id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    (
+                    StockRow(
                         r.get::<_, String>(1)?,
-                        StockLevel { on_hand: r.get(2)?, reserved: r.get(3)? },
+                        StockLevel {
+                            on_hand: r.get(2)?,
+                            reserved: r.get(3)?,
+                        },
                         r.get::<_, i64>(4)?,
                         r.get::<_, Option<String>>(5)?,
                     ),
@@ -155,8 +194,15 @@ impl Store {
             }
         }
 
-        let order: HashMap<&str, usize> = variants.iter().enumerate().map(|(i, v)| (v.sku.as_str(), i)).collect();
-        let here_coords = Coordinates { lat: home.lat, lon: home.lon };
+        let order: HashMap<&str, usize> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.sku.as_str(), i))
+            .collect();
+        let here_coords = Coordinates {
+            lat: home.lat,
+            lon: home.lon,
+        };
         let mut here = None;
         let mut elsewhere = Vec::new();
         for location in self.pulled_locations()? {
@@ -165,15 +211,17 @@ impl Store {
                 .remove(&location.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(sku, level, in_transit, transit_eta)| StockFigure {
-                    sku,
-                    on_hand: level.on_hand,
-                    reserved: level.reserved,
-                    safety,
-                    atp: available_to_promise(level, safety),
-                    in_transit,
-                    transit_eta,
-                })
+                .map(
+                    |StockRow(sku, level, in_transit, transit_eta)| StockFigure {
+                        sku,
+                        on_hand: level.on_hand,
+                        reserved: level.reserved,
+                        safety,
+                        atp: available_to_promise(level, safety),
+                        in_transit,
+                        transit_eta,
+                    },
+                )
                 .collect();
             figures.sort_by_key(|f| order.get(f.sku.as_str()).copied().unwrap_or(usize::MAX));
             let is_home = location.id == home.id;
@@ -183,8 +231,15 @@ impl Store {
                 name: location.name.clone(),
                 city: location.city.clone(),
                 country: location.country.clone(),
-                distance_km: (!is_home)
-                    .then(|| distance_km(here_coords, Coordinates { lat: location.lat, lon: location.lon })),
+                distance_km: (!is_home).then(|| {
+                    distance_km(
+                        here_coords,
+                        Coordinates {
+                            lat: location.lat,
+                            lon: location.lon,
+                        },
+                    )
+                }),
             };
             let stock = LocationStock {
                 location: view,
@@ -200,8 +255,14 @@ impl Store {
             }
         }
         elsewhere.sort_by(|a, b| {
-            (a.location.kind.display_rank(), a.location.distance_km.unwrap_or(0.0))
-                .partial_cmp(&(b.location.kind.display_rank(), b.location.distance_km.unwrap_or(0.0)))
+            (
+                a.location.kind.display_rank(),
+                a.location.distance_km.unwrap_or(0.0),
+            )
+                .partial_cmp(&(
+                    b.location.kind.display_rank(),
+                    b.location.distance_km.unwrap_or(0.0),
+                ))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let here = here.unwrap_or_else(|| LocationStock {
@@ -229,7 +290,10 @@ impl Store {
             category_es,
             category_en,
             price,
-            colors: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
+            colors: parse_json::<Vec<ColorRecord>>(&colors)?
+                .into_iter()
+                .map(swatch)
+                .collect(),
             sizes: parse_json(&sizes)?,
             variants,
             here,
@@ -251,20 +315,33 @@ impl Store {
 
     /// Number of products in the cache.
     pub fn product_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?)
     }
 
     /// Stock rows of one location.
     pub fn stock_count(&self, location_id: &str) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM stock WHERE location_id = ?1", [location_id], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM stock WHERE location_id = ?1",
+            [location_id],
+            |r| r.get(0),
+        )?)
     }
 
     /// On hand and reserved of one SKU at one location, as cached.
     pub fn stock_level(&self, sku: &str, location_id: &str) -> Result<Option<StockLevel>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2")?
-            .query_row(params![sku, location_id], |r| Ok(StockLevel { on_hand: r.get(0)?, reserved: r.get(1)? }))
+            .prepare_cached(
+                "SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2",
+            )?
+            .query_row(params![sku, location_id], |r| {
+                Ok(StockLevel {
+                    on_hand: r.get(0)?,
+                    reserved: r.get(1)?,
+                })
+            })
             .optional()?)
     }
 
@@ -278,39 +355,49 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn stock_of_product_at(
-        &self,
-        product_id: &str,
-        location_id: &str,
-    ) -> Result<Vec<(String, StockLevel, i64, Option<String>)>> {
+    fn stock_of_product_at(&self, product_id: &str, location_id: &str) -> Result<Vec<StockRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
              FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?2
              WHERE v.product_id = ?1",
         )?;
         let rows = stmt.query_map(params![product_id, location_id], |r| {
-            Ok((r.get(0)?, StockLevel { on_hand: r.get(1)?, reserved: r.get(2)? }, r.get(3)?, r.get(4)?))
+            Ok(StockRow(
+                r.get(0)?,
+                StockLevel {
+                    on_hand: r.get(1)?,
+                    reserved: r.get(2)?,
+                },
+                r.get(3)?,
+                r.get(4)?,
+            ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn safety_rules_for(&self, location_id: &str) -> Result<Vec<SafetyRule>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT location_id, product_class, units FROM safety_rule WHERE location_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT location_id, product_class, units FROM safety_rule WHERE location_id = ?1",
+        )?;
         let rows = stmt.query_map([location_id], safety_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn all_safety_rules(&self) -> Result<Vec<SafetyRule>> {
-        let mut stmt = self.conn.prepare_cached("SELECT location_id, product_class, units FROM safety_rule")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT location_id, product_class, units FROM safety_rule")?;
         let rows = stmt.query_map([], safety_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
 fn safety_from_row(r: &Row<'_>) -> rusqlite::Result<SafetyRule> {
-    Ok(SafetyRule { location_id: r.get(0)?, product_class: r.get(1)?, units: r.get(2)? })
+    Ok(SafetyRule {
+        location_id: r.get(0)?,
+        product_class: r.get(1)?,
+        units: r.get(2)?,
+    })
 }
 
 fn location_from_row(r: &Row<'_>) -> rusqlite::Result<LocationRecord> {
@@ -334,7 +421,12 @@ fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
 }
 
 fn swatch(c: ColorRecord) -> Swatch {
-    Swatch { color_code: c.code, name_es: c.name_es, name_en: c.name_en, hex: c.hex }
+    Swatch {
+        color_code: c.code,
+        name_es: c.name_es,
+        name_en: c.name_en,
+        hex: c.hex,
+    }
 }
 
 fn price_in(prices: &[PriceRecord], currency: &str) -> Option<Money> {

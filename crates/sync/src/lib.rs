@@ -30,7 +30,9 @@ pub struct Progress {
 
 /// Locks the cache; a panic elsewhere must not make it unusable.
 pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Pulls every scope of the device until the cache holds the central's head,
@@ -45,10 +47,19 @@ pub async fn pull_until_current(
     let mut done = 0u64;
     loop {
         let cursors = lock(store).cursors()?;
-        let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: 0 }).await?;
+        let response = client
+            .pull(&PullRequest {
+                cursors,
+                limit: PAGE_SIZE,
+                wait_ms: 0,
+            })
+            .await?;
         let (applied, remaining, resync) = apply_response(store, &response)?;
         done += applied;
-        progress(Progress { done, total: done + remaining });
+        progress(Progress {
+            done,
+            total: done + remaining,
+        });
         if remaining == 0 && !resync {
             return Ok(done);
         }

@@ -45,7 +45,13 @@ pub struct Status {
 
 impl Status {
     fn initial(last_synced_at: Option<String>) -> Status {
-        Status { phase: Phase::Syncing, online: false, progress: None, last_synced_at, error: None }
+        Status {
+            phase: Phase::Syncing,
+            online: false,
+            progress: None,
+            last_synced_at,
+            error: None,
+        }
     }
 }
 
@@ -77,7 +83,10 @@ pub fn spawn(store: Arc<Mutex<Store>>) -> SyncHandle {
     let last = lock(&store).oldest_confirmation().ok().flatten();
     let (tx, rx) = watch::channel(Status::initial(last));
     let wake = Arc::new(Notify::new());
-    let handle = SyncHandle { status: rx, wake: Arc::clone(&wake) };
+    let handle = SyncHandle {
+        status: rx,
+        wake: Arc::clone(&wake),
+    };
     tokio::spawn(run(store, tx, wake));
     handle
 }
@@ -145,10 +154,18 @@ fn fail(status: &watch::Sender<Status>, error: SyncError) {
 }
 
 /// Catches up, then long-polls until an error ends it.
-async fn follow(store: &Arc<Mutex<Store>>, client: &Client, status: &watch::Sender<Status>) -> Result<(), SyncError> {
+async fn follow(
+    store: &Arc<Mutex<Store>>,
+    client: &Client,
+    status: &watch::Sender<Status>,
+) -> Result<(), SyncError> {
     let first = lock(store).oldest_confirmation()?.is_none();
     status.send_modify(|s| {
-        s.phase = if first { Phase::FirstSync } else { Phase::Syncing };
+        s.phase = if first {
+            Phase::FirstSync
+        } else {
+            Phase::Syncing
+        };
         s.progress = None;
     });
     let server_time = |store: &Arc<Mutex<Store>>| lock(store).oldest_confirmation().ok().flatten();
@@ -169,14 +186,24 @@ async fn follow(store: &Arc<Mutex<Store>>, client: &Client, status: &watch::Send
     });
     loop {
         let cursors = lock(store).cursors()?;
-        let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: LONG_POLL_MS }).await?;
+        let response = client
+            .pull(&PullRequest {
+                cursors,
+                limit: PAGE_SIZE,
+                wait_ms: LONG_POLL_MS,
+            })
+            .await?;
         let (applied, remaining, resync) = apply_response(store, &response)?;
         if resync {
             // A scope was reset: catch up again from the top, with progress.
             return Ok(());
         }
         status.send_modify(|s| {
-            s.phase = if remaining > 0 { Phase::Syncing } else { Phase::Idle };
+            s.phase = if remaining > 0 {
+                Phase::Syncing
+            } else {
+                Phase::Idle
+            };
             s.online = true;
             s.error = None;
             s.last_synced_at = server_time(store);

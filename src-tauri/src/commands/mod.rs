@@ -19,7 +19,11 @@ pub async fn app_state(core: State<'_, AppCore>) -> Result<AppState, AppError> {
 /// Enrolls this device with a one-time code from a manager, then starts the first sync.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
-pub async fn enroll(core: State<'_, AppCore>, central_url: String, code: String) -> Result<AppState, AppError> {
+pub async fn enroll(
+    core: State<'_, AppCore>,
+    central_url: String,
+    code: String,
+) -> Result<AppState, AppError> {
     if core.store().enrollment()?.is_some() {
         return Err(AppError::AlreadyEnrolled);
     }
@@ -57,7 +61,11 @@ pub async fn sync_now(core: State<'_, AppCore>) -> Result<SyncStatus, AppError> 
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
-pub async fn search(core: State<'_, AppCore>, query: String, limit: Option<u32>) -> Result<Vec<SearchHit>, AppError> {
+pub async fn search(
+    core: State<'_, AppCore>,
+    query: String,
+    limit: Option<u32>,
+) -> Result<Vec<SearchHit>, AppError> {
     let limit = limit.map_or(30, |l| (l as usize).clamp(1, MAX_RESULTS));
     Ok(core.store().search(&query, limit)?)
 }
@@ -70,6 +78,9 @@ pub async fn find_barcode(core: State<'_, AppCore>, code: String) -> Result<Barc
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
-pub async fn product_detail(core: State<'_, AppCore>, product_id: String) -> Result<ProductDetail, AppError> {
+pub async fn product_detail(
+    core: State<'_, AppCore>,
+    product_id: String,
+) -> Result<ProductDetail, AppError> {
     Ok(core.store().product_detail(&product_id)?)
 }
