@@ -26,7 +26,7 @@ build: ui
 run: build
 	@.ci/run-app.sh "$(DATA_DIR)" "$(CENTRAL_LISTEN)"
 
-lint: deps
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 

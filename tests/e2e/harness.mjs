@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
@@ -59,7 +59,14 @@ export class Central {
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     this.codes = new Map();
+    /** Tokens of the sales channels the demo chain trusts, by channel name. */
+    this.channelTokens = new Map();
     this.child = null;
+  }
+
+  /** The demo point-of-sale channel's token, or undefined if the central printed none. */
+  get channelToken() {
+    return this.channelTokens.get("demo-pos");
   }
 
   static async start() {
@@ -76,8 +83,10 @@ export class Central {
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" }, detached: true },
     );
     await waitForLine(this.child, /listening on/, 120_000, (line) => {
-      const m = line.match(/^(\S+)\s+(\d{4}-\d{4})\s/);
-      if (m) this.codes.set(m[1], m[2]);
+      const code = line.match(/^(\S+)\s+(\d{4}-\d{4})\s/);
+      if (code) this.codes.set(code[1], code[2]);
+      const channel = line.match(/^channel token (\S+): ([0-9a-f]{64})\s*$/);
+      if (channel) this.channelTokens.set(channel[1], channel[2]);
     });
   }
 
@@ -95,6 +104,43 @@ export class Central {
     const code = this.codes.get(storeId);
     if (!code) throw new Error(`no enrollment code printed for ${storeId}`);
     return code;
+  }
+
+  /**
+   * Rows of a read-only query on the central's database, as arrays of values.
+   * Uses Python's built-in sqlite3 module, as Node 20 has no SQLite of its own.
+   */
+  query(sql, params = []) {
+    const script = [
+      "import json, sqlite3, sys",
+      "db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)",
+      "print(json.dumps(db.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))",
+    ].join("\n");
+    const out = execFileSync("python3", ["-c", script, path.join(this.dir, "central.db"), sql, JSON.stringify(params)], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    return JSON.parse(out);
+  }
+
+  /**
+   * Posts stock movements from another sales channel (POST /v1/stock-movements).
+   * Answers the parsed body; throws on a status other than 200.
+   */
+  async postStockMovements(movements, token = this.channelToken) {
+    if (!token) throw new Error("the central printed no channel token");
+    const res = await fetch(`${this.url}/v1/stock-movements`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "x-vitrina-protocol": "1",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ movements }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`stock movements answered ${res.status}: ${text}`);
+    return JSON.parse(text);
   }
 }
 
@@ -184,6 +230,81 @@ export class App {
     await input.sendKeys(text);
     return input;
   }
+
+  /** An attribute of the first element with this test id, or null when there is none. */
+  async attr(testId, name) {
+    const found = await this.all(testId);
+    return found.length > 0 ? found[0].getAttribute(name) : null;
+  }
+
+  /** Whether some element with this test id is displayed. */
+  async visible(testId) {
+    for (const element of await this.all(testId)) {
+      if (await element.isDisplayed()) return true;
+    }
+    return false;
+  }
+
+  async click(testId) {
+    await (await this.el(testId)).click();
+  }
+
+  /** Fills in the enroll screen's central URL and code. */
+  async fillEnrollment(url, code) {
+    await this.type("enroll-url", url);
+    await this.type("enroll-code", code);
+  }
+
+  /** Waits until the sync indicator shows the given state (`online` as a boolean). */
+  async syncState({ phase, online }, timeoutMs = 120_000) {
+    await this.waitFor(
+      async () => {
+        const status = await this.all("sync-status");
+        if (status.length === 0) return false;
+        if (phase !== undefined && (await status[0].getAttribute("data-phase")) !== phase) return false;
+        if (online !== undefined && (await status[0].getAttribute("data-online")) !== String(online)) return false;
+        return true;
+      },
+      timeoutMs,
+      `waiting for sync status ${JSON.stringify({ phase, online })}`,
+    );
+  }
+
+  /** Enrolls at `storeId` of `central` and waits for the first sync to finish. */
+  async enrollAndSync(central, storeId) {
+    await this.screen("enroll");
+    await this.fillEnrollment(central.url, central.code(storeId));
+    await this.click("enroll-submit");
+    await this.screen("search", 180_000);
+    await this.syncState({ phase: "idle", online: true });
+  }
+
+  /** Searches `query` and opens the first result; waits for its stock here. */
+  async openFirstResult(query) {
+    await this.type("search-input", query);
+    await this.waitFor(async () => (await this.all("search-result")).length > 0, 15_000, `results for ${query}`);
+    await (await this.all("search-result"))[0].click();
+    await this.screen("product");
+    await this.el("here-stock");
+  }
+
+  /**
+   * Types `code` and Enter as one fast burst into whatever has the focus, the way
+   * a USB barcode scanner does (a keyboard device, no pauses between keys).
+   */
+  async scan(code) {
+    await this.driver.actions().sendKeys(code, Key.ENTER).perform();
+  }
+
+  /** Presses the "sync now" button in the header. */
+  async syncNow() {
+    await (await this.driver.findElement(By.css(".sync button.now"))).click();
+  }
+
+  /** One attribute of each element with this test id. */
+  async attrs(testId, name) {
+    return Promise.all((await this.all(testId)).map((element) => element.getAttribute(name)));
+  }
 }
 
 function killGroup(child) {
@@ -215,4 +336,4 @@ async function waitForPort(port, timeoutMs) {
   throw new Error(`tauri-driver did not listen on ${port}`);
 }
 
-export { By, until };
+export { By, Key, until };

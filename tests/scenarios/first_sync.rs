@@ -176,3 +176,54 @@ async fn an_older_protocol_version_is_told_to_update() {
     let error: serde_json::Value = response.json().await.unwrap();
     assert_eq!(error["code"], "update_required");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_and_the_central_compute_the_same_availability_from_the_same_data() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-04"))
+        .await
+        .unwrap();
+    pull_until_current(&device.store, &device.client, |_| {})
+        .await
+        .unwrap();
+
+    // Best-sellers carry safety stock at stores: the interesting case.
+    let skus: Vec<(String, String)> = {
+        let inspect = central.inspect().unwrap();
+        let mut stmt = inspect
+            .prepare(
+                "SELECT v.sku, v.product_id FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE p.product_class IN ('bestseller', 'core') ORDER BY v.sku LIMIT 40",
+            )
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let mut with_safety = 0;
+    for (sku, product_id) in &skus {
+        let at_central = device.client.availability(sku).await.unwrap();
+        let detail = device.cache().product_detail(product_id).unwrap();
+        for record in &at_central.locations {
+            let location = std::iter::once(&detail.here)
+                .chain(&detail.elsewhere)
+                .find(|l| l.location.id == record.location_id)
+                .unwrap_or_else(|| panic!("{} is in the device's region", record.location_id));
+            let figure = location
+                .figures
+                .iter()
+                .find(|f| &f.sku == sku)
+                .expect("the device has the SKU's stock");
+            assert_eq!(
+                (figure.on_hand, figure.reserved, figure.safety, figure.atp),
+                (record.on_hand, record.reserved, record.safety, record.atp),
+                "{sku} at {}",
+                record.location_id
+            );
+            with_safety += usize::from(record.safety > 0);
+        }
+    }
+    assert!(
+        with_safety > 0,
+        "some compared figures had safety stock applied"
+    );
+}

@@ -1,3 +1,4 @@
 //! Cross-part scenarios: a real central process and simulated devices on loopback.
 
 mod first_sync;
+mod live;

@@ -33,6 +33,8 @@ pub struct Central {
     pub url: String,
     pub db_path: PathBuf,
     codes: HashMap<String, String>,
+    /// Bearer token of the demo point-of-sale channel, for stock movements.
+    pub channel_token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -58,6 +60,7 @@ impl Central {
             .context("starting vitrina-central")?;
         let stdout = child.stdout.take().context("central stdout")?;
         let mut codes = HashMap::new();
+        let mut channel_token = String::new();
         let mut lines = BufReader::new(stdout).lines();
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
@@ -67,6 +70,9 @@ impl Central {
             let line = line?;
             if line.starts_with("vitrina-central listening on") {
                 break;
+            }
+            if let Some(token) = line.strip_prefix("channel token demo-pos: ") {
+                channel_token = token.trim().to_owned();
             }
             let fields: Vec<&str> = line.split_whitespace().collect();
             if fields.len() >= 2 && fields[1].len() == 9 && fields[1].as_bytes()[4] == b'-' {
@@ -83,6 +89,7 @@ impl Central {
             url: format!("http://127.0.0.1:{port}"),
             db_path,
             codes,
+            channel_token,
             _dir: dir,
         })
     }
@@ -93,6 +100,32 @@ impl Central {
             .get(store_id)
             .cloned()
             .unwrap_or_else(|| panic!("no code printed for {store_id}"))
+    }
+
+    /// Posts stock movements as the demo point-of-sale system.
+    pub async fn post_movements(
+        &self,
+        http: &reqwest::Client,
+        movements: &[vitrina_protocol::StockMovement],
+    ) -> anyhow::Result<vitrina_protocol::StockMovementsResponse> {
+        let response = http
+            .post(format!("{}/v1/stock-movements", self.url))
+            .bearer_auth(&self.channel_token)
+            .header(
+                vitrina_protocol::PROTOCOL_HEADER,
+                vitrina_protocol::PROTOCOL_VERSION,
+            )
+            .json(&vitrina_protocol::StockMovementsRequest {
+                movements: movements.to_vec(),
+            })
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "stock movements answered {}",
+            response.status()
+        );
+        Ok(response.json().await?)
     }
 
     /// A read-only look at the central's database, to compare devices against.

@@ -43,15 +43,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(CentralError::Unauthorized)?
-            .to_owned();
+        let token = bearer(parts)?;
         check_protocol(parts)?;
         let (device_id, store) = state
             .db
@@ -67,4 +59,40 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .ok_or(CentralError::Unauthorized)?;
         Ok(DeviceAuth { device_id, store })
     }
+}
+
+/// Another channel's system (point of sale, e-commerce), by its channel token.
+#[derive(Debug, Clone)]
+pub struct ChannelAuth {
+    pub channel: String,
+}
+
+impl FromRequestParts<AppState> for ChannelAuth {
+    type Rejection = CentralError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        check_protocol(parts)?;
+        let channel = state
+            .db
+            .call(move |conn| crate::movements::channel_by_token(conn, &token))
+            .await?
+            .ok_or(CentralError::Unauthorized)?;
+        Ok(ChannelAuth { channel })
+    }
+}
+
+fn bearer(parts: &Parts) -> Result<String, CentralError> {
+    Ok(parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(CentralError::Unauthorized)?
+        .to_owned())
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod demo;
 pub mod demo_data;
 pub mod error;
+pub mod movements;
 pub mod routes;
 pub mod storage;
 

@@ -30,6 +30,14 @@ enum Command {
         #[arg(long)]
         allow_remote: bool,
     },
+    /// Mint a bearer token for another channel's system (point of sale, e-commerce) to send stock movements.
+    ChannelToken {
+        #[arg(long, default_value = "vitrina-central.db")]
+        db: PathBuf,
+        /// The channel's name, e.g. pos or ecommerce.
+        #[arg(long)]
+        channel: String,
+    },
     /// Mint a one-time enrollment code for a store.
     EnrollCode {
         #[arg(long, default_value = "vitrina-central.db")]
@@ -59,6 +67,13 @@ async fn main() -> anyhow::Result<()> {
             demo,
             allow_remote,
         } => serve(db, listen, demo, allow_remote).await,
+        Command::ChannelToken { db, channel } => {
+            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let token =
+                db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, &channel))?;
+            println!("{token}");
+            Ok(())
+        }
         Command::EnrollCode { db, store, minutes } => {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
             let code = db
@@ -119,6 +134,9 @@ async fn serve(
             "One-time enrollment codes (valid 24 h; also in {}):\n{listing}",
             codes_file.display()
         );
+        let channel_token =
+            db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, "demo-pos"))?;
+        println!("channel token demo-pos: {channel_token}");
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await

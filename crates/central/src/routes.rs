@@ -1,7 +1,7 @@
 //! HTTP routes. Handlers parse, authorise, call storage in a blocking task and
 //! answer with protocol types.
 
-use crate::auth::{check_protocol, DeviceAuth};
+use crate::auth::{check_protocol, ChannelAuth, DeviceAuth};
 use crate::error::CentralError;
 use crate::storage::{self, rfc3339};
 use crate::AppState;
@@ -24,7 +24,7 @@ const MAX_LIMIT: u32 = 5_000;
         title = "Vitrina central",
         description = "Sync and commerce API of Vitrina's central system."
     ),
-    paths(health, openapi, enroll, session, pull),
+    paths(health, openapi, enroll, session, pull, availability, stock_movements),
     components(schemas(
         Health,
         ApiError,
@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enroll", post(enroll))
         .route("/v1/session", get(session))
         .route("/v1/pull", post(pull))
+        .route("/v1/availability/{sku}", get(availability))
+        .route("/v1/stock-movements", post(stock_movements))
         .with_state(state)
 }
 
@@ -137,7 +139,8 @@ async fn enroll(
     Ok(Json(response))
 }
 
-fn new_token() -> String {
+/// A fresh random 256-bit bearer token, hex-encoded.
+pub fn new_token() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -225,4 +228,49 @@ async fn read_pages(
             })
         })
         .await
+}
+
+/// Most movements one request may carry.
+const MAX_MOVEMENTS: usize = 1_000;
+
+/// Stock movements from another channel's system, applied idempotently; each gets
+/// its own result (applied, applied with a discrepancy, or rejected with a reason).
+#[utoipa::path(post, path = "/v1/stock-movements", request_body = StockMovementsRequest, security(("bearer" = [])),
+    responses((status = 200, body = StockMovementsResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn stock_movements(
+    State(state): State<AppState>,
+    channel: ChannelAuth,
+    Body(req): Body<StockMovementsRequest>,
+) -> Result<Json<StockMovementsResponse>, CentralError> {
+    if req.movements.len() > MAX_MOVEMENTS {
+        return Err(CentralError::Invalid(format!(
+            "at most {MAX_MOVEMENTS} movements per request"
+        )));
+    }
+    let name = channel.channel.clone();
+    let results = state
+        .db
+        .call(move |conn| crate::movements::apply(conn, &name, &req.movements))
+        .await?;
+    state.notify_changed();
+    tracing::info!(channel = %channel.channel, movements = results.len(), "stock movements received");
+    Ok(Json(StockMovementsResponse { results }))
+}
+
+/// A SKU's availability at every location of the device's region, computed by the
+/// central with the same rule as the device.
+#[utoipa::path(get, path = "/v1/availability/{sku}", security(("bearer" = [])),
+    params(("sku" = String, Path, description = "the SKU")),
+    responses((status = 200, body = AvailabilityResponse), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn availability(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    axum::extract::Path(sku): axum::extract::Path<String>,
+) -> Result<Json<AvailabilityResponse>, CentralError> {
+    let store = device.store;
+    let response = state
+        .db
+        .call(move |conn| storage::availability(conn, &store, &sku))
+        .await?;
+    Ok(Json(response))
 }

@@ -16,7 +16,10 @@ use vitrina_protocol::{
     ScopeStatus, CATALOG_SCOPE,
 };
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;
 
@@ -83,10 +86,10 @@ pub fn sha256_hex(data: &str) -> String {
 
 // ------------------------------------------------------------------ change log
 
-/// Appends a change to `scope` and returns its sequence number. Must run in the
-/// transaction that made the change.
+/// Appends a change to `scope` and returns its sequence number. Must run inside the
+/// transaction (or savepoint) that made the change.
 pub fn record_change(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     scope: &str,
     key: &str,
     record: Option<&Record>,
@@ -107,7 +110,7 @@ pub fn record_change(
 }
 
 /// Records an upsert of `record` in `scope`.
-pub fn record_upsert(tx: &Transaction<'_>, scope: &str, record: &Record) -> Result<i64> {
+pub fn record_upsert(tx: &Connection, scope: &str, record: &Record) -> Result<i64> {
     record_change(tx, scope, &record.key(), Some(record))
 }
 
@@ -231,6 +234,49 @@ pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> 
         return Ok(false);
     };
     Ok(location(conn, location_id)?.is_some_and(|l| l.country == store.country))
+}
+
+// ------------------------------------------------------------------ availability
+
+/// One SKU's availability at every location of `store`'s region, with the same
+/// rule the device applies (`vitrina_core::availability`).
+pub fn availability(
+    conn: &Connection,
+    store: &LocationRecord,
+    sku: &str,
+) -> Result<vitrina_protocol::AvailabilityResponse> {
+    use vitrina_core::availability::{available_to_promise, StockLevel};
+    let class: String = conn
+        .prepare_cached("SELECT p.product_class FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1")?
+        .query_row([sku], |r| r.get(0))
+        .optional()?
+        .ok_or(CentralError::NotFound)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0), COALESCE(r.units, 0)
+         FROM location l
+         LEFT JOIN stock s ON s.location_id = l.id AND s.sku = ?1
+         LEFT JOIN safety_rule r ON r.location_id = l.id AND r.product_class = ?2
+         WHERE l.country = ?3
+         ORDER BY l.id",
+    )?;
+    let rows = stmt.query_map(params![sku, class, store.country], |r| {
+        let level = StockLevel {
+            on_hand: r.get(1)?,
+            reserved: r.get(2)?,
+        };
+        let safety: i64 = r.get(3)?;
+        Ok(vitrina_protocol::AvailabilityRecord {
+            location_id: r.get(0)?,
+            on_hand: level.on_hand,
+            reserved: level.reserved,
+            safety,
+            atp: available_to_promise(level, safety),
+        })
+    })?;
+    Ok(vitrina_protocol::AvailabilityResponse {
+        sku: sku.to_owned(),
+        locations: rows.collect::<Result<_, _>>()?,
+    })
 }
 
 // ------------------------------------------------------------------ enrollment

@@ -229,6 +229,103 @@ pub struct PullResponse {
     pub scopes: Vec<ScopePage>,
 }
 
+// ---------------------------------------------------------------- stock movements
+
+/// What happened to stock in another channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    /// Units sold (point of sale, e-commerce shipped from this location): on hand falls.
+    Sale,
+    /// Units returned into this location's stock.
+    Return,
+    /// Units received from a supplier.
+    Receipt,
+    /// Units sent to another location.
+    TransferOut,
+    /// Units arrived from another location.
+    TransferIn,
+    /// A count correction; `quantity` is signed.
+    Adjustment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StockMovement {
+    /// The sending system's id for this movement; a retry reuses it.
+    pub movement_id: String,
+    pub sku: String,
+    pub location_id: String,
+    pub kind: MovementKind,
+    /// Units, positive; for an adjustment, the signed change.
+    pub quantity: i64,
+    /// When it happened in the sending system (RFC 3339), for the record only: the
+    /// central orders movements by arrival.
+    #[serde(default)]
+    pub occurred_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StockMovementsRequest {
+    pub movements: Vec<StockMovement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementOutcome {
+    Applied,
+    /// Applied, but the stock could not follow it exactly (sold more than recorded):
+    /// on hand stopped at zero and a discrepancy was raised.
+    AppliedWithDiscrepancy,
+    Rejected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementRejection {
+    UnknownSku,
+    UnknownLocation,
+    InvalidQuantity,
+    InvalidId,
+    /// The movement id was used before with a different body.
+    ReusedId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MovementResult {
+    pub movement_id: String,
+    pub outcome: MovementOutcome,
+    /// On hand after the movement.
+    pub on_hand: Option<i64>,
+    pub reason: Option<MovementRejection>,
+    /// True when this is the stored result of an earlier delivery of the same movement.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StockMovementsResponse {
+    pub results: Vec<MovementResult>,
+}
+
+// ---------------------------------------------------------------- availability
+
+/// Availability of one SKU at one location as the central computes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AvailabilityRecord {
+    pub location_id: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub safety: i64,
+    pub atp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AvailabilityResponse {
+    pub sku: String,
+    /// Every location of the calling device's region.
+    pub locations: Vec<AvailabilityRecord>,
+}
+
 // ---------------------------------------------------------------- errors
 
 /// Machine-readable error codes of the HTTP API. Rejections of business commands

@@ -132,6 +132,15 @@ impl Client {
         self.send(request, timeout).await
     }
 
+    /// A SKU's availability in the device's region as the central computes it.
+    pub async fn availability(&self, sku: &str) -> Result<AvailabilityResponse, SyncError> {
+        let url = reqwest::Url::parse(&format!("{}/v1/availability/", self.base))
+            .and_then(|u| u.join(sku))
+            .map_err(|_| SyncError::InvalidUrl)?;
+        let request = self.authorised(self.http.get(url))?;
+        self.send(request, Duration::from_secs(15)).await
+    }
+
     fn authorised(
         &self,
         request: reqwest::RequestBuilder,
