@@ -8,6 +8,9 @@ use vitrina_core::availability::{available_to_promise, safety_units, SafetyRule,
 use vitrina_core::{distance_km, Coordinates, Currency, Gtin, LocationKind, Money};
 use vitrina_protocol::{inventory_scope, ColorRecord, LocationRecord, PriceRecord};
 
+/// Most matches ranked per search (see [`Store::search`]).
+pub const RANK_CANDIDATES: i64 = 400;
+
 /// One SKU's stock at a location as read: sku, level, in transit, transit ETA.
 struct StockRow(String, StockLevel, i64, Option<String>);
 
@@ -26,30 +29,46 @@ impl Store {
             .join(" ");
         let home = self.home()?;
         let rules = self.safety_rules_for(&home.id)?;
+        // Ranking every match of a short prefix ("c") is the slow path, so only the
+        // first RANK_CANDIDATES matches are ranked. An exact style code is looked up
+        // on its own and always comes first, wherever it sits in the index.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.style_code, p.name_es, p.name_en, p.category_es, p.category_en,
-                    p.product_class, p.colors, p.prices,
-                    (upper(p.style_code) = upper(?2)) AS exact
-             FROM product_search s
-             JOIN product p ON p.rowid = s.rowid
-             WHERE product_search MATCH ?1
-             ORDER BY exact DESC, bm25(product_search, 10.0, 5.0, 2.0, 1.0), p.name_es
+            "WITH candidates AS (
+                 SELECT rowid AS id, bm25(product_search, 10.0, 5.0, 2.0, 1.0) AS score
+                 FROM product_search WHERE product_search MATCH ?1 LIMIT ?4
+             ),
+             exact AS (
+                 SELECT rowid AS id, -1e300 AS score FROM product WHERE style_code = upper(trim(?2))
+             ),
+             ranked AS (
+                 SELECT id, MIN(score) AS score
+                 FROM (SELECT id, score FROM candidates UNION ALL SELECT id, score FROM exact)
+                 GROUP BY id
+             )
+             SELECT p.id, p.style_code, p.name_es, p.name_en, p.category_es, p.category_en,
+                    p.product_class, p.colors, p.prices
+             FROM ranked r JOIN product p ON p.rowid = r.id
+             ORDER BY r.score, p.name_es
              LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![fts_query, query.trim(), limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
+        let rows = stmt.query_map(
+            params![fts_query, query, limit as i64, RANK_CANDIDATES],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            },
+        )?;
         let mut hits = Vec::new();
+        let mut classes = Vec::new();
         for row in rows {
             let (
                 product_id,
@@ -62,12 +81,7 @@ impl Store {
                 colors,
                 prices,
             ) = row?;
-            let safety = safety_units(&rules, &home.id, &class);
-            let available_here = self
-                .stock_of_product_at(&product_id, &home.id)?
-                .into_iter()
-                .map(|row| available_to_promise(row.1, safety))
-                .sum();
+            classes.push(class);
             hits.push(SearchHit {
                 product_id,
                 style_code,
@@ -80,8 +94,20 @@ impl Store {
                     .into_iter()
                     .map(swatch)
                     .collect(),
-                available_here,
+                available_here: 0,
             });
+        }
+        // Stock here for every hit in one read, then the one ATP rule per SKU.
+        let ids: Vec<&str> = hits.iter().map(|h| h.product_id.as_str()).collect();
+        let mut levels = self.stock_of_products_at(&ids, &home.id)?;
+        for (hit, class) in hits.iter_mut().zip(&classes) {
+            let safety = safety_units(&rules, &home.id, class);
+            hit.available_here = levels
+                .remove(hit.product_id.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|level| available_to_promise(level, safety))
+                .sum();
         }
         Ok(hits)
     }
@@ -355,24 +381,38 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn stock_of_product_at(&self, product_id: &str, location_id: &str) -> Result<Vec<StockRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
-             FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?2
-             WHERE v.product_id = ?1",
-        )?;
-        let rows = stmt.query_map(params![product_id, location_id], |r| {
-            Ok(StockRow(
-                r.get(0)?,
+    /// Stock levels of every variant of `product_ids` at one location, by product.
+    fn stock_of_products_at(
+        &self,
+        product_ids: &[&str],
+        location_id: &str,
+    ) -> Result<HashMap<String, Vec<StockLevel>>> {
+        let mut levels: HashMap<String, Vec<StockLevel>> = HashMap::new();
+        if product_ids.is_empty() {
+            return Ok(levels);
+        }
+        let placeholders = vec!["?"; product_ids.len()].join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT v.product_id, s.on_hand, s.reserved
+             FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?
+             WHERE v.product_id IN ({placeholders})"
+        ))?;
+        let params = std::iter::once(&location_id as &dyn rusqlite::ToSql)
+            .chain(product_ids.iter().map(|id| id as &dyn rusqlite::ToSql));
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
                 StockLevel {
                     on_hand: r.get(1)?,
                     reserved: r.get(2)?,
                 },
-                r.get(3)?,
-                r.get(4)?,
             ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        for row in rows {
+            let (product_id, level) = row?;
+            levels.entry(product_id).or_default().push(level);
+        }
+        Ok(levels)
     }
 
     fn safety_rules_for(&self, location_id: &str) -> Result<Vec<SafetyRule>> {

@@ -497,3 +497,43 @@ fn scopes_no_longer_given_are_dropped_with_their_data() {
     assert_eq!(store.stock_count("NEAR").unwrap(), 0);
     assert_eq!(store.cursors().unwrap().len(), 2);
 }
+
+#[test]
+fn an_exact_style_code_comes_first_even_among_more_matches_than_are_ranked() {
+    let (_dir, mut store) = seeded();
+    let count = crate::query::RANK_CANDIDATES as usize + 200;
+    let changes: Vec<Change> = (0..count)
+        .map(|i| {
+            // The last one's code is a prefix of every other's: all match it, and it
+            // is the last in index order, beyond the ranked candidates.
+            let code = if i + 1 == count {
+                "CAM-5".to_string()
+            } else {
+                format!("CAM-{:05}", 50_000 + i)
+            };
+            let p = product(
+                &format!("Q{i:05}"),
+                &code,
+                "Camisa lino",
+                "Linen shirt",
+                "core",
+                10_000 + i as u64 * 10,
+            );
+            upsert(100 + i as i64, Record::Product(p))
+        })
+        .collect();
+    store
+        .apply_page(&page(CATALOG_SCOPE, changes), "2026-11-23T11:00:00Z")
+        .unwrap();
+    let hits = store.search("cam-5", 10).unwrap();
+    assert_eq!(
+        hits[0].style_code, "CAM-5",
+        "typed in lower case, the exact code is first"
+    );
+    let hits = store.search("camisa", 30).unwrap();
+    assert_eq!(
+        hits.len(),
+        30,
+        "a broad prefix still fills the page from the ranked candidates"
+    );
+}
