@@ -274,3 +274,85 @@ async fn availability(
         .await?;
     Ok(Json(response))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body as HttpBody;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    fn app() -> (tempfile::TempDir, Router) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("central.db")).unwrap();
+        (dir, router(AppState::new(db)))
+    }
+
+    async fn call(app: &Router, request: Request<HttpBody>) -> (StatusCode, serde_json::Value) {
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_openapi_document_is_generated_and_lists_every_route() {
+        let (_dir, app) = app();
+        let (status, doc) = call(
+            &app,
+            Request::get("/openapi.json")
+                .body(HttpBody::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        for path in [
+            "/health",
+            "/v1/enroll",
+            "/v1/session",
+            "/v1/pull",
+            "/v1/stock-movements",
+            "/v1/availability/{sku}",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} is documented");
+        }
+        assert!(doc["components"]["schemas"]["PullResponse"].is_object());
+    }
+
+    #[tokio::test]
+    async fn a_malformed_body_is_a_422_with_a_code_not_a_crash() {
+        let (_dir, app) = app();
+        for body in [
+            "{",
+            "[]",
+            r#"{"code": 5}"#,
+            r#"{"code":"1","device_name":"\u0000"}x"#,
+        ] {
+            let request = Request::post("/v1/enroll")
+                .header("content-type", "application/json")
+                .header(PROTOCOL_HEADER, "1")
+                .body(HttpBody::from(body))
+                .unwrap();
+            let (status, error) = call(&app, request).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert_eq!(error["code"], "invalid", "{body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn health_answers_without_credentials() {
+        let (_dir, app) = app();
+        let (status, health) = call(
+            &app,
+            Request::get("/health").body(HttpBody::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(health["protocol_version"], PROTOCOL_VERSION);
+    }
+}

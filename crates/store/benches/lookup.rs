@@ -112,7 +112,12 @@ fn product(n: usize) -> ProductRecord {
         description_en: String::new(),
         category_es: garment_es.into(),
         category_en: garment_en.into(),
-        product_class: if n.is_multiple_of(7) { "bestseller" } else { "core" }.into(),
+        product_class: if n.is_multiple_of(7) {
+            "bestseller"
+        } else {
+            "core"
+        }
+        .into(),
         colors,
         sizes: SIZES.iter().map(|s| s.to_string()).collect(),
         variants,
