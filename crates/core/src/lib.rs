@@ -3,16 +3,26 @@
 //!
 //! Architecture invariant: this crate does no I/O and reads no clock. Every function
 //! is deterministic in its arguments, so the device (offline, from its cache) and
-//! the central (authoritative) compute availability with one implementation.
+//! the central (authoritative) compute availability, sourcing and promise dates
+//! with one implementation. "Now" is always a parameter.
 
 pub mod availability;
 pub mod geo;
 pub mod gtin;
 pub mod location;
 pub mod money;
+pub mod phone;
+pub mod promise;
+pub mod sourcing;
 
 pub use availability::{available_to_promise, SafetyRule, StockLevel};
 pub use geo::{distance_km, Coordinates};
 pub use gtin::{Gtin, GtinError};
 pub use location::LocationKind;
 pub use money::{Currency, Money, MoneyError};
+pub use phone::{Country, PhoneE164, PhoneError};
+pub use promise::{promise_date, PromiseRule, Route};
+pub use sourcing::{
+    choose_source, sourcing_alternatives, Candidate, Fulfilment, RequestingStore, SourcingChoice,
+    SourcingError, SourcingRequest,
+};
