@@ -1,6 +1,16 @@
 CREATE INDEX product_style_code ON product (style_code);
+CREATE INDEX provisional_reservation_stock ON provisional_reservation (sku, location_id);
 CREATE INDEX variant_gtin14 ON variant (gtin14);
 CREATE INDEX variant_product ON variant (product_id);
+CREATE TABLE local_order (
+    id         TEXT PRIMARY KEY,
+    number     TEXT NOT NULL UNIQUE,
+    counter    INTEGER NOT NULL REFERENCES outbox (counter),
+    fulfilment TEXT NOT NULL, -- protocol FulfilmentRecord (JSON)
+    lines      TEXT NOT NULL, -- protocol OrderLineRecord array (JSON)
+    status     TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'needs_attention')),
+    created_at TEXT NOT NULL
+) STRICT;
 CREATE TABLE location (
     id        TEXT PRIMARY KEY,
     kind      TEXT NOT NULL CHECK (kind IN ('store', 'warehouse', 'online')),
@@ -16,6 +26,15 @@ CREATE TABLE location (
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+) STRICT;
+CREATE TABLE outbox (
+    counter     INTEGER PRIMARY KEY, -- gap-free per device, from 1
+    mutation_id TEXT NOT NULL UNIQUE, -- UUIDv7 made here
+    command     TEXT NOT NULL, -- protocol Command (JSON)
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'applied', 'rejected')),
+    result      TEXT, -- protocol MutationResult (JSON) once answered
+    created_at  TEXT NOT NULL,
+    answered_at TEXT
 ) STRICT;
 CREATE TABLE product (
     id             TEXT PRIMARY KEY,
@@ -39,6 +58,13 @@ CREATE VIRTUAL TABLE product_search USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '1 2 3'
 );
+CREATE TABLE provisional_reservation (
+    counter     INTEGER NOT NULL REFERENCES outbox (counter),
+    sku         TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    quantity    INTEGER NOT NULL,
+    PRIMARY KEY (counter, sku, location_id)
+) STRICT, WITHOUT ROWID;
 CREATE TABLE safety_rule (
     location_id   TEXT NOT NULL,
     product_class TEXT NOT NULL,

@@ -69,6 +69,9 @@ pub struct SyncStatus {
     pub progress: Option<SyncProgress>,
     pub last_synced_at: Option<String>,
     pub error: Option<AppError>,
+    /// Commands saved here that the central has not answered yet.
+    #[ts(type = "number")]
+    pub pending: u64,
 }
 
 pub fn sync_status_view(status: &Status) -> SyncStatus {
@@ -87,6 +90,7 @@ pub fn sync_status_view(status: &Status) -> SyncStatus {
         }),
         last_synced_at: status.last_synced_at.clone(),
         error: status.error.clone().map(AppError::from),
+        pending: status.pending,
     }
 }
 

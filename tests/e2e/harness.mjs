@@ -296,11 +296,6 @@ export class App {
     await this.driver.actions().sendKeys(code, Key.ENTER).perform();
   }
 
-  /** Presses the "sync now" button in the header. */
-  async syncNow() {
-    await (await this.driver.findElement(By.css(".sync button.now"))).click();
-  }
-
   /** One attribute of each element with this test id. */
   async attrs(testId, name) {
     return Promise.all((await this.all(testId)).map((element) => element.getAttribute(name)));

@@ -2,3 +2,4 @@
 
 mod first_sync;
 mod live;
+mod orders;

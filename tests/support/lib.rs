@@ -31,6 +31,7 @@ pub fn central_bin() -> anyhow::Result<PathBuf> {
 pub struct Central {
     child: Child,
     pub url: String,
+    pub port: u16,
     pub db_path: PathBuf,
     codes: HashMap<String, String>,
     /// Bearer token of the demo point-of-sale channel, for stock movements.
@@ -44,54 +45,32 @@ impl Central {
         let dir = tempfile::tempdir()?;
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
-        let mut child = Command::new(central_bin()?)
-            .args([
-                "serve",
-                "--demo",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--db",
-            ])
-            .arg(&db_path)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("starting vitrina-central")?;
-        let stdout = child.stdout.take().context("central stdout")?;
-        let mut codes = HashMap::new();
-        let mut channel_token = String::new();
-        let mut lines = BufReader::new(stdout).lines();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let Some(line) = lines.next() else {
-                bail!("vitrina-central exited before listening")
-            };
-            let line = line?;
-            if line.starts_with("vitrina-central listening on") {
-                break;
-            }
-            if let Some(token) = line.strip_prefix("channel token demo-pos: ") {
-                channel_token = token.trim().to_owned();
-            }
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.len() >= 2 && fields[1].len() == 9 && fields[1].as_bytes()[4] == b'-' {
-                codes.insert(fields[0].to_owned(), fields[1].to_owned());
-            }
-            if Instant::now() > deadline {
-                bail!("vitrina-central did not start in time");
-            }
-        }
-        // Keep draining stdout so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let (child, codes, channel_token) = spawn_central(&db_path, port)?;
         Ok(Central {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            port,
             db_path,
             codes,
             channel_token,
             _dir: dir,
         })
+    }
+
+    /// Kills the central (SIGKILL: no chance to finish anything).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the central again on the same database and port.
+    pub fn restart(&mut self) -> anyhow::Result<()> {
+        self.kill();
+        let (child, codes, channel_token) = spawn_central(&self.db_path, self.port)?;
+        self.child = child;
+        self.codes.extend(codes);
+        self.channel_token = channel_token;
+        Ok(())
     }
 
     /// The demo enrollment code printed for `store_id`.
@@ -142,6 +121,55 @@ impl Drop for Central {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
+/// the enrollment codes per store and the demo channel token.
+fn spawn_central(
+    db_path: &Path,
+    port: u16,
+) -> anyhow::Result<(Child, HashMap<String, String>, String)> {
+    let mut child = Command::new(central_bin()?)
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+        ])
+        .arg(db_path)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("starting vitrina-central")?;
+    let stdout = child.stdout.take().context("central stdout")?;
+    let mut codes = HashMap::new();
+    let mut channel_token = String::new();
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let Some(line) = lines.next() else {
+            bail!("vitrina-central exited before listening")
+        };
+        let line = line?;
+        if line.starts_with("vitrina-central listening on") {
+            break;
+        }
+        if let Some(token) = line.strip_prefix("channel token demo-pos: ") {
+            channel_token = token.trim().to_owned();
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() >= 2 && fields[1].len() == 9 && fields[1].as_bytes()[4] == b'-' {
+            codes.insert(fields[0].to_owned(), fields[1].to_owned());
+        }
+        if Instant::now() > deadline {
+            bail!("vitrina-central did not start in time");
+        }
+    }
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Ok((child, codes, channel_token))
 }
 
 pub fn free_port() -> anyhow::Result<u16> {

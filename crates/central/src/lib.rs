@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod error;
 pub mod movements;
+pub mod push;
 pub mod routes;
 pub mod storage;
 

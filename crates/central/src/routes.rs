@@ -24,7 +24,16 @@ const MAX_LIMIT: u32 = 5_000;
         title = "Vitrina central",
         description = "Sync and commerce API of Vitrina's central system."
     ),
-    paths(health, openapi, enroll, session, pull, availability, stock_movements),
+    paths(
+        health,
+        openapi,
+        enroll,
+        session,
+        pull,
+        push,
+        availability,
+        stock_movements
+    ),
     components(schemas(
         Health,
         ApiError,
@@ -58,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enroll", post(enroll))
         .route("/v1/session", get(session))
         .route("/v1/pull", post(pull))
+        .route("/v1/push", post(push))
         .route("/v1/availability/{sku}", get(availability))
         .route("/v1/stock-movements", post(stock_movements))
         .with_state(state)
@@ -228,6 +238,33 @@ async fn read_pages(
             })
         })
         .await
+}
+
+/// Most mutations one push may carry.
+const MAX_MUTATIONS: usize = 500;
+
+/// Business commands from the device, executed in counter order. Each gets its
+/// own result; rejections are results, not errors.
+#[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])),
+    responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn push(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Body(req): Body<PushRequest>,
+) -> Result<Json<PushResponse>, CentralError> {
+    if req.mutations.len() > MAX_MUTATIONS {
+        return Err(CentralError::Invalid(format!(
+            "at most {MAX_MUTATIONS} mutations per push"
+        )));
+    }
+    let response = state
+        .db
+        .call(move |conn| {
+            crate::push::apply(conn, &device.device_id, &device.store, &req.mutations)
+        })
+        .await?;
+    state.notify_changed();
+    Ok(Json(response))
 }
 
 /// Most movements one request may carry.

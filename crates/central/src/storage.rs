@@ -19,6 +19,7 @@ use vitrina_protocol::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_initial.sql"),
     include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_orders.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;

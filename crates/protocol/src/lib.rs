@@ -229,6 +229,119 @@ pub struct PullResponse {
     pub scopes: Vec<ScopePage>,
 }
 
+// ---------------------------------------------------------------- push
+
+/// Business commands a device sends; the central executes each again and its
+/// result is final.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    PlaceOrder(PlaceOrder),
+}
+
+/// How an order reaches the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum FulfilmentRecord {
+    ShipToHome { address: String },
+    ShipToStore { store_id: String },
+    PickUpAt { store_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrderLineRecord {
+    pub sku: String,
+    pub quantity: i64,
+    /// Where the units are reserved and shipped from.
+    pub source_location_id: String,
+}
+
+/// An order placed on a customer's behalf (endless aisle).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PlaceOrder {
+    /// Made on the device (UUIDv7): placing the same order twice makes one order.
+    pub order_id: String,
+    /// Readable number made on the device: store–device–counter, never colliding.
+    pub order_number: String,
+    pub lines: Vec<OrderLineRecord>,
+    pub fulfilment: FulfilmentRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Mutation {
+    /// UUIDv7 made on the device.
+    pub mutation_id: String,
+    /// Gap-free per-device counter, from 1.
+    pub counter: i64,
+    #[serde(flatten)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+/// Why the central refused a command. A rejection is a result, never an HTTP error,
+/// and never blocks the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Rejection {
+    /// Not enough units to promise at the source.
+    SoldOut {
+        sku: String,
+        location_id: String,
+        available: i64,
+    },
+    Invalid {
+        field: String,
+        detail: String,
+    },
+    Forbidden,
+    /// This counter or mutation id was used before with a different body.
+    Conflict,
+}
+
+/// Somewhere else the rejected line could come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Alternative {
+    pub sku: String,
+    pub location_id: String,
+    pub atp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum MutationOutcome {
+    Applied,
+    Rejected {
+        rejection: Rejection,
+        alternatives: Vec<Alternative>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MutationResult {
+    pub mutation_id: String,
+    pub counter: i64,
+    #[serde(flatten)]
+    pub outcome: MutationOutcome,
+    /// Where the central recorded the command's effects: once the device's cursor of
+    /// each scope reaches its seq, the pulled data includes them.
+    pub effects: Vec<ScopeCursor>,
+    /// True when this is the stored result of an earlier delivery.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PushResponse {
+    pub results: Vec<MutationResult>,
+    /// The counter the central expects next from this device: after a gap, the
+    /// device resends from here.
+    pub next_counter: i64,
+}
+
 // ---------------------------------------------------------------- stock movements
 
 /// What happened to stock in another channel.

@@ -75,6 +75,7 @@ impl Store {
                  confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at)",
             params![page.scope, page.cursor, page.head, confirmed],
         )?;
+        crate::outbox::prune_provisional_in(&tx)?;
         tx.commit()?;
         Ok(())
     }

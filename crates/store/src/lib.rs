@@ -15,6 +15,7 @@
 
 mod apply;
 mod migrate;
+mod outbox;
 mod query;
 pub mod views;
 
@@ -23,6 +24,7 @@ use std::path::Path;
 use vitrina_protocol::LocationRecord;
 
 pub use migrate::MIGRATIONS;
+pub use outbox::LocalOrder;
 pub use views::*;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,10 +6,13 @@ use crate::{Result, StoreError};
 use rusqlite::Connection;
 
 /// Every migration, in order. Append only: a released migration never changes.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    ("0002_outbox", include_str!("../migrations/0002_outbox.sql")),
+];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

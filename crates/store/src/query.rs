@@ -196,7 +196,7 @@ impl Store {
         let mut by_location: HashMap<String, Vec<StockRow>> = HashMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT s.location_id, s.sku, s.on_hand, s.reserved, s.in_transit, s.transit_eta
+                "SELECT s.location_id, s.sku, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0), s.in_transit, s.transit_eta
                  FROM variant v JOIN stock s ON s.sku = v.sku
                  WHERE v.product_id = ?1",
             )?;
@@ -360,7 +360,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2",
+                "SELECT s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0) FROM stock s WHERE s.sku = ?1 AND s.location_id = ?2",
             )?
             .query_row(params![sku, location_id], |r| {
                 Ok(StockLevel {
@@ -393,7 +393,7 @@ impl Store {
         }
         let placeholders = vec!["?"; product_ids.len()].join(", ");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT v.product_id, s.on_hand, s.reserved
+            "SELECT v.product_id, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0)
              FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?
              WHERE v.product_id IN ({placeholders})"
         ))?;

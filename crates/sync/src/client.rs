@@ -132,6 +132,12 @@ impl Client {
         self.send(request, timeout).await
     }
 
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
+        let request =
+            self.authorised(self.http.post(format!("{}/v1/push", self.base)).json(req))?;
+        self.send(request, Duration::from_secs(30)).await
+    }
+
     /// A SKU's availability in the device's region as the central computes it.
     pub async fn availability(&self, sku: &str) -> Result<AvailabilityResponse, SyncError> {
         let url = reqwest::Url::parse(&format!("{}/v1/availability/", self.base))

@@ -15,7 +15,7 @@ pub use client::{Client, SyncError};
 pub use task::{spawn, Phase, Status, SyncHandle};
 
 use std::sync::{Arc, Mutex};
-use vitrina_protocol::PullRequest;
+use vitrina_protocol::{PullRequest, PushRequest};
 use vitrina_store::Store;
 
 /// Changes per pull request.
@@ -35,6 +35,42 @@ pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Mutations per push request.
+pub const PUSH_BATCH: usize = 100;
+
+/// Sends every pending command to the central and records its answers. Answers how
+/// many were answered. A rejection is recorded with its command (for the associate
+/// to resolve), never retried, and never blocks the commands after it.
+pub async fn push_pending(store: &Arc<Mutex<Store>>, client: &Client) -> Result<u64, SyncError> {
+    let mut answered = 0u64;
+    loop {
+        let mutations = lock(store).pending_mutations(PUSH_BATCH)?;
+        let Some(first) = mutations.first().map(|m| m.counter) else {
+            return Ok(answered);
+        };
+        let response = client.push(&PushRequest { mutations }).await?;
+        let now = response_time();
+        lock(store).record_push(&response, &now)?;
+        answered += response.results.len() as u64;
+        if response.results.is_empty() {
+            // The central expects an earlier counter than any this device still has:
+            // its queue and this cache disagree, which retrying can't fix.
+            return Err(SyncError::Protocol(format!(
+                "central expects counter {}, the oldest pending is {first}",
+                response.next_counter
+            )));
+        }
+    }
+}
+
+fn response_time() -> String {
+    // Local receipt time, for the device's own record only; the central orders by arrival.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}", now.as_secs())
+}
+
 /// Pulls every scope of the device until the cache holds the central's head,
 /// reporting progress after each page. Answers the number of changes applied.
 pub async fn pull_until_current(
@@ -44,6 +80,7 @@ pub async fn pull_until_current(
 ) -> Result<u64, SyncError> {
     let session = client.session().await?;
     lock(store).subscribe(&session.scopes)?;
+    push_pending(store, client).await?;
     let mut done = 0u64;
     loop {
         let cursors = lock(store).cursors()?;

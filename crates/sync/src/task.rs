@@ -6,7 +6,9 @@
 //! new enrollment) cuts the wait short. Errors that retrying can't fix (a revoked
 //! token, an outdated app) stop the loop until the next nudge.
 
-use crate::{apply_response, lock, pull_until_current, Client, Progress, SyncError, PAGE_SIZE};
+use crate::{
+    apply_response, lock, pull_until_current, push_pending, Client, Progress, SyncError, PAGE_SIZE,
+};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -41,6 +43,8 @@ pub struct Status {
     /// Server time of the last pull that reached the head (RFC 3339).
     pub last_synced_at: Option<String>,
     pub error: Option<SyncError>,
+    /// Commands made here that the central has not answered yet.
+    pub pending: u64,
 }
 
 impl Status {
@@ -51,6 +55,7 @@ impl Status {
             progress: None,
             last_synced_at,
             error: None,
+            pending: 0,
         }
     }
 }
@@ -67,7 +72,7 @@ impl SyncHandle {
         self.status.borrow().clone()
     }
 
-    /// Ends any wait and syncs now.
+    /// Ends any wait and syncs now: after a local command, or when the associate asks.
     pub fn sync_now(&self) {
         self.wake.notify_one();
     }
@@ -119,13 +124,15 @@ async fn run(store: Arc<Mutex<Store>>, status: watch::Sender<Status>, wake: Arc<
                 continue;
             }
         };
-        match follow(&store, &client, &status).await {
+        match follow(&store, &client, &status, &wake).await {
             Ok(()) => backoff = BACKOFF_MIN,
             Err(e) if e.is_transient() => {
+                let pending = lock(&store).pending_count().unwrap_or(0).max(0) as u64;
                 tracing::info!(error = %e, retry_in_ms = backoff.as_millis() as u64, "central unreachable");
                 status.send_modify(|s| {
                     s.phase = Phase::Offline;
                     s.online = false;
+                    s.pending = pending;
                     s.progress = None;
                     s.error = Some(e.clone());
                 });
@@ -153,11 +160,21 @@ fn fail(status: &watch::Sender<Status>, error: SyncError) {
     });
 }
 
+fn report_pending(store: &Arc<Mutex<Store>>, status: &watch::Sender<Status>) {
+    let pending = lock(store).pending_count().unwrap_or(0).max(0) as u64;
+    status.send_if_modified(|s| {
+        let changed = s.pending != pending;
+        s.pending = pending;
+        changed
+    });
+}
+
 /// Catches up, then long-polls until an error ends it.
 async fn follow(
     store: &Arc<Mutex<Store>>,
     client: &Client,
     status: &watch::Sender<Status>,
+    wake: &Notify,
 ) -> Result<(), SyncError> {
     let first = lock(store).oldest_confirmation()?.is_none();
     status.send_modify(|s| {
@@ -177,6 +194,7 @@ async fn follow(
         });
     })
     .await?;
+    report_pending(store, status);
     status.send_modify(|s| {
         s.phase = Phase::Idle;
         s.online = true;
@@ -185,14 +203,24 @@ async fn follow(
         s.last_synced_at = server_time(store);
     });
     loop {
+        if push_pending(store, client).await? > 0 {
+            report_pending(store, status);
+        }
         let cursors = lock(store).cursors()?;
-        let response = client
-            .pull(&PullRequest {
-                cursors,
-                limit: PAGE_SIZE,
-                wait_ms: LONG_POLL_MS,
-            })
-            .await?;
+        let request = PullRequest {
+            cursors,
+            limit: PAGE_SIZE,
+            wait_ms: LONG_POLL_MS,
+        };
+        // A local command (or "sync now") ends the long-poll at once so it is sent
+        // without waiting for news from the central.
+        let response = tokio::select! {
+            response = client.pull(&request) => response?,
+            _ = wake.notified() => {
+                report_pending(store, status);
+                continue;
+            }
+        };
         let (applied, remaining, resync) = apply_response(store, &response)?;
         if resync {
             // A scope was reset: catch up again from the top, with progress.

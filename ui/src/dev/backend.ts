@@ -175,6 +175,7 @@ export function installDevBackend(): void {
     progress: null,
     last_synced_at: preEnrolled ? minutesAgo(4) : null,
     error: params.has("error") ? { code: "central_unreachable" } : null,
+    pending: 0,
   };
 
   const publish = (s: SyncStatus) => {
@@ -192,7 +193,7 @@ export function installDevBackend(): void {
         publish({ ...status, phase: "first_sync", progress: { done, total } });
       } else {
         clearInterval(timer);
-        publish({ phase: "idle", online: true, progress: null, last_synced_at: new Date().toISOString(), error: null });
+        publish({ phase: "idle", online: true, progress: null, last_synced_at: new Date().toISOString(), error: null, pending: 0 });
       }
     }, 250);
   }

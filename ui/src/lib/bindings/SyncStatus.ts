@@ -3,4 +3,8 @@ import type { AppError } from "./AppError";
 import type { SyncPhase } from "./SyncPhase";
 import type { SyncProgress } from "./SyncProgress";
 
-export type SyncStatus = { phase: SyncPhase, online: boolean, progress: SyncProgress | null, last_synced_at: string | null, error: AppError | null, };
+export type SyncStatus = { phase: SyncPhase, online: boolean, progress: SyncProgress | null, last_synced_at: string | null, error: AppError | null, 
+/**
+ * Commands saved here that the central has not answered yet.
+ */
+pending: number, };

@@ -1,0 +1,307 @@
+//! The outbox: business commands made on this device, waiting for the central.
+//!
+//! Invariants:
+//! - A command's local effect (a pending order, its provisional reservation) and its
+//!   outbox row are written in one transaction, so neither exists without the other.
+//! - Counters are gap-free from 1 and never reused, even after rows are answered.
+//! - A provisional reservation stays until the central's effect of its command has
+//!   been pulled (every effect scope's cursor has reached the effect's seq), or the
+//!   command was rejected: the figure on screen never goes back to older data.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use vitrina_protocol::{
+    Command, FulfilmentRecord, Mutation, MutationOutcome, MutationResult, OrderLineRecord,
+    PlaceOrder, PushResponse, ScopeCursor,
+};
+
+/// An order as the device shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LocalOrder {
+    pub id: String,
+    pub number: String,
+    /// pending (saved here, waiting for the central), confirmed, needs_attention (rejected).
+    pub status: String,
+    #[ts(type = "unknown")]
+    pub fulfilment: FulfilmentRecord,
+    #[ts(type = "unknown")]
+    pub lines: Vec<OrderLineRecord>,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Saves an order placed on a customer's behalf: the pending order, its
+    /// provisional reservations and the outbox row, in one transaction. Answers the
+    /// order as saved.
+    pub fn place_order(
+        &mut self,
+        lines: Vec<OrderLineRecord>,
+        fulfilment: FulfilmentRecord,
+        now: &str,
+    ) -> Result<LocalOrder> {
+        let enrollment = self.enrollment()?.ok_or(StoreError::NotEnrolled)?;
+        let tx = self.conn.transaction()?;
+        let counter = next_counter(&tx)?;
+        let order_id = uuid::Uuid::now_v7().to_string();
+        // Store, the random tail of the device id, and the device's counter: readable
+        // at the till and never the same on two devices.
+        let device_tail: String = enrollment
+            .device_id
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let number = format!(
+            "{}-{}-{counter:05}",
+            enrollment.store.id,
+            device_tail.to_uppercase()
+        );
+        let command = Command::PlaceOrder(PlaceOrder {
+            order_id: order_id.clone(),
+            order_number: number.clone(),
+            lines: lines.clone(),
+            fulfilment: fulfilment.clone(),
+        });
+        insert_outbox(&tx, counter, &command, now)?;
+        tx.execute(
+            "INSERT INTO local_order (id, number, counter, fulfilment, lines, status, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+            params![
+                order_id,
+                number,
+                counter,
+                to_json(&fulfilment)?,
+                to_json(&lines)?,
+                now
+            ],
+        )?;
+        for line in &lines {
+            tx.execute(
+                "INSERT INTO provisional_reservation (counter, sku, location_id, quantity) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (counter, sku, location_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+                params![counter, line.sku, line.source_location_id, line.quantity],
+            )?;
+        }
+        tx.commit()?;
+        tracing::info!(counter, order = %number, "order saved and queued");
+        Ok(LocalOrder {
+            id: order_id,
+            number,
+            status: "pending".into(),
+            fulfilment,
+            lines,
+            created_at: now.to_owned(),
+        })
+    }
+
+    /// Commands not yet answered by the central, oldest first.
+    pub fn pending_mutations(&self, limit: usize) -> Result<Vec<Mutation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT counter, mutation_id, command FROM outbox WHERE state = 'pending' ORDER BY counter LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut mutations = Vec::new();
+        for row in rows {
+            let (counter, mutation_id, command) = row?;
+            let command: Command =
+                serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            mutations.push(Mutation {
+                mutation_id,
+                counter,
+                command,
+            });
+        }
+        Ok(mutations)
+    }
+
+    /// How many commands wait for the central.
+    pub fn pending_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records the central's answers, in one transaction.
+    pub fn record_push(&mut self, response: &PushResponse, now: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for result in &response.results {
+            record_result(&tx, result, now)?;
+        }
+        prune_provisional(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Drops provisional reservations whose central effect is now in the cache.
+    pub fn prune_provisional(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        prune_provisional(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Orders placed on this device, newest first.
+    pub fn local_orders(&self) -> Result<Vec<LocalOrder>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, number, status, fulfilment, lines, created_at FROM local_order ORDER BY counter DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut orders = Vec::new();
+        for row in rows {
+            let (id, number, status, fulfilment, lines, created_at) = row?;
+            orders.push(LocalOrder {
+                id,
+                number,
+                status,
+                fulfilment: from_json(&fulfilment)?,
+                lines: from_json(&lines)?,
+                created_at,
+            });
+        }
+        Ok(orders)
+    }
+
+    /// The central's answer to the command with `counter`, if any.
+    pub fn mutation_result(&self, counter: i64) -> Result<Option<MutationResult>> {
+        let raw: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT result FROM outbox WHERE counter = ?1",
+                [counter],
+                |r| r.get(0),
+            )
+            .optional()?;
+        raw.flatten().map(|s| from_json(&s)).transpose()
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn next_counter(tx: &Transaction<'_>) -> Result<i64> {
+    let counter: i64 = tx
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_counter'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(1);
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('next_counter', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [(counter + 1).to_string()],
+    )?;
+    Ok(counter)
+}
+
+fn insert_outbox(tx: &Transaction<'_>, counter: i64, command: &Command, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO outbox (counter, mutation_id, command, state, created_at) VALUES (?1, ?2, ?3, 'pending', ?4)",
+        params![counter, uuid::Uuid::now_v7().to_string(), to_json(command)?, now],
+    )?;
+    Ok(())
+}
+
+fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Result<()> {
+    let state = match result.outcome {
+        MutationOutcome::Applied => "applied",
+        MutationOutcome::Rejected { .. } => "rejected",
+    };
+    let updated = tx.execute(
+        "UPDATE outbox SET state = ?2, result = ?3, answered_at = ?4
+         WHERE counter = ?1 AND mutation_id = ?5 AND state = 'pending'",
+        params![
+            result.counter,
+            state,
+            to_json(result)?,
+            now,
+            result.mutation_id
+        ],
+    )?;
+    if updated == 0 {
+        return Ok(());
+    }
+    let status = if state == "applied" {
+        "confirmed"
+    } else {
+        "needs_attention"
+    };
+    tx.execute(
+        "UPDATE local_order SET status = ?2 WHERE counter = ?1",
+        params![result.counter, status],
+    )?;
+    if state == "rejected" {
+        tx.execute(
+            "DELETE FROM provisional_reservation WHERE counter = ?1",
+            [result.counter],
+        )?;
+    }
+    Ok(())
+}
+
+/// Drops provisional reservations whose effect is pulled; inside the caller's transaction.
+pub(crate) fn prune_provisional_in(tx: &Transaction<'_>) -> Result<()> {
+    prune_provisional(tx)
+}
+
+fn prune_provisional(tx: &Transaction<'_>) -> Result<()> {
+    let answered: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT DISTINCT o.counter, o.result FROM provisional_reservation p
+             JOIN outbox o ON o.counter = p.counter WHERE o.state = 'applied'",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (counter, result) in answered {
+        let result: MutationResult = from_json(&result)?;
+        if effects_pulled(tx, &result.effects)? {
+            tx.execute(
+                "DELETE FROM provisional_reservation WHERE counter = ?1",
+                [counter],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn effects_pulled(tx: &Transaction<'_>, effects: &[ScopeCursor]) -> Result<bool> {
+    for effect in effects {
+        let after: Option<i64> = tx
+            .prepare_cached("SELECT after FROM scope_cursor WHERE scope = ?1")?
+            .query_row([&effect.scope], |r| r.get(0))
+            .optional()?;
+        // A scope this device doesn't pull can't show the effect: nothing to wait for.
+        if after.is_some_and(|after| after < effect.after) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,345 @@
+//! Orders placed on a customer's behalf: the device queues them, the central is the
+//! authority on stock.
+
+use std::time::Duration;
+use vitrina_protocol::{
+    FulfilmentRecord, MovementKind, MutationOutcome, OrderLineRecord, PushRequest, Rejection,
+    StockMovement,
+};
+use vitrina_sync::{pull_until_current, push_pending, Phase};
+use vitrina_tests::{Central, Device};
+
+/// A SKU with at least `atp` units to promise at `location` (a warehouse: no safety stock).
+fn sku_with_atp(central: &Central, location: &str, atp: i64) -> (String, i64, i64) {
+    central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT sku, on_hand, reserved FROM stock WHERE location_id = ?1 AND on_hand - reserved >= ?2
+             ORDER BY sku LIMIT 1",
+            rusqlite::params![location, atp],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+fn central_stock(central: &Central, sku: &str, location: &str) -> (i64, i64) {
+    central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2",
+            [sku, location],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+fn orders_at_central(central: &Central, order_id: &str) -> i64 {
+    central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM customer_order WHERE id = ?1",
+            [order_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn home_delivery(sku: &str, from: &str, quantity: i64) -> (Vec<OrderLineRecord>, FulfilmentRecord) {
+    (
+        vec![OrderLineRecord {
+            sku: sku.into(),
+            quantity,
+            source_location_id: from.into(),
+        }],
+        FulfilmentRecord::ShipToHome {
+            address: "Av. Apoquindo 3000, Las Condes".into(),
+        },
+    )
+}
+
+const NOW: &str = "2026-11-23T15:00:00Z";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_placed_online_is_confirmed_and_reserves_the_units_at_its_source() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-01"))
+        .await
+        .unwrap();
+    pull_until_current(&device.store, &device.client, |_| {})
+        .await
+        .unwrap();
+    let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 2);
+
+    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 2);
+    let order = device
+        .store
+        .lock()
+        .unwrap()
+        .place_order(lines, fulfilment, NOW)
+        .unwrap();
+    assert_eq!(order.status, "pending");
+    let shown = device
+        .cache()
+        .stock_level(&sku, "CL-WH-01")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown.reserved,
+        reserved_before + 2,
+        "the device shows its own reservation at once"
+    );
+
+    assert_eq!(
+        push_pending(&device.store, &device.client).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        device.cache().local_orders().unwrap()[0].status,
+        "confirmed"
+    );
+    assert_eq!(orders_at_central(&central, &order.id), 1);
+    assert_eq!(
+        central_stock(&central, &sku, "CL-WH-01").1,
+        reserved_before + 2,
+        "the central reserved the units"
+    );
+
+    pull_until_current(&device.store, &device.client, |_| {})
+        .await
+        .unwrap();
+    let shown = device
+        .cache()
+        .stock_level(&sku, "CL-WH-01")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown.reserved,
+        reserved_before + 2,
+        "once pulled, the central's figure replaces the provisional one, not adds to it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_placed_while_the_central_is_down_is_confirmed_after_it_returns() {
+    let mut central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-02"))
+        .await
+        .unwrap();
+    let sync = vitrina_sync::spawn(device.store.clone());
+    let mut status = sync.watch();
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        status.wait_for(|s| s.phase == Phase::Idle && s.online),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 1);
+
+    central.kill();
+    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| !s.online))
+        .await
+        .unwrap()
+        .unwrap();
+    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
+    let order = device
+        .store
+        .lock()
+        .unwrap()
+        .place_order(lines, fulfilment, NOW)
+        .unwrap();
+    sync.sync_now();
+    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| s.pending == 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        device.cache().local_orders().unwrap()[0].status,
+        "pending",
+        "saved here, waiting"
+    );
+
+    central.restart().unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        status.wait_for(|s| s.online && s.pending == 0),
+    )
+    .await
+    .expect("the queued order is sent when the central is back")
+    .unwrap();
+    assert_eq!(
+        device.cache().local_orders().unwrap()[0].status,
+        "confirmed"
+    );
+    assert_eq!(orders_at_central(&central, &order.id), 1);
+    assert_eq!(
+        central_stock(&central, &sku, "CL-WH-01").1,
+        reserved_before + 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_order_sent_three_times_makes_one_order_and_a_reused_id_with_another_body_is_refused(
+) {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-03"))
+        .await
+        .unwrap();
+    pull_until_current(&device.store, &device.client, |_| {})
+        .await
+        .unwrap();
+    let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 1);
+    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
+    let order = device
+        .store
+        .lock()
+        .unwrap()
+        .place_order(lines, fulfilment, NOW)
+        .unwrap();
+    let request = PushRequest {
+        mutations: device.cache().pending_mutations(10).unwrap(),
+    };
+
+    let mut outcomes = Vec::new();
+    for _ in 0..3 {
+        // As if each response were lost on the way back.
+        outcomes.push(
+            device
+                .client
+                .push(&request)
+                .await
+                .unwrap()
+                .results
+                .remove(0),
+        );
+    }
+    assert!(outcomes
+        .iter()
+        .all(|r| r.outcome == MutationOutcome::Applied));
+    assert_eq!(
+        outcomes.iter().filter(|r| r.replayed).count(),
+        2,
+        "two answers are the stored first one"
+    );
+    assert_eq!(
+        orders_at_central(&central, &order.id),
+        1,
+        "one order, however many times it was sent"
+    );
+    assert_eq!(
+        central_stock(&central, &sku, "CL-WH-01").1,
+        reserved_before + 1,
+        "reserved once"
+    );
+
+    let mut forged = request.clone();
+    let vitrina_protocol::Command::PlaceOrder(ref mut body) = forged.mutations[0].command;
+    body.lines[0].quantity = 5;
+    let result = device.client.push(&forged).await.unwrap().results.remove(0);
+    assert_eq!(
+        result.outcome,
+        MutationOutcome::Rejected {
+            rejection: Rejection::Conflict,
+            alternatives: vec![]
+        },
+        "the same mutation with another body is refused"
+    );
+    assert_eq!(
+        central_stock(&central, &sku, "CL-WH-01").1,
+        reserved_before + 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_ordering_the_last_unit_at_once_get_one_confirmation_and_one_rejection_with_alternatives(
+) {
+    let central = Central::start_demo().unwrap();
+    let a = Device::enroll(&central.url, &central.code("CL-SCL-01"))
+        .await
+        .unwrap();
+    let b = Device::enroll(&central.url, &central.code("CL-SCL-04"))
+        .await
+        .unwrap();
+    let (sku, on_hand, reserved) = sku_with_atp(&central, "CL-WH-01", 1);
+    // Leave exactly one unit to promise at the warehouse.
+    let http = reqwest::Client::new();
+    central
+        .post_movements(
+            &http,
+            &[StockMovement {
+                movement_id: "count-1".into(),
+                sku: sku.clone(),
+                location_id: "CL-WH-01".into(),
+                kind: MovementKind::Adjustment,
+                quantity: reserved + 1 - on_hand,
+                occurred_at: None,
+            }],
+        )
+        .await
+        .unwrap();
+
+    for device in [&a, &b] {
+        let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
+        device
+            .store
+            .lock()
+            .unwrap()
+            .place_order(lines, fulfilment, NOW)
+            .unwrap();
+    }
+    let push_a = PushRequest {
+        mutations: a.cache().pending_mutations(10).unwrap(),
+    };
+    let push_b = PushRequest {
+        mutations: b.cache().pending_mutations(10).unwrap(),
+    };
+    let (ra, rb) = tokio::join!(a.client.push(&push_a), b.client.push(&push_b));
+    let outcomes = [
+        ra.unwrap().results.remove(0).outcome,
+        rb.unwrap().results.remove(0).outcome,
+    ];
+
+    let applied = outcomes
+        .iter()
+        .filter(|o| **o == MutationOutcome::Applied)
+        .count();
+    assert_eq!(
+        applied, 1,
+        "exactly one device gets the last unit: {outcomes:?}"
+    );
+    let rejected = outcomes
+        .iter()
+        .find(|o| **o != MutationOutcome::Applied)
+        .unwrap();
+    let MutationOutcome::Rejected {
+        rejection: Rejection::SoldOut { available, .. },
+        alternatives,
+    } = rejected
+    else {
+        panic!("the other is told it is sold out: {rejected:?}");
+    };
+    assert_eq!(*available, 0);
+    assert!(!alternatives.is_empty(), "with somewhere else to get it");
+    assert!(alternatives
+        .iter()
+        .all(|alt| alt.location_id != "CL-WH-01" && alt.atp >= 1));
+
+    let (on_hand, reserved) = central_stock(&central, &sku, "CL-WH-01");
+    assert_eq!(reserved, on_hand, "every unit promised, none twice");
+    let broken: i64 = central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM stock WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        broken, 0,
+        "stock never goes negative and never promises more than exists"
+    );
+}
