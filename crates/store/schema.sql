@@ -1,7 +1,18 @@
+CREATE INDEX customer_email ON customer (email);
+CREATE INDEX customer_phone ON customer (phone);
 CREATE INDEX product_style_code ON product (style_code);
 CREATE INDEX provisional_reservation_stock ON provisional_reservation (sku, location_id);
 CREATE INDEX variant_gtin14 ON variant (gtin14);
 CREATE INDEX variant_product ON variant (product_id);
+CREATE TABLE customer (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    name_folded       TEXT NOT NULL, -- lower case without accents, for search
+    phone             TEXT, -- E.164
+    email             TEXT, -- lower case
+    marketing_consent INTEGER NOT NULL CHECK (marketing_consent IN (0, 1)),
+    pending           INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)) -- made here, not yet confirmed
+) STRICT;
 CREATE TABLE local_order (
     id         TEXT PRIMARY KEY,
     number     TEXT NOT NULL UNIQUE,
@@ -10,7 +21,7 @@ CREATE TABLE local_order (
     lines      TEXT NOT NULL, -- protocol OrderLineRecord array (JSON)
     status     TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'needs_attention')),
     created_at TEXT NOT NULL
-) STRICT;
+, customer_id TEXT, payment TEXT, promise_date TEXT) STRICT;
 CREATE TABLE location (
     id        TEXT PRIMARY KEY,
     kind      TEXT NOT NULL CHECK (kind IN ('store', 'warehouse', 'online')),
@@ -86,6 +97,10 @@ CREATE TABLE stock (
     transit_eta TEXT,
     PRIMARY KEY (sku, location_id)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE store_order (
+    id     TEXT PRIMARY KEY,
+    record TEXT NOT NULL -- protocol OrderRecord (JSON)
+) STRICT;
 CREATE TABLE variant (
     sku        TEXT PRIMARY KEY,
     product_id TEXT NOT NULL REFERENCES product (id) ON DELETE CASCADE,

@@ -33,10 +33,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, reason: &str) -> AppError {
-        AppError::Invalid {
-            field: field.to_owned(),
-            reason: reason.to_owned(),
-        }
+        AppError::Invalid { field: field.to_owned(), reason: reason.to_owned() }
     }
 }
 
@@ -61,16 +58,12 @@ impl From<SyncError> for AppError {
             SyncError::Unreachable(_) => AppError::CentralUnreachable,
             SyncError::Unauthorized => AppError::Unauthorized,
             SyncError::BadEnrollmentCode => AppError::BadEnrollmentCode,
-            SyncError::UpdateRequired => AppError::Protocol {
-                detail: "update_required".into(),
-            },
+            SyncError::UpdateRequired => AppError::Protocol { detail: "update_required".into() },
             SyncError::Forbidden(_) => AppError::Unauthorized,
             SyncError::NotEnrolled => AppError::NotEnrolled,
             SyncError::Protocol(detail) => {
                 tracing::error!(detail = %detail, "protocol error");
-                AppError::Protocol {
-                    detail: "unexpected_response".into(),
-                }
+                AppError::Protocol { detail: "unexpected_response".into() }
             }
             SyncError::Store(detail) => {
                 tracing::error!(detail = %detail, "cache error during sync");
@@ -87,10 +80,7 @@ mod tests {
     #[test]
     fn errors_cross_ipc_as_a_code_with_typed_fields() {
         let json = serde_json::to_value(AppError::invalid("barcode", "check_digit")).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"code": "invalid", "field": "barcode", "reason": "check_digit"})
-        );
+        assert_eq!(json, serde_json::json!({"code": "invalid", "field": "barcode", "reason": "check_digit"}));
         let json = serde_json::to_value(AppError::CentralUnreachable).unwrap();
         assert_eq!(json, serde_json::json!({"code": "central_unreachable"}));
     }

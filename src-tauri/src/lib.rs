@@ -24,14 +24,21 @@ pub const COMMANDS: &[&str] = &[
     "search",
     "find_barcode",
     "product_detail",
+    "search_customers",
+    "create_customer",
+    "region_stores",
+    "quote_order",
+    "place_order",
+    "list_orders",
+    "order_detail",
+    "cancel_order",
+    "return_order",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
 
@@ -60,6 +67,15 @@ pub fn run() {
             commands::search,
             commands::find_barcode,
             commands::product_detail,
+            commands::search_customers,
+            commands::create_customer,
+            commands::region_stores,
+            commands::quote_order,
+            commands::place_order,
+            commands::list_orders,
+            commands::order_detail,
+            commands::cancel_order,
+            commands::return_order,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
@@ -75,18 +91,13 @@ mod tests {
     #[test]
     fn the_ui_calls_exactly_the_registered_commands() {
         let api = include_str!("../../ui/src/lib/api/index.ts");
-        let start = api
-            .find("export const COMMANDS = [")
-            .expect("the UI lists its commands");
+        let start = api.find("export const COMMANDS = [").expect("the UI lists its commands");
         let end = start + api[start..].find(']').expect("the list ends");
         let mut listed: Vec<&str> = api[start..end].split('"').skip(1).step_by(2).collect();
         let mut registered = COMMANDS.to_vec();
         listed.sort_unstable();
         registered.sort_unstable();
-        assert_eq!(
-            listed, registered,
-            "ui/src/lib/api/index.ts and COMMANDS must agree"
-        );
+        assert_eq!(listed, registered, "ui/src/lib/api/index.ts and COMMANDS must agree");
     }
 
     #[test]
@@ -95,10 +106,7 @@ mod tests {
         let handler = &source[source.find("generate_handler![").unwrap()..];
         let handler = &handler[..handler.find("])").unwrap()];
         for name in COMMANDS {
-            assert!(
-                handler.contains(&format!("commands::{name},")),
-                "{name} is not handled"
-            );
+            assert!(handler.contains(&format!("commands::{name},")), "{name} is not handled");
         }
     }
 }

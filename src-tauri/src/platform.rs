@@ -19,11 +19,7 @@ pub fn data_dir(app: &tauri::AppHandle) -> Result<PathBuf, Box<dyn std::error::E
 pub fn device_name() -> String {
     std::env::var("VITRINA_DEVICE_NAME")
         .ok()
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_owned())
-        })
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Vitrina".to_owned())
 }

@@ -19,16 +19,13 @@ impl AppCore {
     /// Opens the cache in `data_dir` and starts syncing.
     pub fn open(data_dir: &Path) -> Result<AppCore, Box<dyn std::error::Error>> {
         let store = Arc::new(Mutex::new(Store::open(&data_dir.join("vitrina.db"))?));
-        let sync =
-            tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store)) });
+        let sync = tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store)) });
         Ok(AppCore { store, sync })
     }
 
     /// The cache, for one short read or write; never held across an await.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -84,10 +81,7 @@ pub fn sync_status_view(status: &Status) -> SyncStatus {
             Phase::Error => SyncPhase::Error,
         },
         online: status.online,
-        progress: status.progress.map(|p| SyncProgress {
-            done: p.done,
-            total: p.total,
-        }),
+        progress: status.progress.map(|p| SyncProgress { done: p.done, total: p.total }),
         last_synced_at: status.last_synced_at.clone(),
         error: status.error.clone().map(AppError::from),
         pending: status.pending,

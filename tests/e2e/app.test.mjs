@@ -11,7 +11,7 @@ before(async () => {
 });
 
 after(async () => {
-  await central?.stop();
+  await central?.dispose();
 });
 
 test("an associate enrolls the tablet, finds a shirt and reads its stock here and at another store", async () => {
@@ -211,7 +211,7 @@ test("with the central down the product page marks the figures offline and keeps
     app.screenshot("product-back-online");
   } finally {
     await app.quit();
-    await central2.stop();
+    await central2.dispose();
   }
 });
 

@@ -4,7 +4,7 @@
 // screenshot call hangs with WebKitWebDriver).
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,6 +16,13 @@ export const root = path.resolve(here, "../..");
 export const outputDir = path.join(here, "output");
 const centralBin = path.join(root, "target/debug/vitrina-central");
 const appBin = path.join(root, "target/debug/vitrina");
+
+/** Set VITRINA_E2E_KEEP=1 to keep the centrals' and devices' data directories. */
+const keepData = Boolean(process.env.VITRINA_E2E_KEEP);
+
+function removeDir(dir) {
+  if (dir && !keepData) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -100,6 +107,12 @@ export class Central {
     child.stdout?.destroy();
   }
 
+  /** Stops the central for good and removes its data (unless VITRINA_E2E_KEEP is set). */
+  async dispose() {
+    await this.stop();
+    removeDir(this.dir);
+  }
+
   code(storeId) {
     const code = this.codes.get(storeId);
     if (!code) throw new Error(`no enrollment code printed for ${storeId}`);
@@ -152,6 +165,7 @@ export class App {
     app.shots = path.join(outputDir, name);
     mkdirSync(app.shots, { recursive: true });
     app.step = 0;
+    app.dataDir = mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-"));
     const port = await freePort();
     const nativePort = await freePort();
     const driverBin = findTauriDriver();
@@ -164,7 +178,7 @@ export class App {
         stdio: ["ignore", "ignore", "pipe"],
         env: {
           ...process.env,
-          VITRINA_DATA_DIR: mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-")),
+          VITRINA_DATA_DIR: app.dataDir,
           VITRINA_DEVICE_NAME: "e2e tablet",
           WEBKIT_DISABLE_DMABUF_RENDERER: "1",
           WEBKIT_DISABLE_COMPOSITING_MODE: "1",
@@ -181,14 +195,22 @@ export class App {
     return app;
   }
 
+  /** Ends the session, the driver and the app, and removes the device's data. */
   async quit() {
     try {
       await this.driver?.quit();
     } finally {
-      if (this.driverProcess) {
-        killGroup(this.driverProcess);
-        this.driverProcess.stderr?.destroy();
+      const child = this.driverProcess;
+      if (child) {
+        const exited =
+          child.exitCode !== null || child.signalCode !== null
+            ? Promise.resolve()
+            : new Promise((resolve) => child.on("exit", resolve));
+        killGroup(child);
+        await exited;
+        child.stderr?.destroy();
       }
+      removeDir(this.dataDir);
     }
   }
 

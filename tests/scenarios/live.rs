@@ -6,22 +6,10 @@ use vitrina_sync::Phase;
 use vitrina_tests::{Central, Device};
 
 /// Polls the device's cache until `sku` at `location` has `on_hand`; answers how long it took.
-async fn until_on_hand(
-    device: &Device,
-    sku: &str,
-    location: &str,
-    on_hand: i64,
-    limit: Duration,
-) -> Option<Duration> {
+async fn until_on_hand(device: &Device, sku: &str, location: &str, on_hand: i64, limit: Duration) -> Option<Duration> {
     let start = Instant::now();
     while start.elapsed() < limit {
-        if device
-            .cache()
-            .stock_level(sku, location)
-            .unwrap()
-            .map(|l| l.on_hand)
-            == Some(on_hand)
-        {
+        if device.cache().stock_level(sku, location).unwrap().map(|l| l.on_hand) == Some(on_hand) {
             return Some(start.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -30,25 +18,18 @@ async fn until_on_hand(
 }
 
 async fn synced_device(central: &Central, store: &str) -> Device {
-    let device = Device::enroll(&central.url, &central.code(store))
-        .await
-        .unwrap();
+    let device = Device::enroll(&central.url, &central.code(store)).await.unwrap();
     let handle = vitrina_sync::spawn(device.store.clone());
     let mut status = handle.watch();
-    tokio::time::timeout(
-        Duration::from_secs(120),
-        status.wait_for(|s| s.phase == Phase::Idle && s.online),
-    )
-    .await
-    .expect("first sync completes")
-    .unwrap();
+    tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| s.phase == Phase::Idle && s.online))
+        .await
+        .expect("first sync completes")
+        .unwrap();
     device
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p).ceil() as usize)
-        .saturating_sub(1)
-        .min(sorted.len() - 1)]
+    sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,11 +40,9 @@ async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry
     let (sku, before): (String, i64) = central
         .inspect()
         .unwrap()
-        .query_row(
-            "SELECT sku, on_hand FROM stock WHERE location_id = 'CL-SCL-02' LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT sku, on_hand FROM stock WHERE location_id = 'CL-SCL-02' LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
 
     let sale = StockMovement {
@@ -74,38 +53,15 @@ async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry
         quantity: 3,
         occurred_at: None,
     };
-    let first = central
-        .post_movements(&http, std::slice::from_ref(&sale))
-        .await
-        .unwrap();
+    let first = central.post_movements(&http, std::slice::from_ref(&sale)).await.unwrap();
     assert_eq!(first.results[0].outcome, MovementOutcome::Applied);
-    let took = until_on_hand(
-        &device,
-        &sku,
-        "CL-SCL-02",
-        before + 3,
-        Duration::from_secs(1),
-    )
-    .await;
-    assert!(
-        took.is_some(),
-        "another store's receipt reaches the device within 1 s"
-    );
+    let took = until_on_hand(&device, &sku, "CL-SCL-02", before + 3, Duration::from_secs(1)).await;
+    assert!(took.is_some(), "another store's receipt reaches the device within 1 s");
 
-    let again = central
-        .post_movements(&http, std::slice::from_ref(&sale))
-        .await
-        .unwrap();
-    assert!(
-        again.results[0].replayed,
-        "the central recognises the retry"
-    );
+    let again = central.post_movements(&http, std::slice::from_ref(&sale)).await.unwrap();
+    assert!(again.results[0].replayed, "the central recognises the retry");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let level = device
-        .cache()
-        .stock_level(&sku, "CL-SCL-02")
-        .unwrap()
-        .unwrap();
+    let level = device.cache().stock_level(&sku, "CL-SCL-02").unwrap().unwrap();
     assert_eq!(level.on_hand, before + 3, "posted twice, counted once");
 }
 
@@ -120,23 +76,15 @@ async fn live_update_latency_over_100_movements() {
     let (sku, mut on_hand): (String, i64) = central
         .inspect()
         .unwrap()
-        .query_row(
-            "SELECT sku, on_hand FROM stock WHERE location_id = 'CL-SCL-03' LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT sku, on_hand FROM stock WHERE location_id = 'CL-SCL-03' LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
 
     let mut baseline = Vec::new();
     for _ in 0..100 {
         let start = Instant::now();
-        http.get(format!("{}/health", central.url))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        http.get(format!("{}/health", central.url)).send().await.unwrap().bytes().await.unwrap();
         baseline.push(start.elapsed());
     }
     let mut latencies = Vec::new();

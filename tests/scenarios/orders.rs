@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 use vitrina_protocol::{
-    FulfilmentRecord, MovementKind, MutationOutcome, OrderLineRecord, PushRequest, Rejection,
+    FulfilmentRecord, MovementKind, MutationOutcome, OrderLineRecord, PaymentRecord, PushRequest, Rejection,
     StockMovement,
 };
+use vitrina_store::NewOrder;
 use vitrina_sync::{pull_until_current, push_pending, Phase};
 use vitrina_tests::{Central, Device};
 
@@ -27,11 +28,9 @@ fn central_stock(central: &Central, sku: &str, location: &str) -> (i64, i64) {
     central
         .inspect()
         .unwrap()
-        .query_row(
-            "SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2",
-            [sku, location],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT on_hand, reserved FROM stock WHERE sku = ?1 AND location_id = ?2", [sku, location], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap()
 }
 
@@ -39,25 +38,18 @@ fn orders_at_central(central: &Central, order_id: &str) -> i64 {
     central
         .inspect()
         .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM customer_order WHERE id = ?1",
-            [order_id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT COUNT(*) FROM customer_order WHERE id = ?1", [order_id], |r| r.get(0))
         .unwrap()
 }
 
-fn home_delivery(sku: &str, from: &str, quantity: i64) -> (Vec<OrderLineRecord>, FulfilmentRecord) {
-    (
-        vec![OrderLineRecord {
-            sku: sku.into(),
-            quantity,
-            source_location_id: from.into(),
-        }],
-        FulfilmentRecord::ShipToHome {
-            address: "Av. Apoquindo 3000, Las Condes".into(),
-        },
-    )
+fn home_delivery(sku: &str, from: &str, quantity: i64) -> NewOrder {
+    NewOrder {
+        lines: vec![OrderLineRecord { sku: sku.into(), quantity, source_location_id: from.into() }],
+        fulfilment: FulfilmentRecord::ShipToHome { address: "Av. Apoquindo 3000, Las Condes".into() },
+        customer_id: None,
+        payment: PaymentRecord { method: "at_till".into(), reference: None },
+        promise_date: None,
+    }
 }
 
 const NOW: &str = "2026-11-23T15:00:00Z";
@@ -65,56 +57,23 @@ const NOW: &str = "2026-11-23T15:00:00Z";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_placed_online_is_confirmed_and_reserves_the_units_at_its_source() {
     let central = Central::start_demo().unwrap();
-    let device = Device::enroll(&central.url, &central.code("CL-SCL-01"))
-        .await
-        .unwrap();
-    pull_until_current(&device.store, &device.client, |_| {})
-        .await
-        .unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-01")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
     let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 2);
 
-    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 2);
-    let order = device
-        .store
-        .lock()
-        .unwrap()
-        .place_order(lines, fulfilment, NOW)
-        .unwrap();
+    let order = home_delivery(&sku, "CL-WH-01", 2);
+    let order = device.store.lock().unwrap().place_order(order, NOW).unwrap();
     assert_eq!(order.status, "pending");
-    let shown = device
-        .cache()
-        .stock_level(&sku, "CL-WH-01")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        shown.reserved,
-        reserved_before + 2,
-        "the device shows its own reservation at once"
-    );
+    let shown = device.cache().stock_level(&sku, "CL-WH-01").unwrap().unwrap();
+    assert_eq!(shown.reserved, reserved_before + 2, "the device shows its own reservation at once");
 
-    assert_eq!(
-        push_pending(&device.store, &device.client).await.unwrap(),
-        1
-    );
-    assert_eq!(
-        device.cache().local_orders().unwrap()[0].status,
-        "confirmed"
-    );
+    assert_eq!(push_pending(&device.store, &device.client).await.unwrap(), 1);
+    assert_eq!(device.cache().local_orders().unwrap()[0].status, "confirmed");
     assert_eq!(orders_at_central(&central, &order.id), 1);
-    assert_eq!(
-        central_stock(&central, &sku, "CL-WH-01").1,
-        reserved_before + 2,
-        "the central reserved the units"
-    );
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 2, "the central reserved the units");
 
-    pull_until_current(&device.store, &device.client, |_| {})
-        .await
-        .unwrap();
-    let shown = device
-        .cache()
-        .stock_level(&sku, "CL-WH-01")
-        .unwrap()
-        .unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let shown = device.cache().stock_level(&sku, "CL-WH-01").unwrap().unwrap();
     assert_eq!(
         shown.reserved,
         reserved_before + 2,
@@ -125,144 +84,72 @@ async fn an_order_placed_online_is_confirmed_and_reserves_the_units_at_its_sourc
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_placed_while_the_central_is_down_is_confirmed_after_it_returns() {
     let mut central = Central::start_demo().unwrap();
-    let device = Device::enroll(&central.url, &central.code("CL-SCL-02"))
-        .await
-        .unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-02")).await.unwrap();
     let sync = vitrina_sync::spawn(device.store.clone());
     let mut status = sync.watch();
-    tokio::time::timeout(
-        Duration::from_secs(120),
-        status.wait_for(|s| s.phase == Phase::Idle && s.online),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| s.phase == Phase::Idle && s.online))
+        .await
+        .unwrap()
+        .unwrap();
     let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 1);
 
     central.kill();
-    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| !s.online))
-        .await
-        .unwrap()
-        .unwrap();
-    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
-    let order = device
-        .store
-        .lock()
-        .unwrap()
-        .place_order(lines, fulfilment, NOW)
-        .unwrap();
+    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| !s.online)).await.unwrap().unwrap();
+    let order = home_delivery(&sku, "CL-WH-01", 1);
+    let order = device.store.lock().unwrap().place_order(order, NOW).unwrap();
     sync.sync_now();
-    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| s.pending == 1))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        device.cache().local_orders().unwrap()[0].status,
-        "pending",
-        "saved here, waiting"
-    );
+    tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| s.pending == 1)).await.unwrap().unwrap();
+    assert_eq!(device.cache().local_orders().unwrap()[0].status, "pending", "saved here, waiting");
 
     central.restart().unwrap();
-    tokio::time::timeout(
-        Duration::from_secs(60),
-        status.wait_for(|s| s.online && s.pending == 0),
-    )
-    .await
-    .expect("the queued order is sent when the central is back")
-    .unwrap();
-    assert_eq!(
-        device.cache().local_orders().unwrap()[0].status,
-        "confirmed"
-    );
+    tokio::time::timeout(Duration::from_secs(60), status.wait_for(|s| s.online && s.pending == 0))
+        .await
+        .expect("the queued order is sent when the central is back")
+        .unwrap();
+    assert_eq!(device.cache().local_orders().unwrap()[0].status, "confirmed");
     assert_eq!(orders_at_central(&central, &order.id), 1);
-    assert_eq!(
-        central_stock(&central, &sku, "CL-WH-01").1,
-        reserved_before + 1
-    );
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_order_sent_three_times_makes_one_order_and_a_reused_id_with_another_body_is_refused(
-) {
+async fn the_same_order_sent_three_times_makes_one_order_and_a_reused_id_with_another_body_is_refused() {
     let central = Central::start_demo().unwrap();
-    let device = Device::enroll(&central.url, &central.code("CL-SCL-03"))
-        .await
-        .unwrap();
-    pull_until_current(&device.store, &device.client, |_| {})
-        .await
-        .unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-03")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
     let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 1);
-    let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
-    let order = device
-        .store
-        .lock()
-        .unwrap()
-        .place_order(lines, fulfilment, NOW)
-        .unwrap();
-    let request = PushRequest {
-        mutations: device.cache().pending_mutations(10).unwrap(),
-    };
+    let order = home_delivery(&sku, "CL-WH-01", 1);
+    let order = device.store.lock().unwrap().place_order(order, NOW).unwrap();
+    let request = PushRequest { mutations: device.cache().pending_mutations(10).unwrap() };
 
     let mut outcomes = Vec::new();
     for _ in 0..3 {
         // As if each response were lost on the way back.
-        outcomes.push(
-            device
-                .client
-                .push(&request)
-                .await
-                .unwrap()
-                .results
-                .remove(0),
-        );
+        outcomes.push(device.client.push(&request).await.unwrap().results.remove(0));
     }
-    assert!(outcomes
-        .iter()
-        .all(|r| r.outcome == MutationOutcome::Applied));
-    assert_eq!(
-        outcomes.iter().filter(|r| r.replayed).count(),
-        2,
-        "two answers are the stored first one"
-    );
-    assert_eq!(
-        orders_at_central(&central, &order.id),
-        1,
-        "one order, however many times it was sent"
-    );
-    assert_eq!(
-        central_stock(&central, &sku, "CL-WH-01").1,
-        reserved_before + 1,
-        "reserved once"
-    );
+    assert!(outcomes.iter().all(|r| r.outcome == MutationOutcome::Applied));
+    assert_eq!(outcomes.iter().filter(|r| r.replayed).count(), 2, "two answers are the stored first one");
+    assert_eq!(orders_at_central(&central, &order.id), 1, "one order, however many times it was sent");
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 1, "reserved once");
 
     let mut forged = request.clone();
-    let vitrina_protocol::Command::PlaceOrder(ref mut body) = forged.mutations[0].command;
+    let vitrina_protocol::Command::PlaceOrder(ref mut body) = forged.mutations[0].command else {
+        panic!("the queued command is the order")
+    };
     body.lines[0].quantity = 5;
     let result = device.client.push(&forged).await.unwrap().results.remove(0);
     assert_eq!(
         result.outcome,
-        MutationOutcome::Rejected {
-            rejection: Rejection::Conflict,
-            alternatives: vec![]
-        },
+        MutationOutcome::Rejected { rejection: Rejection::Conflict, alternatives: vec![] },
         "the same mutation with another body is refused"
     );
-    assert_eq!(
-        central_stock(&central, &sku, "CL-WH-01").1,
-        reserved_before + 1
-    );
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_devices_ordering_the_last_unit_at_once_get_one_confirmation_and_one_rejection_with_alternatives(
-) {
+async fn two_devices_ordering_the_last_unit_at_once_get_one_confirmation_and_one_rejection_with_alternatives() {
     let central = Central::start_demo().unwrap();
-    let a = Device::enroll(&central.url, &central.code("CL-SCL-01"))
-        .await
-        .unwrap();
-    let b = Device::enroll(&central.url, &central.code("CL-SCL-04"))
-        .await
-        .unwrap();
+    let a = Device::enroll(&central.url, &central.code("CL-SCL-01")).await.unwrap();
+    let b = Device::enroll(&central.url, &central.code("CL-SCL-04")).await.unwrap();
     let (sku, on_hand, reserved) = sku_with_atp(&central, "CL-WH-01", 1);
     // Leave exactly one unit to promise at the warehouse.
     let http = reqwest::Client::new();
@@ -282,64 +169,139 @@ async fn two_devices_ordering_the_last_unit_at_once_get_one_confirmation_and_one
         .unwrap();
 
     for device in [&a, &b] {
-        let (lines, fulfilment) = home_delivery(&sku, "CL-WH-01", 1);
-        device
-            .store
-            .lock()
-            .unwrap()
-            .place_order(lines, fulfilment, NOW)
-            .unwrap();
+        let order = home_delivery(&sku, "CL-WH-01", 1);
+        device.store.lock().unwrap().place_order(order, NOW).unwrap();
     }
-    let push_a = PushRequest {
-        mutations: a.cache().pending_mutations(10).unwrap(),
-    };
-    let push_b = PushRequest {
-        mutations: b.cache().pending_mutations(10).unwrap(),
-    };
+    let push_a = PushRequest { mutations: a.cache().pending_mutations(10).unwrap() };
+    let push_b = PushRequest { mutations: b.cache().pending_mutations(10).unwrap() };
     let (ra, rb) = tokio::join!(a.client.push(&push_a), b.client.push(&push_b));
-    let outcomes = [
-        ra.unwrap().results.remove(0).outcome,
-        rb.unwrap().results.remove(0).outcome,
-    ];
+    let outcomes = [ra.unwrap().results.remove(0).outcome, rb.unwrap().results.remove(0).outcome];
 
-    let applied = outcomes
-        .iter()
-        .filter(|o| **o == MutationOutcome::Applied)
-        .count();
-    assert_eq!(
-        applied, 1,
-        "exactly one device gets the last unit: {outcomes:?}"
-    );
-    let rejected = outcomes
-        .iter()
-        .find(|o| **o != MutationOutcome::Applied)
-        .unwrap();
-    let MutationOutcome::Rejected {
-        rejection: Rejection::SoldOut { available, .. },
-        alternatives,
-    } = rejected
-    else {
+    let applied = outcomes.iter().filter(|o| **o == MutationOutcome::Applied).count();
+    assert_eq!(applied, 1, "exactly one device gets the last unit: {outcomes:?}");
+    let rejected = outcomes.iter().find(|o| **o != MutationOutcome::Applied).unwrap();
+    let MutationOutcome::Rejected { rejection: Rejection::SoldOut { available, .. }, alternatives } = rejected else {
         panic!("the other is told it is sold out: {rejected:?}");
     };
     assert_eq!(*available, 0);
     assert!(!alternatives.is_empty(), "with somewhere else to get it");
-    assert!(alternatives
-        .iter()
-        .all(|alt| alt.location_id != "CL-WH-01" && alt.atp >= 1));
+    assert!(alternatives.iter().all(|alt| alt.location_id != "CL-WH-01" && alt.atp >= 1));
 
     let (on_hand, reserved) = central_stock(&central, &sku, "CL-WH-01");
     assert_eq!(reserved, on_hand, "every unit promised, none twice");
     let broken: i64 = central
         .inspect()
         .unwrap()
+        .query_row("SELECT COUNT(*) FROM stock WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(broken, 0, "stock never goes negative and never promises more than exists");
+}
+
+async fn advance(central: &Central, order_id: &str, status: &str) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/orders/{order_id}/status", central.url))
+        .bearer_auth(&central.channel_token)
+        .header(vitrina_protocol::PROTOCOL_HEADER, vitrina_protocol::PROTOCOL_VERSION)
+        .json(&serde_json::json!({ "status": status }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "moving the order to {status}: {}", response.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivered_online_order_returned_in_store_shows_the_return_at_the_central_and_on_the_device() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-01")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let customer = device
+        .store
+        .lock()
+        .unwrap()
+        .create_customer(
+            vitrina_store::NewCustomer {
+                name: "Camila Muñoz".into(),
+                phone: Some("9 8765 4321".into()),
+                email: Some("camila@example.cl".into()),
+                marketing_consent: false,
+            },
+            NOW,
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(customer.phone.as_deref(), Some("+56987654321"), "stored in E.164");
+    let (sku, _, _) = sku_with_atp(&central, "CL-WH-01", 2);
+    let mut order = home_delivery(&sku, "CL-WH-01", 2);
+    order.customer_id = Some(customer.id.clone());
+    let order = device.store.lock().unwrap().place_order(order, NOW).unwrap();
+    push_pending(&device.store, &device.client).await.unwrap();
+    advance(&central, &order.id, "shipped").await;
+    advance(&central, &order.id, "delivered").await;
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let seen = device.cache().order_detail(&order.id).unwrap();
+    assert_eq!(seen.status, vitrina_store::OrderStatus::Delivered, "the device follows the order after the sale");
+    assert_eq!(seen.customer_name.as_deref(), Some("Camila Muñoz"));
+    let on_shelf_before = device.cache().stock_level(&sku, "CL-SCL-01").unwrap().map_or(0, |l| l.on_hand);
+
+    let returned = vitrina_store::CartLine { sku: sku.clone(), quantity: 1 };
+    device.store.lock().unwrap().return_order(&order.id, &[returned], NOW).unwrap().unwrap();
+    push_pending(&device.store, &device.client).await.unwrap();
+
+    let (returned_at_central, status): (i64, String) = central
+        .inspect()
+        .unwrap()
         .query_row(
-            "SELECT COUNT(*) FROM stock WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand",
-            [],
-            |r| r.get(0),
+            "SELECT l.returned, o.status FROM order_line l JOIN customer_order o ON o.id = l.order_id WHERE o.id = ?1",
+            [&order.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
+    assert_eq!(returned_at_central, 1, "the return is recorded against the original order");
+    assert_eq!(status, "delivered", "one of two units back: the order is not wholly returned");
+
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let seen = device.cache().order_detail(&order.id).unwrap();
+    assert_eq!(seen.lines[0].returned, 1, "and the device shows it");
+    let on_shelf = device.cache().stock_level(&sku, "CL-SCL-01").unwrap().unwrap().on_hand;
+    assert_eq!(on_shelf, on_shelf_before + 1, "the returned unit is back on this store's shelf");
+
+    let found = device.cache().search_customers("+56 9 8765 4321").unwrap();
+    assert_eq!(found[0].id, customer.id, "found by phone however it is typed");
+    assert!(!found[0].pending, "confirmed by the central");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_before_shipping_releases_the_units_and_after_shipping_is_refused() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-02")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 2);
+
+    let first = device.store.lock().unwrap().place_order(home_delivery(&sku, "CL-WH-01", 1), NOW).unwrap();
+    let second = device.store.lock().unwrap().place_order(home_delivery(&sku, "CL-WH-01", 1), NOW).unwrap();
+    push_pending(&device.store, &device.client).await.unwrap();
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 2);
+
+    advance(&central, &second.id, "shipped").await;
+    device.store.lock().unwrap().cancel_order(&first.id, NOW).unwrap();
+    device.store.lock().unwrap().cancel_order(&second.id, NOW).unwrap();
+    push_pending(&device.store, &device.client).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+
+    let first = device.cache().order_detail(&first.id).unwrap();
+    assert_eq!(first.status, vitrina_store::OrderStatus::Cancelled);
+    let second = device.cache().order_detail(&second.id).unwrap();
+    assert_eq!(second.status, vitrina_store::OrderStatus::Shipped, "a shipped order stays shipped");
     assert_eq!(
-        broken, 0,
-        "stock never goes negative and never promises more than exists"
+        second.rejection.as_ref().map(|r| r.reason.as_str()),
+        Some("not_cancellable"),
+        "and the associate is told why"
+    );
+    assert_eq!(
+        central_stock(&central, &sku, "CL-WH-01").1,
+        reserved_before,
+        "the cancelled unit is free again; the shipped one left stock"
     );
 }

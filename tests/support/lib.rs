@@ -19,10 +19,7 @@ pub fn central_bin() -> anyhow::Result<PathBuf> {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/vitrina-central"),
     };
     if !path.exists() {
-        bail!(
-            "{} is missing: build it first with `cargo build -p vitrina-central`",
-            path.display()
-        );
+        bail!("{} is missing: build it first with `cargo build -p vitrina-central`", path.display());
     }
     Ok(path)
 }
@@ -46,15 +43,7 @@ impl Central {
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
         let (child, codes, channel_token) = spawn_central(&db_path, port)?;
-        Ok(Central {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            port,
-            db_path,
-            codes,
-            channel_token,
-            _dir: dir,
-        })
+        Ok(Central { child, url: format!("http://127.0.0.1:{port}"), port, db_path, codes, channel_token, _dir: dir })
     }
 
     /// Kills the central (SIGKILL: no chance to finish anything).
@@ -75,10 +64,7 @@ impl Central {
 
     /// The demo enrollment code printed for `store_id`.
     pub fn code(&self, store_id: &str) -> String {
-        self.codes
-            .get(store_id)
-            .cloned()
-            .unwrap_or_else(|| panic!("no code printed for {store_id}"))
+        self.codes.get(store_id).cloned().unwrap_or_else(|| panic!("no code printed for {store_id}"))
     }
 
     /// Posts stock movements as the demo point-of-sale system.
@@ -90,29 +76,17 @@ impl Central {
         let response = http
             .post(format!("{}/v1/stock-movements", self.url))
             .bearer_auth(&self.channel_token)
-            .header(
-                vitrina_protocol::PROTOCOL_HEADER,
-                vitrina_protocol::PROTOCOL_VERSION,
-            )
-            .json(&vitrina_protocol::StockMovementsRequest {
-                movements: movements.to_vec(),
-            })
+            .header(vitrina_protocol::PROTOCOL_HEADER, vitrina_protocol::PROTOCOL_VERSION)
+            .json(&vitrina_protocol::StockMovementsRequest { movements: movements.to_vec() })
             .send()
             .await?;
-        anyhow::ensure!(
-            response.status().is_success(),
-            "stock movements answered {}",
-            response.status()
-        );
+        anyhow::ensure!(response.status().is_success(), "stock movements answered {}", response.status());
         Ok(response.json().await?)
     }
 
     /// A read-only look at the central's database, to compare devices against.
     pub fn inspect(&self) -> anyhow::Result<rusqlite::Connection> {
-        Ok(rusqlite::Connection::open_with_flags(
-            &self.db_path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?)
+        Ok(rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)
     }
 }
 
@@ -125,18 +99,9 @@ impl Drop for Central {
 
 /// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
 /// the enrollment codes per store and the demo channel token.
-fn spawn_central(
-    db_path: &Path,
-    port: u16,
-) -> anyhow::Result<(Child, HashMap<String, String>, String)> {
+fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<(Child, HashMap<String, String>, String)> {
     let mut child = Command::new(central_bin()?)
-        .args([
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--db",
-        ])
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db_path)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -149,9 +114,7 @@ fn spawn_central(
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let Some(line) = lines.next() else {
-            bail!("vitrina-central exited before listening")
-        };
+        let Some(line) = lines.next() else { bail!("vitrina-central exited before listening") };
         let line = line?;
         if line.starts_with("vitrina-central listening on") {
             break;
@@ -173,9 +136,7 @@ fn spawn_central(
 }
 
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// A simulated device: a cache on a real file and the app's sync client.
@@ -199,11 +160,7 @@ impl Device {
             token: response.token,
             store: response.store,
         })?;
-        Ok(Device {
-            store: Arc::new(Mutex::new(store)),
-            client,
-            _dir: dir,
-        })
+        Ok(Device { store: Arc::new(Mutex::new(store)), client, _dir: dir })
     }
 
     pub fn cache(&self) -> std::sync::MutexGuard<'_, Store> {

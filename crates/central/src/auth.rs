@@ -18,9 +18,7 @@ pub struct DeviceAuth {
 /// Refuses a request made with another protocol version.
 pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
     let Some(value) = parts.headers.get(PROTOCOL_HEADER) else {
-        return Err(CentralError::Invalid(format!(
-            "missing {PROTOCOL_HEADER} header"
-        )));
+        return Err(CentralError::Invalid(format!("missing {PROTOCOL_HEADER} header")));
     };
     let found: u32 = value
         .to_str()
@@ -28,10 +26,7 @@ pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
         .and_then(|v| v.trim().parse().ok())
         .ok_or_else(|| CentralError::Invalid(format!("malformed {PROTOCOL_HEADER} header")))?;
     if found != PROTOCOL_VERSION {
-        return Err(CentralError::UpdateRequired {
-            found,
-            needed: PROTOCOL_VERSION,
-        });
+        return Err(CentralError::UpdateRequired { found, needed: PROTOCOL_VERSION });
     }
     Ok(())
 }
@@ -39,10 +34,7 @@ pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = CentralError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
         check_protocol(parts)?;
         let (device_id, store) = state
@@ -51,8 +43,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
                 let Some((device_id, store_id)) = storage::device_by_token(conn, &token)? else {
                     return Ok(None);
                 };
-                let store =
-                    storage::location(conn, &store_id)?.ok_or(CentralError::Unauthorized)?;
+                let store = storage::location(conn, &store_id)?.ok_or(CentralError::Unauthorized)?;
                 Ok(Some((device_id, store)))
             })
             .await?
@@ -70,10 +61,7 @@ pub struct ChannelAuth {
 impl FromRequestParts<AppState> for ChannelAuth {
     type Rejection = CentralError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
         check_protocol(parts)?;
         let channel = state

@@ -24,12 +24,7 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
     db.blocking(|conn| {
         let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", [], |r| r.get(0))?;
         if existing > 0 {
-            return Ok(DemoSummary {
-                loaded: false,
-                locations: existing as usize,
-                products: 0,
-                stock_rows: 0,
-            });
+            return Ok(DemoSummary { loaded: false, locations: existing as usize, products: 0, stock_rows: 0 });
         }
         let chain = demo_data::chain(DEMO_SEED, DEMO_PRODUCTS);
         let tx = conn.transaction()?;
@@ -45,15 +40,8 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
     }
     for p in &chain.products {
         let record = product_record(p);
-        tx.prepare_cached(
-            "INSERT INTO product (id, style_code, product_class, record) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            record.id,
-            record.style_code,
-            record.product_class,
-            serde_json::to_string(&record)?
-        ])?;
+        tx.prepare_cached("INSERT INTO product (id, style_code, product_class, record) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![record.id, record.style_code, record.product_class, serde_json::to_string(&record)?])?;
         let mut insert_variant =
             tx.prepare_cached("INSERT INTO variant (sku, product_id, gtin) VALUES (?1, ?2, ?3)")?;
         for v in &record.variants {
@@ -67,10 +55,8 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
             product_class: r.product_class.clone(),
             units: r.units,
         };
-        tx.prepare_cached(
-            "INSERT INTO safety_rule (location_id, product_class, units) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![rule.location_id, rule.product_class, rule.units])?;
+        tx.prepare_cached("INSERT INTO safety_rule (location_id, product_class, units) VALUES (?1, ?2, ?3)")?
+            .execute(params![rule.location_id, rule.product_class, rule.units])?;
         record_upsert(tx, CATALOG_SCOPE, &Record::SafetyRule(rule))?;
     }
     let today = chrono::Utc::now().date_naive();
@@ -81,9 +67,7 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
             return;
         }
         let record = StockRecord {
-            transit_eta: s
-                .transit_eta_days
-                .map(|d| (today + chrono::Days::new(u64::from(d))).to_string()),
+            transit_eta: s.transit_eta_days.map(|d| (today + chrono::Days::new(u64::from(d))).to_string()),
             sku: s.sku,
             location_id: s.location_id,
             on_hand: s.on_hand,
@@ -98,18 +82,8 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
     if let Some(e) = failure {
         return Err(e);
     }
-    tracing::info!(
-        locations = chain.locations.len(),
-        products = chain.products.len(),
-        stock_rows,
-        "demo chain loaded"
-    );
-    Ok(DemoSummary {
-        loaded: true,
-        locations: chain.locations.len(),
-        products: chain.products.len(),
-        stock_rows,
-    })
+    tracing::info!(locations = chain.locations.len(), products = chain.products.len(), stock_rows, "demo chain loaded");
+    Ok(DemoSummary { loaded: true, locations: chain.locations.len(), products: chain.products.len(), stock_rows })
 }
 
 fn insert_stock(tx: &rusqlite::Transaction<'_>, s: &StockRecord) -> Result<()> {
@@ -117,11 +91,7 @@ fn insert_stock(tx: &rusqlite::Transaction<'_>, s: &StockRecord) -> Result<()> {
         "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta])?;
-    record_upsert(
-        tx,
-        &inventory_scope(&s.location_id),
-        &Record::Stock(s.clone()),
-    )?;
+    record_upsert(tx, &inventory_scope(&s.location_id), &Record::Stock(s.clone()))?;
     Ok(())
 }
 
@@ -179,25 +149,17 @@ fn product_record(p: &demo_data::DemoProduct) -> ProductRecord {
         prices: p
             .prices
             .iter()
-            .map(|(currency, minor)| PriceRecord {
-                currency: currency.clone(),
-                minor: *minor,
-            })
+            .map(|(currency, minor)| PriceRecord { currency: currency.clone(), minor: *minor })
             .collect(),
     }
 }
 
 /// A fresh one-time enrollment code for every store, valid for `valid_for`:
 /// (store, code).
-pub fn mint_store_codes(
-    db: &Db,
-    valid_for: chrono::Duration,
-) -> Result<Vec<(LocationRecord, String)>> {
+pub fn mint_store_codes(db: &Db, valid_for: chrono::Duration) -> Result<Vec<(LocationRecord, String)>> {
     db.blocking(|conn| {
-        let stores: Vec<LocationRecord> = storage::locations(conn)?
-            .into_iter()
-            .filter(|l| l.kind == LocationKind::Store)
-            .collect();
+        let stores: Vec<LocationRecord> =
+            storage::locations(conn)?.into_iter().filter(|l| l.kind == LocationKind::Store).collect();
         stores
             .into_iter()
             .map(|store| {

@@ -119,14 +119,8 @@ pub fn chain(seed: u64, product_count: usize) -> DemoChain {
         used_names: HashSet::new(),
         gtin_serial: FIRST_GTIN_SERIAL,
     };
-    let products = (0..product_count)
-        .map(|index| catalogue.product(index))
-        .collect();
-    DemoChain {
-        locations,
-        products,
-        safety_rules,
-    }
+    let products = (0..product_count).map(|index| catalogue.product(index)).collect();
+    DemoChain { locations, products, safety_rules }
 }
 
 /// Stock for every SKU of `chain` at every location, in a deterministic order.
@@ -139,9 +133,8 @@ pub fn for_each_stock(chain: &DemoChain, seed: u64, mut sink: impl FnMut(DemoSto
     let mut rng = SplitMix64::new(seed, STREAM_STOCK);
     for (product_index, product) in chain.products.iter().enumerate() {
         let profile = ClassProfile::of(&product.product_class);
-        let sold_out: Vec<Option<&str>> = (0..country_count)
-            .map(|country| sold_out_color(seed, product_index, country, product))
-            .collect();
+        let sold_out: Vec<Option<&str>> =
+            (0..country_count).map(|country| sold_out_color(seed, product_index, country, product)).collect();
         for variant in &product.variants {
             for (location, role) in chain.locations.iter().zip(&roles) {
                 let featured = sold_out[role.country] == Some(variant.color_code.as_str());
@@ -169,9 +162,7 @@ pub fn gs1_check_digit(digits: &[u8]) -> u8 {
         .iter()
         .rev()
         .zip([3_u32, 1].iter().cycle())
-        .map(|(&digit, &weight)| {
-            u32::from(if digit >= b'0' { digit - b'0' } else { digit }) * weight
-        })
+        .map(|(&digit, &weight)| u32::from(if digit >= b'0' { digit - b'0' } else { digit }) * weight)
         .sum();
     ((10 - sum % 10) % 10) as u8
 }
@@ -195,9 +186,7 @@ struct SplitMix64 {
 
 impl SplitMix64 {
     fn new(seed: u64, stream: u64) -> Self {
-        Self {
-            state: mix64(seed ^ mix64(stream)),
-        }
+        Self { state: mix64(seed ^ mix64(stream)) }
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -314,10 +303,7 @@ fn build_locations() -> Vec<DemoLocation> {
     let stores = STORES.iter().map(own(DemoLocationKind::Store));
     let warehouses = WAREHOUSES.iter().map(own(DemoLocationKind::Warehouse));
     let online = WAREHOUSES.iter().map(|s| {
-        let (id, name) = (
-            format!("{}-ONLINE", s.country.code),
-            format!("Tienda online {}", s.country.name_es),
-        );
+        let (id, name) = (format!("{}-ONLINE", s.country.code), format!("Tienda online {}", s.country.name_es));
         location(s, DemoLocationKind::Online, id, name)
     });
     stores.chain(warehouses).chain(online).collect()
@@ -382,19 +368,8 @@ struct Garment {
     materials: &'static [Phrase],
 }
 
-const fn adult(
-    es: &'static str,
-    en: &'static str,
-    gender: Gender,
-    materials: &'static [Phrase],
-) -> Garment {
-    Garment {
-        es,
-        en,
-        gender,
-        audience: Audience::Adult,
-        materials,
-    }
+const fn adult(es: &'static str, en: &'static str, gender: Gender, materials: &'static [Phrase]) -> Garment {
+    Garment { es, en, gender, audience: Audience::Adult, materials }
 }
 
 const fn kids(
@@ -404,13 +379,7 @@ const fn kids(
     audience: Audience,
     materials: &'static [Phrase],
 ) -> Garment {
-    Garment {
-        es,
-        en,
-        gender,
-        audience,
-        materials,
-    }
+    Garment { es, en, gender, audience, materials }
 }
 
 struct Category {
@@ -625,16 +594,8 @@ struct Tone {
 }
 
 static TONES: [Tone; 2] = [
-    Tone {
-        es: "café",
-        en: "brown",
-        family: &["CAF", "CHO", "CML", "ARE", "BEI", "CAQ"],
-    },
-    Tone {
-        es: "gris",
-        en: "grey",
-        family: &["GME", "GCA", "GPE"],
-    },
+    Tone { es: "café", en: "brown", family: &["CAF", "CHO", "CML", "ARE", "BEI", "CAQ"] },
+    Tone { es: "gris", en: "grey", family: &["GME", "GCA", "GPE"] },
 ];
 
 static APPAREL_SIZES: [&str; 5] = ["XS", "S", "M", "L", "XL"];
@@ -667,8 +628,7 @@ impl Catalogue {
 
         // One block of ten products in every eight is named after a colour family,
         // alternating between the families.
-        let tone =
-            (category.toned && (index / 10) % 8 == 1).then(|| &TONES[(index / 80) % TONES.len()]);
+        let tone = (category.toned && (index / 10) % 8 == 1).then(|| &TONES[(index / 80) % TONES.len()]);
         // Retry a few times for an unused name; past that, a repeated name is acceptable.
         let (name_es, name_en) = (0..24)
             .map(|_| compose_name(category, tone, &mut self.rng))
@@ -696,23 +656,14 @@ impl Catalogue {
             }
         }
         let clp = *self.rng.pick(category.prices_clp);
-        let prices = vec![
-            ("CLP".to_owned(), clp),
-            ("COP".to_owned(), cop_from_clp(clp)),
-            ("MXN".to_owned(), mxn_from_clp(clp)),
-        ];
+        let prices =
+            vec![("CLP".to_owned(), clp), ("COP".to_owned(), cop_from_clp(clp)), ("MXN".to_owned(), mxn_from_clp(clp))];
         let (class_es, class_en) = class_blurb(product_class);
         DemoProduct {
             id: format!("P{:06}", index + 1),
             style_code,
-            description_es: format!(
-                "{name_es}. {} {class_es} {}",
-                category.blurb.0, category.care.0
-            ),
-            description_en: format!(
-                "{name_en}. {} {class_en} {}",
-                category.blurb.1, category.care.1
-            ),
+            description_es: format!("{name_es}. {} {class_es} {}", category.blurb.0, category.care.0),
+            description_en: format!("{name_en}. {} {class_en} {}", category.blurb.1, category.care.1),
             name_es,
             name_en,
             category_es: category.es.to_owned(),
@@ -736,11 +687,7 @@ enum Slot {
 /// Returns (Spanish, English) names. Word order:
 /// Spanish: garment, adjective, material, detail, tone, audience ("Polera básica de algodón orgánico").
 /// English: audience, adjective, detail, tone, material, garment ("Boys' printed cotton hoodie").
-fn compose_name(
-    category: &'static Category,
-    tone: Option<&'static Tone>,
-    rng: &mut SplitMix64,
-) -> (String, String) {
+fn compose_name(category: &'static Category, tone: Option<&'static Tone>, rng: &mut SplitMix64) -> (String, String) {
     let garment = rng.pick(category.garments);
     let audience = match garment.audience {
         Audience::AnyKid if rng.percent(50) => Audience::Boy,
@@ -765,15 +712,9 @@ fn compose_name(
         _ => rng.below(3),
     };
     slots.truncate(wanted);
-    let adjective = slots
-        .contains(&Slot::Adjective)
-        .then(|| rng.pick(category.adjectives));
-    let material = slots
-        .contains(&Slot::Material)
-        .then(|| rng.pick(garment.materials));
-    let detail = slots
-        .contains(&Slot::Detail)
-        .then(|| rng.pick(category.details));
+    let adjective = slots.contains(&Slot::Adjective).then(|| rng.pick(category.adjectives));
+    let material = slots.contains(&Slot::Material).then(|| rng.pick(garment.materials));
+    let detail = slots.contains(&Slot::Detail).then(|| rng.pick(category.details));
 
     let mut es = vec![garment.es.to_owned()];
     es.extend(adjective.map(|a| agree(a.0, garment.gender)));
@@ -838,11 +779,7 @@ fn pick_colors(tone: Option<&Tone>, rng: &mut SplitMix64) -> Vec<DemoColor> {
         pool.swap(0, named);
     }
     let most = pool.len().min(8);
-    let count = if most <= 3 {
-        most
-    } else {
-        3 + rng.below(most - 2)
-    };
+    let count = if most <= 3 { most } else { 3 + rng.below(most - 2) };
     pool.truncate(count);
     pool.into_iter()
         .map(|&(code, es, en, hex)| DemoColor {
@@ -865,26 +802,16 @@ fn pick_sizes(run: SizeRun, rng: &mut SplitMix64) -> Vec<String> {
     };
     let len = shortest + rng.below(scale.len() - shortest + 1);
     let start = rng.below(scale.len() - len + 1);
-    scale[start..start + len]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect()
+    scale[start..start + len].iter().map(|s| (*s).to_owned()).collect()
 }
 
 fn class_blurb(class: &str) -> Phrase {
     match class {
-        "bestseller" => (
-            "Uno de los favoritos de nuestros clientes.",
-            "One of our customers' favourites.",
-        ),
-        "seasonal" => (
-            "Edición de temporada, disponible por tiempo limitado.",
-            "Seasonal edition, available for a limited time.",
-        ),
-        _ => (
-            "Parte de nuestra colección permanente.",
-            "Part of our permanent collection.",
-        ),
+        "bestseller" => ("Uno de los favoritos de nuestros clientes.", "One of our customers' favourites."),
+        "seasonal" => {
+            ("Edición de temporada, disponible por tiempo limitado.", "Seasonal edition, available for a limited time.")
+        }
+        _ => ("Parte de nuestra colección permanente.", "Part of our permanent collection."),
     }
 }
 
@@ -926,43 +853,27 @@ fn location_roles(locations: &[DemoLocation]) -> (Vec<Role>, usize) {
     let mut roles = Vec::with_capacity(locations.len());
     for loc in locations {
         let code = loc.country.as_str();
-        let country = countries
-            .iter()
-            .position(|c| *c == code)
-            .unwrap_or_else(|| {
-                countries.push(code);
-                countries.len() - 1
-            });
+        let country = countries.iter().position(|c| *c == code).unwrap_or_else(|| {
+            countries.push(code);
+            countries.len() - 1
+        });
         let first_store = loc.kind == DemoLocationKind::Store && !with_store.contains(&code);
         if first_store {
             with_store.push(code);
         }
-        roles.push(Role {
-            kind: loc.kind,
-            country,
-            first_store,
-        });
+        roles.push(Role { kind: loc.kind, country, first_store });
     }
     (roles, countries.len())
 }
 
 /// The colour of `product` that is sold out at the first store of `country`.
-fn sold_out_color(
-    seed: u64,
-    product_index: usize,
-    country: usize,
-    product: &DemoProduct,
-) -> Option<&str> {
+fn sold_out_color(seed: u64, product_index: usize, country: usize, product: &DemoProduct) -> Option<&str> {
     if product.colors.is_empty() {
         return None;
     }
     let key = ((product_index as u64) << 8) ^ country as u64;
     let hash = mix64(seed ^ mix64(STREAM_SOLD_OUT ^ mix64(key)));
-    Some(
-        product.colors[(hash % product.colors.len() as u64) as usize]
-            .code
-            .as_str(),
-    )
+    Some(product.colors[(hash % product.colors.len() as u64) as usize].code.as_str())
 }
 
 struct ClassProfile {
@@ -978,11 +889,7 @@ impl ClassProfile {
             "seasonal" => (18, 6, 20),
             _ => (12, 9, 40),
         };
-        Self {
-            store_empty_percent,
-            store_max,
-            warehouse_min,
-        }
+        Self { store_empty_percent, store_max, warehouse_min }
     }
 }
 
@@ -994,28 +901,12 @@ struct Quantities {
 }
 
 /// `featured` marks the colour chosen to be sold out at the country's first store.
-fn stock_quantities(
-    rng: &mut SplitMix64,
-    role: &Role,
-    featured: bool,
-    profile: &ClassProfile,
-) -> Quantities {
+fn stock_quantities(rng: &mut SplitMix64, role: &Role, featured: bool, profile: &ClassProfile) -> Quantities {
     let (on_hand, transit_percent) = match role.kind {
         DemoLocationKind::Warehouse => (rng.between(profile.warehouse_min, 200), 12),
-        DemoLocationKind::Online => (
-            if rng.percent(20) {
-                0
-            } else {
-                rng.between(1, 30)
-            },
-            4,
-        ),
+        DemoLocationKind::Online => (if rng.percent(20) { 0 } else { rng.between(1, 30) }, 4),
         DemoLocationKind::Store => {
-            let units = if rng.percent(profile.store_empty_percent) {
-                0
-            } else {
-                rng.between(1, profile.store_max)
-            };
+            let units = if rng.percent(profile.store_empty_percent) { 0 } else { rng.between(1, profile.store_max) };
             match (featured, role.first_store) {
                 // Sold out here, often with a replenishment on its way.
                 (true, true) => (0, 35),
@@ -1031,18 +922,9 @@ fn stock_quantities(
         _ => 2,
     }
     .min(on_hand);
-    let in_transit = if rng.percent(transit_percent) {
-        rng.between(5, 20)
-    } else {
-        0
-    };
+    let in_transit = if rng.percent(transit_percent) { rng.between(5, 20) } else { 0 };
     let eta_days = (in_transit > 0).then(|| rng.between(1, 7) as u32);
-    Quantities {
-        on_hand,
-        reserved,
-        in_transit,
-        eta_days,
-    }
+    Quantities { on_hand, reserved, in_transit, eta_days }
 }
 
 #[cfg(test)]
@@ -1065,19 +947,12 @@ mod tests {
     /// On hand by "sku@location".
     fn on_hand(chain: &DemoChain) -> HashMap<String, i64> {
         let rows = stock_rows(chain).into_iter();
-        rows.map(|r| (format!("{}@{}", r.sku, r.location_id), r.on_hand))
-            .collect()
+        rows.map(|r| (format!("{}@{}", r.sku, r.location_id), r.on_hand)).collect()
     }
 
     fn stores(chain: &DemoChain, country: &str) -> Vec<String> {
-        let is_store =
-            |l: &&DemoLocation| l.kind == DemoLocationKind::Store && l.country == country;
-        chain
-            .locations
-            .iter()
-            .filter(is_store)
-            .map(|l| l.id.clone())
-            .collect()
+        let is_store = |l: &&DemoLocation| l.kind == DemoLocationKind::Store && l.country == country;
+        chain.locations.iter().filter(is_store).map(|l| l.id.clone()).collect()
     }
 
     fn at(on_hand: &HashMap<String, i64>, variant: &DemoVariant, location: &str) -> i64 {
@@ -1090,12 +965,7 @@ mod tests {
         // 7801610001196: 7+24+0+3+6+3+0+0+0+3+1+27 = 74, so the check digit is 6.
         // 5901234123457: 5+27+0+3+2+9+4+3+2+9+4+15 = 83, so the check digit is 7.
         // 036000291452 (UPC-A, weights counted from the right): sum 58, check digit 2.
-        for code in [
-            "4006381333931",
-            "7801610001196",
-            "5901234123457",
-            "036000291452",
-        ] {
+        for code in ["4006381333931", "7801610001196", "5901234123457", "036000291452"] {
             let (body, check) = code.as_bytes().split_at(code.len() - 1);
             let values: Vec<u8> = body.iter().map(|b| b - b'0').collect();
             assert_eq!(gs1_check_digit(&values), check[0] - b'0', "{code}");
@@ -1146,10 +1016,7 @@ mod tests {
         for p in &chain.products {
             assert!(styles.insert(&p.style_code) && ids.insert(&p.id));
             let sku = |c: &DemoColor, s: &String| format!("{}-{}-{s}", p.style_code, c.code);
-            let colors_by_sizes = p
-                .colors
-                .iter()
-                .flat_map(|c| p.sizes.iter().map(move |s| sku(c, s)));
+            let colors_by_sizes = p.colors.iter().flat_map(|c| p.sizes.iter().map(move |s| sku(c, s)));
             let expected: Vec<_> = colors_by_sizes.collect();
             let actual: Vec<_> = p.variants.iter().map(|v| v.sku.clone()).collect();
             assert_eq!(actual, expected);
@@ -1187,12 +1054,8 @@ mod tests {
             assert!((online[0].lon - warehouses[0].lon).abs() < 1e-9);
         }
         // Stores grouped by country, then warehouses, then online channels.
-        let rank =
-            |l: &DemoLocation| (l.kind as u8, COUNTRIES.iter().position(|c| *c == l.country));
-        assert!(chain
-            .locations
-            .windows(2)
-            .all(|w| rank(&w[0]) <= rank(&w[1])));
+        let rank = |l: &DemoLocation| (l.kind as u8, COUNTRIES.iter().position(|c| *c == l.country));
+        assert!(chain.locations.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
         let ids: HashSet<_> = chain.locations.iter().map(|l| &l.id).collect();
         assert_eq!(ids.len(), chain.locations.len());
     }
@@ -1228,19 +1091,18 @@ mod tests {
             }
         }
         let in_transit = rows.iter().filter(|r| r.in_transit > 0).count();
-        assert!(
-            in_transit > 0 && in_transit * 5 < rows.len(),
-            "{in_transit}"
-        );
+        assert!(in_transit > 0 && in_transit * 5 < rows.len(), "{in_transit}");
     }
 
     #[test]
     fn some_sku_is_sold_out_at_a_store_but_available_at_another_store() {
         let chain = demo();
         let (on_hand, stores) = (on_hand(&chain), stores(&chain, "CL"));
-        let found = chain.products.iter().flat_map(|p| &p.variants).any(|v| {
-            at(&on_hand, v, &stores[0]) == 0 && stores[1..].iter().any(|s| at(&on_hand, v, s) > 0)
-        });
+        let found = chain
+            .products
+            .iter()
+            .flat_map(|p| &p.variants)
+            .any(|v| at(&on_hand, v, &stores[0]) == 0 && stores[1..].iter().any(|s| at(&on_hand, v, s) > 0));
         assert!(found);
     }
 
@@ -1251,15 +1113,11 @@ mod tests {
         for country in COUNTRIES {
             let stores = stores(&chain, country);
             let sold_out_only_at_first = |v: &DemoVariant| {
-                at(&on_hand, v, &stores[0]) == 0
-                    && stores[1..].iter().all(|s| at(&on_hand, v, s) > 0)
+                at(&on_hand, v, &stores[0]) == 0 && stores[1..].iter().all(|s| at(&on_hand, v, s) > 0)
             };
             for product in &chain.products {
                 let found = product.colors.iter().any(|color| {
-                    let mut variants = product
-                        .variants
-                        .iter()
-                        .filter(|v| v.color_code == color.code);
+                    let mut variants = product.variants.iter().filter(|v| v.color_code == color.code);
                     variants.all(sold_out_only_at_first)
                 });
                 assert!(found, "{} in {country}", product.style_code);
@@ -1271,11 +1129,7 @@ mod tests {
     fn every_camisa_is_in_stock_at_another_store_of_its_country() {
         let chain = demo();
         let on_hand = on_hand(&chain);
-        let camisas: Vec<_> = chain
-            .products
-            .iter()
-            .filter(|p| p.name_es.contains("Camisa"))
-            .collect();
+        let camisas: Vec<_> = chain.products.iter().filter(|p| p.name_es.contains("Camisa")).collect();
         assert!(!camisas.is_empty());
         for country in COUNTRIES {
             let stores = stores(&chain, country);
@@ -1308,22 +1162,10 @@ mod tests {
     #[test]
     fn classes_and_prices_are_realistic() {
         let chain = demo();
-        let count = |class: &str| {
-            chain
-                .products
-                .iter()
-                .filter(|p| p.product_class == class)
-                .count()
-        };
+        let count = |class: &str| chain.products.iter().filter(|p| p.product_class == class).count();
         let bestsellers = count("bestseller");
-        assert!(
-            (25..=70).contains(&bestsellers),
-            "about 15% expected, got {bestsellers}"
-        );
-        assert_eq!(
-            bestsellers + count("core") + count("seasonal"),
-            chain.products.len()
-        );
+        assert!((25..=70).contains(&bestsellers), "about 15% expected, got {bestsellers}");
+        assert_eq!(bestsellers + count("core") + count("seasonal"), chain.products.len());
         for product in &chain.products {
             let currencies: Vec<_> = product.prices.iter().map(|(c, _)| c.as_str()).collect();
             assert_eq!(currencies, ["CLP", "COP", "MXN"]);
@@ -1339,24 +1181,9 @@ mod tests {
     fn names_are_varied_and_use_correct_spanish() {
         let chain = demo();
         let names: HashSet<_> = chain.products.iter().map(|p| p.name_es.as_str()).collect();
-        assert!(
-            names.len() * 100 >= chain.products.len() * 95,
-            "{}",
-            names.len()
-        );
-        for word in [
-            "café",
-            "algodón",
-            "niño",
-            "niña",
-            "Pantalón",
-            "Suéter",
-            "gris",
-        ] {
-            assert!(
-                names.iter().any(|n| n.contains(word)),
-                "no name with {word}"
-            );
+        assert!(names.len() * 100 >= chain.products.len() * 95, "{}", names.len());
+        for word in ["café", "algodón", "niño", "niña", "Pantalón", "Suéter", "gris"] {
+            assert!(names.iter().any(|n| n.contains(word)), "no name with {word}");
         }
         for p in &chain.products {
             assert!(!p.name_es.contains("  ") && !p.name_en.contains("  "));
@@ -1367,9 +1194,7 @@ mod tests {
             }
             if p.category_en == "Kids" {
                 let es = [" niño", " niña"].iter().any(|w| p.name_es.ends_with(w));
-                let en = ["Boys' ", "Girls' "]
-                    .iter()
-                    .any(|w| p.name_en.starts_with(w));
+                let en = ["Boys' ", "Girls' "].iter().any(|w| p.name_en.starts_with(w));
                 assert!(es && en, "{} / {}", p.name_es, p.name_en);
             }
         }

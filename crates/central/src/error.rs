@@ -47,12 +47,8 @@ impl CentralError {
         match self {
             CentralError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             CentralError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
-            CentralError::BadEnrollmentCode => {
-                (StatusCode::UNAUTHORIZED, ErrorCode::BadEnrollmentCode)
-            }
-            CentralError::UpdateRequired { .. } => {
-                (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpdateRequired)
-            }
+            CentralError::BadEnrollmentCode => (StatusCode::UNAUTHORIZED, ErrorCode::BadEnrollmentCode),
+            CentralError::UpdateRequired { .. } => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpdateRequired),
             CentralError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
             CentralError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             CentralError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
@@ -66,13 +62,6 @@ impl IntoResponse for CentralError {
         if let CentralError::Internal(source) = &self {
             tracing::error!(error = ?source, "request failed");
         }
-        (
-            status,
-            Json(ApiError {
-                code,
-                message: self.to_string(),
-            }),
-        )
-            .into_response()
+        (status, Json(ApiError { code, message: self.to_string() })).into_response()
     }
 }

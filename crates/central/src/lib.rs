@@ -32,10 +32,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db) -> AppState {
         let (changes, _) = watch::channel(0);
-        AppState {
-            db,
-            changes: Arc::new(changes),
-        }
+        AppState { db, changes: Arc::new(changes) }
     }
 
     /// Wakes long-polling devices after a commit.

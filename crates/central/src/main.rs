@@ -55,22 +55,15 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve {
-            db,
-            listen,
-            demo,
-            allow_remote,
-        } => serve(db, listen, demo, allow_remote).await,
+        Command::Serve { db, listen, demo, allow_remote } => serve(db, listen, demo, allow_remote).await,
         Command::ChannelToken { db, channel } => {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let token =
-                db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, &channel))?;
+            let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, &channel))?;
             println!("{token}");
             Ok(())
         }
@@ -78,13 +71,8 @@ async fn main() -> anyhow::Result<()> {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
             let code = db
                 .blocking(|conn| {
-                    vitrina_central::storage::location(conn, &store)?
-                        .ok_or(vitrina_central::CentralError::NotFound)?;
-                    vitrina_central::storage::mint_enrollment_code(
-                        conn,
-                        &store,
-                        chrono::Duration::minutes(minutes),
-                    )
+                    vitrina_central::storage::location(conn, &store)?.ok_or(vitrina_central::CentralError::NotFound)?;
+                    vitrina_central::storage::mint_enrollment_code(conn, &store, chrono::Duration::minutes(minutes))
                 })
                 .with_context(|| format!("minting a code for store {store}"))?;
             println!("{code}");
@@ -93,54 +81,32 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(
-    path: PathBuf,
-    listen: SocketAddr,
-    load_demo: bool,
-    allow_remote: bool,
-) -> anyhow::Result<()> {
+async fn serve(path: PathBuf, listen: SocketAddr, load_demo: bool, allow_remote: bool) -> anyhow::Result<()> {
     if !listen.ip().is_loopback() && !allow_remote {
-        anyhow::bail!(
-            "refusing to serve {listen} without TLS; use a loopback address or pass --allow-remote"
-        );
+        anyhow::bail!("refusing to serve {listen} without TLS; use a loopback address or pass --allow-remote");
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     let db = Db::open(&path).with_context(|| format!("opening {}", path.display()))?;
     if load_demo {
         let summary = demo::load_if_empty(&db)?;
         if summary.loaded {
-            tracing::info!(
-                products = summary.products,
-                locations = summary.locations,
-                "demo data loaded"
-            );
+            tracing::info!(products = summary.products, locations = summary.locations, "demo data loaded");
         }
         let codes = demo::mint_store_codes(&db, chrono::Duration::hours(24))?;
         let mut listing = String::new();
         for (store, code) in &codes {
-            listing.push_str(&format!(
-                "{:<12} {}  {}, {}\n",
-                store.id, code, store.name, store.city
-            ));
+            listing.push_str(&format!("{:<12} {}  {}, {}\n", store.id, code, store.name, store.city));
         }
         let codes_file = path.with_file_name("enrollment-codes.txt");
-        std::fs::write(&codes_file, &listing)
-            .with_context(|| format!("writing {}", codes_file.display()))?;
+        std::fs::write(&codes_file, &listing).with_context(|| format!("writing {}", codes_file.display()))?;
         // Printed on stdout on purpose: these are for the person starting the demo.
-        print!(
-            "One-time enrollment codes (valid 24 h; also in {}):\n{listing}",
-            codes_file.display()
-        );
-        let channel_token =
-            db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, "demo-pos"))?;
+        print!("One-time enrollment codes (valid 24 h; also in {}):\n{listing}", codes_file.display());
+        let channel_token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, "demo-pos"))?;
         println!("channel token demo-pos: {channel_token}");
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("binding {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let local = listener.local_addr()?;
     println!("vitrina-central listening on http://{local}");
     axum::serve(listener, app(AppState::new(db)))

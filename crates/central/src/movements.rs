@@ -10,19 +10,15 @@
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::{
-    inventory_scope, MovementKind, MovementOutcome, MovementRejection, MovementResult, Record,
-    StockMovement, StockRecord,
+    inventory_scope, MovementKind, MovementOutcome, MovementRejection, MovementResult, Record, StockMovement,
+    StockRecord,
 };
 
 /// Largest quantity one movement may carry.
 const MAX_QUANTITY: i64 = 1_000_000;
 
 /// Applies `movements` from `channel` in order; answers one result each.
-pub fn apply(
-    conn: &mut Connection,
-    channel: &str,
-    movements: &[StockMovement],
-) -> Result<Vec<MovementResult>> {
+pub fn apply(conn: &mut Connection, channel: &str, movements: &[StockMovement]) -> Result<Vec<MovementResult>> {
     let mut results = Vec::with_capacity(movements.len());
     let mut tx = conn.transaction()?;
     for movement in movements {
@@ -45,11 +41,7 @@ fn rejected(movement: &StockMovement, reason: MovementRejection) -> MovementResu
     }
 }
 
-fn apply_one(
-    tx: &mut rusqlite::Savepoint<'_>,
-    channel: &str,
-    m: &StockMovement,
-) -> Result<MovementResult> {
+fn apply_one(tx: &mut rusqlite::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
     if m.movement_id.trim().is_empty() || m.movement_id.len() > 200 {
         return Ok(rejected(m, MovementRejection::InvalidId));
     }
@@ -85,15 +77,9 @@ fn apply_one(
     Ok(result)
 }
 
-fn decide_and_apply(
-    tx: &rusqlite::Savepoint<'_>,
-    channel: &str,
-    m: &StockMovement,
-) -> Result<MovementResult> {
+fn decide_and_apply(tx: &rusqlite::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
     let wanted = match m.kind {
-        MovementKind::Adjustment if m.quantity != 0 && m.quantity.abs() <= MAX_QUANTITY => {
-            m.quantity
-        }
+        MovementKind::Adjustment if m.quantity != 0 && m.quantity.abs() <= MAX_QUANTITY => m.quantity,
         MovementKind::Adjustment => return Ok(rejected(m, MovementRejection::InvalidQuantity)),
         _ if !(1..=MAX_QUANTITY).contains(&m.quantity) => {
             return Ok(rejected(m, MovementRejection::InvalidQuantity));
@@ -104,9 +90,8 @@ fn decide_and_apply(
     if storage::location(tx, &m.location_id)?.is_none() {
         return Ok(rejected(m, MovementRejection::UnknownLocation));
     }
-    let known: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM variant WHERE sku = ?1)")?
-        .query_row([&m.sku], |r| r.get(0))?;
+    let known: bool =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM variant WHERE sku = ?1)")?.query_row([&m.sku], |r| r.get(0))?;
     if !known {
         return Ok(rejected(m, MovementRejection::UnknownSku));
     }
@@ -150,11 +135,7 @@ fn decide_and_apply(
         stock.in_transit,
         stock.transit_eta
     ])?;
-    record_upsert(
-        tx,
-        &inventory_scope(&m.location_id),
-        &Record::Stock(stock.clone()),
-    )?;
+    record_upsert(tx, &inventory_scope(&m.location_id), &Record::Stock(stock.clone()))?;
 
     let outcome = if applied == wanted {
         MovementOutcome::Applied
@@ -163,7 +144,15 @@ fn decide_and_apply(
             "INSERT INTO stock_discrepancy (sku, location_id, channel, movement_id, wanted, applied, raised_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
-        .execute(params![m.sku, m.location_id, channel, m.movement_id, wanted, applied, rfc3339(storage::now())])?;
+        .execute(params![
+            m.sku,
+            m.location_id,
+            channel,
+            m.movement_id,
+            wanted,
+            applied,
+            rfc3339(storage::now())
+        ])?;
         tracing::warn!(sku = %m.sku, location = %m.location_id, wanted, applied, "stock discrepancy raised");
         MovementOutcome::AppliedWithDiscrepancy
     };
@@ -181,12 +170,7 @@ pub fn mint_channel_token(conn: &Connection, channel: &str) -> Result<String> {
     let token = crate::routes::new_token();
     conn.execute(
         "INSERT INTO channel_token (id, channel, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            uuid::Uuid::now_v7().to_string(),
-            channel,
-            sha256_hex(&token),
-            rfc3339(storage::now())
-        ],
+        params![uuid::Uuid::now_v7().to_string(), channel, sha256_hex(&token), rfc3339(storage::now())],
     )?;
     Ok(token)
 }
@@ -194,9 +178,7 @@ pub fn mint_channel_token(conn: &Connection, channel: &str) -> Result<String> {
 /// The channel holding `token`, unless unknown or revoked.
 pub fn channel_by_token(conn: &Connection, token: &str) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT channel FROM channel_token WHERE token_hash = ?1 AND revoked_at IS NULL",
-        )?
+        .prepare_cached("SELECT channel FROM channel_token WHERE token_hash = ?1 AND revoked_at IS NULL")?
         .query_row([sha256_hex(token)], |r| r.get(0))
         .optional()?)
 }
@@ -238,18 +220,11 @@ mod tests {
         let (_dir, db) = demo_db();
         db.blocking(|conn| {
             let (sku, before) = some_sku(conn);
-            let m = StockMovement {
-                sku,
-                ..movement("pos-1", MovementKind::Receipt, 5)
-            };
+            let m = StockMovement { sku, ..movement("pos-1", MovementKind::Receipt, 5) };
             let first = apply(conn, "pos", std::slice::from_ref(&m))?;
             let second = apply(conn, "pos", std::slice::from_ref(&m))?;
             assert_eq!(first[0].on_hand, Some(before + 5));
-            assert_eq!(
-                second[0].on_hand,
-                Some(before + 5),
-                "the retry gets the stored result"
-            );
+            assert_eq!(second[0].on_hand, Some(before + 5), "the retry gets the stored result");
             assert!(second[0].replayed && !first[0].replayed);
             Ok(())
         })
@@ -261,10 +236,7 @@ mod tests {
         let (_dir, db) = demo_db();
         db.blocking(|conn| {
             let (sku, _) = some_sku(conn);
-            let m = StockMovement {
-                sku,
-                ..movement("pos-2", MovementKind::Receipt, 5)
-            };
+            let m = StockMovement { sku, ..movement("pos-2", MovementKind::Receipt, 5) };
             apply(conn, "pos", std::slice::from_ref(&m))?;
             let other = StockMovement { quantity: 6, ..m };
             let result = apply(conn, "pos", &[other])?;
@@ -279,15 +251,11 @@ mod tests {
         let (_dir, db) = demo_db();
         db.blocking(|conn| {
             let (sku, before) = some_sku(conn);
-            let m = StockMovement {
-                sku,
-                ..movement("pos-3", MovementKind::Sale, before + 3)
-            };
+            let m = StockMovement { sku, ..movement("pos-3", MovementKind::Sale, before + 3) };
             let result = apply(conn, "pos", &[m])?;
             assert_eq!(result[0].outcome, MovementOutcome::AppliedWithDiscrepancy);
             assert_eq!(result[0].on_hand, Some(0), "stock never goes negative");
-            let raised: i64 =
-                conn.query_row("SELECT COUNT(*) FROM stock_discrepancy", [], |r| r.get(0))?;
+            let raised: i64 = conn.query_row("SELECT COUNT(*) FROM stock_discrepancy", [], |r| r.get(0))?;
             assert_eq!(raised, 1);
             Ok(())
         })
@@ -303,27 +271,15 @@ mod tests {
                 conn,
                 "pos",
                 &[
-                    StockMovement {
-                        sku: "NOPE".into(),
-                        ..movement("a", MovementKind::Sale, 1)
-                    },
+                    StockMovement { sku: "NOPE".into(), ..movement("a", MovementKind::Sale, 1) },
                     StockMovement {
                         sku: sku.clone(),
                         location_id: "XX".into(),
                         ..movement("b", MovementKind::Sale, 1)
                     },
-                    StockMovement {
-                        sku: sku.clone(),
-                        ..movement("c", MovementKind::Sale, 0)
-                    },
-                    StockMovement {
-                        sku: sku.clone(),
-                        ..movement("d", MovementKind::Adjustment, 0)
-                    },
-                    StockMovement {
-                        sku,
-                        ..movement("", MovementKind::Receipt, 1)
-                    },
+                    StockMovement { sku: sku.clone(), ..movement("c", MovementKind::Sale, 0) },
+                    StockMovement { sku: sku.clone(), ..movement("d", MovementKind::Adjustment, 0) },
+                    StockMovement { sku, ..movement("", MovementKind::Receipt, 1) },
                 ],
             )?;
             let reasons: Vec<_> = results.iter().map(|r| r.reason).collect();
@@ -349,14 +305,7 @@ mod tests {
             let (sku, _) = some_sku(conn);
             let scope = inventory_scope("CL-SCL-01");
             let head_before = storage::pull_scope(conn, &scope, 0, 1)?.head;
-            apply(
-                conn,
-                "pos",
-                &[StockMovement {
-                    sku: sku.clone(),
-                    ..movement("e", MovementKind::Sale, 1)
-                }],
-            )?;
+            apply(conn, "pos", &[StockMovement { sku: sku.clone(), ..movement("e", MovementKind::Sale, 1) }])?;
             let page = storage::pull_scope(conn, &scope, head_before, 10)?;
             assert_eq!(page.changes.len(), 1);
             assert_eq!(page.changes[0].key, format!("stock:{sku}"));

@@ -23,11 +23,7 @@ pub fn apply(
     mutations: &[Mutation],
 ) -> Result<PushResponse> {
     let mut tx = conn.transaction()?;
-    let mut last: i64 = tx.query_row(
-        "SELECT last_counter FROM device WHERE id = ?1",
-        [device_id],
-        |r| r.get(0),
-    )?;
+    let mut last: i64 = tx.query_row("SELECT last_counter FROM device WHERE id = ?1", [device_id], |r| r.get(0))?;
     let mut results = Vec::with_capacity(mutations.len());
     let mut ordered: Vec<&Mutation> = mutations.iter().collect();
     ordered.sort_by_key(|m| m.counter);
@@ -60,45 +56,40 @@ pub fn apply(
             "INSERT INTO device_mutation (device_id, counter, mutation_id, request_hash, result, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![device_id, mutation.counter, mutation.mutation_id, hash, serde_json::to_string(&result)?, rfc3339(storage::now())])?;
-        sp.execute(
-            "UPDATE device SET last_counter = ?2 WHERE id = ?1",
-            params![device_id, mutation.counter],
-        )?;
+        .execute(params![
+            device_id,
+            mutation.counter,
+            mutation.mutation_id,
+            hash,
+            serde_json::to_string(&result)?,
+            rfc3339(storage::now())
+        ])?;
+        sp.execute("UPDATE device SET last_counter = ?2 WHERE id = ?1", params![device_id, mutation.counter])?;
         sp.commit()?;
         last = mutation.counter;
         tracing::info!(device_id, counter = mutation.counter, mutation_id = %mutation.mutation_id, applied = matches!(result.outcome, MutationOutcome::Applied), "mutation executed");
         results.push(result);
     }
     tx.commit()?;
-    Ok(PushResponse {
-        results,
-        next_counter: last + 1,
-    })
+    Ok(PushResponse { results, next_counter: last + 1 })
 }
 
 fn conflict(mutation: &Mutation) -> MutationResult {
     MutationResult {
         mutation_id: mutation.mutation_id.clone(),
         counter: mutation.counter,
-        outcome: MutationOutcome::Rejected {
-            rejection: Rejection::Conflict,
-            alternatives: Vec::new(),
-        },
+        outcome: MutationOutcome::Rejected { rejection: Rejection::Conflict, alternatives: Vec::new() },
         effects: Vec::new(),
         replayed: false,
     }
 }
 
 /// The stored result of an already executed counter, if the body matches.
-fn replay(
-    conn: &Connection,
-    device_id: &str,
-    mutation: &Mutation,
-    hash: &str,
-) -> Result<MutationResult> {
+fn replay(conn: &Connection, device_id: &str, mutation: &Mutation, hash: &str) -> Result<MutationResult> {
     let stored: Option<(String, String, String)> = conn
-        .prepare_cached("SELECT mutation_id, request_hash, result FROM device_mutation WHERE device_id = ?1 AND counter = ?2")?
+        .prepare_cached(
+            "SELECT mutation_id, request_hash, result FROM device_mutation WHERE device_id = ?1 AND counter = ?2",
+        )?
         .query_row(params![device_id, mutation.counter], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     match stored {
@@ -111,24 +102,16 @@ fn replay(
     }
 }
 
-fn execute(
-    sp: &Savepoint<'_>,
-    device_id: &str,
-    store: &LocationRecord,
-    mutation: &Mutation,
-) -> Result<MutationResult> {
+fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation: &Mutation) -> Result<MutationResult> {
     let outcome = match &mutation.command {
+        Command::CreateCustomer(customer) => create_customer(sp, store, customer)?,
         Command::PlaceOrder(order) => place_order(sp, device_id, store, order)?,
+        Command::CancelOrder(cancel) => cancel_order(sp, store, &cancel.order_id)?,
+        Command::ReturnOrder(ret) => return_order(sp, device_id, store, ret)?,
     };
     let (outcome, effects) = match outcome {
         Ok(effects) => (MutationOutcome::Applied, effects),
-        Err((rejection, alternatives)) => (
-            MutationOutcome::Rejected {
-                rejection,
-                alternatives,
-            },
-            Vec::new(),
-        ),
+        Err((rejection, alternatives)) => (MutationOutcome::Rejected { rejection, alternatives }, Vec::new()),
     };
     Ok(MutationResult {
         mutation_id: mutation.mutation_id.clone(),
@@ -142,13 +125,7 @@ fn execute(
 type Refusal = (Rejection, Vec<Alternative>);
 
 fn invalid(field: &str, detail: &str) -> Refusal {
-    (
-        Rejection::Invalid {
-            field: field.into(),
-            detail: detail.into(),
-        },
-        Vec::new(),
-    )
+    (Rejection::Invalid { field: field.into(), detail: detail.into() }, Vec::new())
 }
 
 /// Places an order: reserves every line at its source or none.
@@ -171,6 +148,20 @@ fn place_order(
     if exists.is_some() {
         // The same order sent through another mutation: it stands once.
         return Ok(Err(invalid("order_id", "duplicate")));
+    }
+    if let Some(customer_id) = &order.customer_id {
+        let home: Option<String> = sp
+            .prepare_cached("SELECT store_id FROM customer WHERE id = ?1")?
+            .query_row([customer_id], |r| r.get(0))
+            .optional()?;
+        match home {
+            None => return Ok(Err(invalid("customer_id", "unknown"))),
+            Some(home) if home != store.id => return Ok(Err((Rejection::Forbidden, Vec::new()))),
+            Some(_) => {}
+        }
+    }
+    if !matches!(order.payment.method.as_str(), "at_till" | "reference" | "payment_link") {
+        return Ok(Err(invalid("payment", "method")));
     }
     let mut effects = Vec::new();
     for line in &order.lines {
@@ -205,27 +196,14 @@ fn place_order(
             })
             .optional()?;
         let Some(stock) = reserved else {
-            let available = storage::availability(sp, store, &line.sku)
-                .map(|a| a.locations)
-                .unwrap_or_default();
-            let at_source = available
-                .iter()
-                .find(|a| a.location_id == line.source_location_id)
-                .map_or(0, |a| a.atp);
+            let available = storage::availability(sp, store, &line.sku).map(|a| a.locations).unwrap_or_default();
+            let at_source = available.iter().find(|a| a.location_id == line.source_location_id).map_or(0, |a| a.atp);
             let mut alternatives: Vec<Alternative> = available
                 .into_iter()
                 .filter(|a| a.location_id != line.source_location_id && a.atp >= line.quantity)
-                .map(|a| Alternative {
-                    sku: line.sku.clone(),
-                    location_id: a.location_id,
-                    atp: a.atp,
-                })
+                .map(|a| Alternative { sku: line.sku.clone(), location_id: a.location_id, atp: a.atp })
                 .collect();
-            alternatives.sort_by(|a, b| {
-                b.atp
-                    .cmp(&a.atp)
-                    .then_with(|| a.location_id.cmp(&b.location_id))
-            });
+            alternatives.sort_by(|a, b| b.atp.cmp(&a.atp).then_with(|| a.location_id.cmp(&b.location_id)));
             return Ok(Err((
                 Rejection::SoldOut {
                     sku: line.sku.clone(),
@@ -240,15 +218,282 @@ fn place_order(
         effects.push(ScopeCursor { scope, after: seq });
     }
     sp.prepare_cached(
-        "INSERT INTO customer_order (id, number, store_id, device_id, channel, fulfilment, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, 'endless_aisle', ?5, 'confirmed', ?6)",
+        "INSERT INTO customer_order (id, number, store_id, device_id, channel, fulfilment, status, created_at,
+             customer_id, payment, promise_date)
+         VALUES (?1, ?2, ?3, ?4, 'endless_aisle', ?5, 'confirmed', ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![order.order_id, order.order_number, store.id, device_id, serde_json::to_string(&order.fulfilment)?, rfc3339(storage::now())])?;
+    .execute(params![
+        order.order_id,
+        order.order_number,
+        store.id,
+        device_id,
+        serde_json::to_string(&order.fulfilment)?,
+        rfc3339(storage::now()),
+        order.customer_id,
+        serde_json::to_string(&order.payment)?,
+        order.promise_date,
+    ])?;
     for (line_no, line) in order.lines.iter().enumerate() {
         sp.prepare_cached(
             "INSERT INTO order_line (order_id, line_no, sku, quantity, source_location_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![order.order_id, line_no as i64 + 1, line.sku, line.quantity, line.source_location_id])?;
+        .execute(params![
+            order.order_id,
+            line_no as i64 + 1,
+            line.sku,
+            line.quantity,
+            line.source_location_id
+        ])?;
     }
+    effects.push(record_order(sp, &order.order_id)?);
     Ok(Ok(effects))
+}
+
+/// The order as devices see it.
+pub fn order_record(conn: &Connection, order_id: &str) -> Result<Option<OrderRecord>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT id, number, store_id, customer_id, channel, status, fulfilment, payment, promise_date, created_at
+             FROM customer_order WHERE id = ?1",
+        )?
+        .query_row([order_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, number, store_id, customer_id, channel, status, fulfilment, payment, promise_date, created_at)) =
+        head
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT sku, quantity, source_location_id, returned FROM order_line WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    let lines = stmt
+        .query_map([&id], |r| {
+            Ok(OrderLineState {
+                sku: r.get(0)?,
+                quantity: r.get(1)?,
+                source_location_id: r.get(2)?,
+                returned: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(OrderRecord {
+        id,
+        number,
+        store_id,
+        customer_id,
+        channel,
+        status,
+        lines,
+        fulfilment: serde_json::from_str(&fulfilment)?,
+        payment: serde_json::from_str(&payment)?,
+        promise_date,
+        created_at,
+    }))
+}
+
+/// Publishes the order's current state to its store's scope.
+fn record_order(conn: &Connection, order_id: &str) -> Result<ScopeCursor> {
+    let order = order_record(conn, order_id)?.ok_or(crate::CentralError::NotFound)?;
+    let scope = store_scope(&order.store_id);
+    let seq = record_upsert(conn, &scope, &Record::Order(order))?;
+    Ok(ScopeCursor { scope, after: seq })
+}
+
+fn create_customer(
+    sp: &Savepoint<'_>,
+    store: &LocationRecord,
+    customer: &CustomerRecord,
+) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+    if customer.store_id != store.id {
+        return Ok(Err((Rejection::Forbidden, Vec::new())));
+    }
+    if customer.name.trim().is_empty() || customer.name.len() > 200 {
+        return Ok(Err(invalid("name", "empty")));
+    }
+    if let Some(phone) = &customer.phone {
+        if vitrina_core::PhoneE164::from_e164(phone).is_err() {
+            return Ok(Err(invalid("phone", "e164")));
+        }
+    }
+    if customer.email.as_deref().is_some_and(|e| !e.contains('@') || e.len() > 254) {
+        return Ok(Err(invalid("email", "format")));
+    }
+    let inserted = sp
+        .prepare_cached(
+            "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![
+            customer.id,
+            customer.store_id,
+            customer.name.trim(),
+            customer.phone,
+            customer.email,
+            customer.marketing_consent,
+            rfc3339(storage::now())
+        ])?;
+    if inserted == 0 {
+        return Ok(Ok(Vec::new()));
+    }
+    let scope = store_scope(&store.id);
+    let seq = record_upsert(sp, &scope, &Record::Customer(customer.clone()))?;
+    Ok(Ok(vec![ScopeCursor { scope, after: seq }]))
+}
+
+/// Adds `delta_on_hand` and `delta_reserved` to a stock row (never below zero) and
+/// publishes it.
+fn adjust_stock(
+    conn: &Connection,
+    sku: &str,
+    location_id: &str,
+    delta_on_hand: i64,
+    delta_reserved: i64,
+) -> Result<ScopeCursor> {
+    conn.prepare_cached(
+        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit) VALUES (?1, ?2, MAX(?3, 0), MAX(?4, 0), 0)
+         ON CONFLICT (sku, location_id) DO UPDATE
+         SET on_hand = MAX(on_hand + ?3, 0), reserved = MAX(reserved + ?4, 0)",
+    )?
+    .execute(params![sku, location_id, delta_on_hand, delta_reserved])?;
+    let stock = conn
+        .prepare_cached(
+            "SELECT sku, location_id, on_hand, reserved, in_transit, transit_eta FROM stock WHERE sku = ?1 AND location_id = ?2",
+        )?
+        .query_row([sku, location_id], |r| {
+            Ok(StockRecord {
+                sku: r.get(0)?,
+                location_id: r.get(1)?,
+                on_hand: r.get(2)?,
+                reserved: r.get(3)?,
+                in_transit: r.get(4)?,
+                transit_eta: r.get(5)?,
+            })
+        })?;
+    let scope = inventory_scope(location_id);
+    let seq = record_upsert(conn, &scope, &Record::Stock(stock))?;
+    Ok(ScopeCursor { scope, after: seq })
+}
+
+fn cancel_order(
+    sp: &Savepoint<'_>,
+    store: &LocationRecord,
+    order_id: &str,
+) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+    let Some(order) = order_record(sp, order_id)? else {
+        return Ok(Err(invalid("order_id", "unknown")));
+    };
+    if order.store_id != store.id {
+        return Ok(Err((Rejection::Forbidden, Vec::new())));
+    }
+    if order.status == "cancelled" {
+        return Ok(Ok(Vec::new()));
+    }
+    if !matches!(order.status.as_str(), "confirmed" | "picking") {
+        return Ok(Err((Rejection::NotCancellable, Vec::new())));
+    }
+    let mut effects = Vec::new();
+    for line in &order.lines {
+        effects.push(adjust_stock(sp, &line.sku, &line.source_location_id, 0, -line.quantity)?);
+    }
+    sp.execute("UPDATE customer_order SET status = 'cancelled' WHERE id = ?1", [order_id])?;
+    effects.push(record_order(sp, order_id)?);
+    Ok(Ok(effects))
+}
+
+fn return_order(
+    sp: &Savepoint<'_>,
+    device_id: &str,
+    store: &LocationRecord,
+    ret: &ReturnOrder,
+) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+    let Some(order) = order_record(sp, &ret.order_id)? else {
+        return Ok(Err(invalid("order_id", "unknown")));
+    };
+    // An order may be returned in any store of the chain's region.
+    let order_store = storage::location(sp, &order.store_id)?;
+    if order_store.is_none_or(|s| s.country != store.country) {
+        return Ok(Err((Rejection::Forbidden, Vec::new())));
+    }
+    if !matches!(order.status.as_str(), "shipped" | "ready_for_pickup" | "delivered") || ret.lines.is_empty() {
+        return Ok(Err((Rejection::NotReturnable, Vec::new())));
+    }
+    let already: bool = sp
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM order_return WHERE id = ?1)")?
+        .query_row([&ret.return_id], |r| r.get(0))?;
+    if already {
+        return Ok(Ok(Vec::new()));
+    }
+    let mut effects = Vec::new();
+    for line in &ret.lines {
+        let Some(bought) = order.lines.iter().find(|l| l.sku == line.sku) else {
+            return Ok(Err((Rejection::NotReturnable, Vec::new())));
+        };
+        if line.quantity < 1 || bought.returned + line.quantity > bought.quantity {
+            return Ok(Err((Rejection::NotReturnable, Vec::new())));
+        }
+        sp.execute(
+            "UPDATE order_line SET returned = returned + ?3 WHERE order_id = ?1 AND sku = ?2",
+            params![ret.order_id, line.sku, line.quantity],
+        )?;
+        sp.execute(
+            "INSERT INTO order_return (id, order_id, sku, quantity, location_id, device_id, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![ret.return_id, ret.order_id, line.sku, line.quantity, store.id, device_id, rfc3339(storage::now())],
+        )?;
+        // The returned units are back on this store's shelf.
+        effects.push(adjust_stock(sp, &line.sku, &store.id, line.quantity, 0)?);
+    }
+    let open: i64 = sp.query_row(
+        "SELECT COUNT(*) FROM order_line WHERE order_id = ?1 AND returned < quantity",
+        [&ret.order_id],
+        |r| r.get(0),
+    )?;
+    if open == 0 {
+        sp.execute("UPDATE customer_order SET status = 'returned' WHERE id = ?1", [&ret.order_id])?;
+    }
+    effects.push(record_order(sp, &ret.order_id)?);
+    Ok(Ok(effects))
+}
+
+/// Moves an order on as its fulfilment system reports. Units leave stock (on hand
+/// and reserved together) when the order ships or is put aside for pick-up.
+pub fn advance_order(conn: &mut Connection, order_id: &str, status: &str) -> Result<Option<OrderRecord>> {
+    let tx = conn.transaction()?;
+    let Some(order) = order_record(&tx, order_id)? else {
+        return Ok(None);
+    };
+    let allowed = match (order.status.as_str(), status) {
+        ("confirmed", "picking") => true,
+        ("confirmed" | "picking", "shipped" | "ready_for_pickup") => true,
+        ("shipped" | "ready_for_pickup", "delivered") => true,
+        (from, to) => from == to,
+    };
+    if !allowed {
+        return Err(crate::CentralError::Invalid(format!("an order {} cannot become {status}", order.status)));
+    }
+    if order.status != status {
+        if matches!(status, "shipped" | "ready_for_pickup") {
+            for line in &order.lines {
+                adjust_stock(&tx, &line.sku, &line.source_location_id, -line.quantity, -line.quantity)?;
+            }
+        }
+        tx.execute("UPDATE customer_order SET status = ?2 WHERE id = ?1", params![order_id, status])?;
+        record_order(&tx, order_id)?;
+    }
+    let updated = order_record(&tx, order_id)?;
+    tx.commit()?;
+    Ok(updated)
 }

@@ -20,20 +20,8 @@ const MAX_LIMIT: u32 = 5_000;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "Vitrina central",
-        description = "Sync and commerce API of Vitrina's central system."
-    ),
-    paths(
-        health,
-        openapi,
-        enroll,
-        session,
-        pull,
-        push,
-        availability,
-        stock_movements
-    ),
+    info(title = "Vitrina central", description = "Sync and commerce API of Vitrina's central system."),
+    paths(health, openapi, enroll, session, pull, push, availability, stock_movements),
     components(schemas(
         Health,
         ApiError,
@@ -68,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/session", get(session))
         .route("/v1/pull", post(pull))
         .route("/v1/push", post(push))
+        .route("/v1/orders/{id}/status", post(order_status))
         .route("/v1/availability/{sku}", get(availability))
         .route("/v1/stock-movements", post(stock_movements))
         .with_state(state)
@@ -76,11 +65,7 @@ pub fn router(state: AppState) -> Router {
 /// Liveness and the protocol version this central speaks.
 #[utoipa::path(get, path = "/health", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        protocol_version: PROTOCOL_VERSION,
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
+    Json(Health { status: "ok".into(), protocol_version: PROTOCOL_VERSION, version: env!("CARGO_PKG_VERSION").into() })
 }
 
 /// This document.
@@ -130,20 +115,14 @@ async fn enroll(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let store_id = storage::redeem_enrollment_code(&tx, &req.code)?
-                .ok_or(CentralError::BadEnrollmentCode)?;
-            let store =
-                storage::location(&tx, &store_id)?.ok_or(CentralError::BadEnrollmentCode)?;
+            let store_id = storage::redeem_enrollment_code(&tx, &req.code)?.ok_or(CentralError::BadEnrollmentCode)?;
+            let store = storage::location(&tx, &store_id)?.ok_or(CentralError::BadEnrollmentCode)?;
             let device_id = uuid::Uuid::now_v7().to_string();
             let token = new_token();
             storage::insert_device(&tx, &device_id, &store_id, &device_name, &token)?;
             tx.commit()?;
             tracing::info!(device_id = %device_id, store = %store_id, "device enrolled");
-            Ok(EnrollResponse {
-                device_id,
-                token,
-                store,
-            })
+            Ok(EnrollResponse { device_id, token, store })
         })
         .await?;
     Ok(Json(response))
@@ -160,20 +139,10 @@ pub fn new_token() -> String {
 /// The calling device, its store and the scopes it pulls.
 #[utoipa::path(get, path = "/v1/session", security(("bearer" = [])),
     responses((status = 200, body = SessionResponse), (status = 401, body = ApiError)))]
-async fn session(
-    State(state): State<AppState>,
-    device: DeviceAuth,
-) -> Result<Json<SessionResponse>, CentralError> {
+async fn session(State(state): State<AppState>, device: DeviceAuth) -> Result<Json<SessionResponse>, CentralError> {
     let store = device.store.clone();
-    let scopes = state
-        .db
-        .call(move |conn| storage::region_scopes(conn, &store))
-        .await?;
-    Ok(Json(SessionResponse {
-        device_id: device.device_id,
-        store: device.store,
-        scopes,
-    }))
+    let scopes = state.db.call(move |conn| storage::region_scopes(conn, &store)).await?;
+    Ok(Json(SessionResponse { device_id: device.device_id, store: device.store, scopes }))
 }
 
 /// Changes after the device's cursors, scope by scope; waits up to `wait_ms` when
@@ -191,10 +160,7 @@ async fn pull(
     let mut news = state.subscribe_changes();
     let wait = Duration::from_millis(u64::from(req.wait_ms)).min(MAX_WAIT);
     let response = read_pages(&state, &device, &req).await?;
-    let nothing_new = response
-        .scopes
-        .iter()
-        .all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
+    let nothing_new = response.scopes.iter().all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
     if nothing_new && !wait.is_zero() {
         // Read again whether news came or the wait ran out: the answer's server time
         // then says "confirmed as of now", not as of when the wait began.
@@ -204,11 +170,7 @@ async fn pull(
     Ok(Json(response))
 }
 
-async fn read_pages(
-    state: &AppState,
-    device: &DeviceAuth,
-    req: &PullRequest,
-) -> Result<PullResponse, CentralError> {
+async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) -> Result<PullResponse, CentralError> {
     let store = device.store.clone();
     let cursors = req.cursors.clone();
     let limit = req.limit.min(MAX_LIMIT);
@@ -222,20 +184,14 @@ async fn read_pages(
             let mut scopes = Vec::with_capacity(cursors.len());
             for cursor in &cursors {
                 if !storage::scope_allowed(&tx, &store, &cursor.scope)? {
-                    return Err(CentralError::Forbidden(format!(
-                        "scope {} is not this device's",
-                        cursor.scope
-                    )));
+                    return Err(CentralError::Forbidden(format!("scope {} is not this device's", cursor.scope)));
                 }
                 let page = storage::pull_scope(&tx, &cursor.scope, cursor.after, budget.max(1))?;
                 budget = budget.saturating_sub(page.changes.len() as u32);
                 scopes.push(page);
             }
             tx.commit()?;
-            Ok(PullResponse {
-                server_time,
-                scopes,
-            })
+            Ok(PullResponse { server_time, scopes })
         })
         .await
 }
@@ -253,18 +209,36 @@ async fn push(
     Body(req): Body<PushRequest>,
 ) -> Result<Json<PushResponse>, CentralError> {
     if req.mutations.len() > MAX_MUTATIONS {
-        return Err(CentralError::Invalid(format!(
-            "at most {MAX_MUTATIONS} mutations per push"
-        )));
+        return Err(CentralError::Invalid(format!("at most {MAX_MUTATIONS} mutations per push")));
     }
-    let response = state
-        .db
-        .call(move |conn| {
-            crate::push::apply(conn, &device.device_id, &device.store, &req.mutations)
-        })
-        .await?;
+    let response =
+        state.db.call(move |conn| crate::push::apply(conn, &device.device_id, &device.store, &req.mutations)).await?;
     state.notify_changed();
     Ok(Json(response))
+}
+
+/// A fulfilment system (warehouse, store picking) moves an order on: picking,
+/// shipped, ready for pick-up, delivered.
+#[utoipa::path(post, path = "/v1/orders/{id}/status", request_body = OrderStatusUpdate, security(("bearer" = [])),
+    params(("id" = String, Path, description = "the order id")),
+    responses((status = 200, body = OrderRecord), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+async fn order_status(
+    State(state): State<AppState>,
+    channel: ChannelAuth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Body(update): Body<OrderStatusUpdate>,
+) -> Result<Json<OrderRecord>, CentralError> {
+    if !matches!(update.status.as_str(), "picking" | "shipped" | "ready_for_pickup" | "delivered") {
+        return Err(CentralError::Invalid("status must be picking, shipped, ready_for_pickup or delivered".into()));
+    }
+    let order = state
+        .db
+        .call(move |conn| crate::push::advance_order(conn, &id, &update.status))
+        .await?
+        .ok_or(CentralError::NotFound)?;
+    state.notify_changed();
+    tracing::info!(channel = %channel.channel, order = %order.number, status = %order.status, "order moved on");
+    Ok(Json(order))
 }
 
 /// Most movements one request may carry.
@@ -280,15 +254,10 @@ async fn stock_movements(
     Body(req): Body<StockMovementsRequest>,
 ) -> Result<Json<StockMovementsResponse>, CentralError> {
     if req.movements.len() > MAX_MOVEMENTS {
-        return Err(CentralError::Invalid(format!(
-            "at most {MAX_MOVEMENTS} movements per request"
-        )));
+        return Err(CentralError::Invalid(format!("at most {MAX_MOVEMENTS} movements per request")));
     }
     let name = channel.channel.clone();
-    let results = state
-        .db
-        .call(move |conn| crate::movements::apply(conn, &name, &req.movements))
-        .await?;
+    let results = state.db.call(move |conn| crate::movements::apply(conn, &name, &req.movements)).await?;
     state.notify_changed();
     tracing::info!(channel = %channel.channel, movements = results.len(), "stock movements received");
     Ok(Json(StockMovementsResponse { results }))
@@ -305,10 +274,7 @@ async fn availability(
     axum::extract::Path(sku): axum::extract::Path<String>,
 ) -> Result<Json<AvailabilityResponse>, CentralError> {
     let store = device.store;
-    let response = state
-        .db
-        .call(move |conn| storage::availability(conn, &store, &sku))
-        .await?;
+    let response = state.db.call(move |conn| storage::availability(conn, &store, &sku)).await?;
     Ok(Json(response))
 }
 
@@ -328,34 +294,18 @@ mod tests {
     async fn call(app: &Router, request: Request<HttpBody>) -> (StatusCode, serde_json::Value) {
         let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-            .await
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-        )
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
     }
 
     #[tokio::test]
     async fn the_openapi_document_is_generated_and_lists_every_route() {
         let (_dir, app) = app();
-        let (status, doc) = call(
-            &app,
-            Request::get("/openapi.json")
-                .body(HttpBody::empty())
-                .unwrap(),
-        )
-        .await;
+        let (status, doc) = call(&app, Request::get("/openapi.json").body(HttpBody::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
-        for path in [
-            "/health",
-            "/v1/enroll",
-            "/v1/session",
-            "/v1/pull",
-            "/v1/stock-movements",
-            "/v1/availability/{sku}",
-        ] {
+        for path in
+            ["/health", "/v1/enroll", "/v1/session", "/v1/pull", "/v1/stock-movements", "/v1/availability/{sku}"]
+        {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
         assert!(doc["components"]["schemas"]["PullResponse"].is_object());
@@ -364,12 +314,7 @@ mod tests {
     #[tokio::test]
     async fn a_malformed_body_is_a_422_with_a_code_not_a_crash() {
         let (_dir, app) = app();
-        for body in [
-            "{",
-            "[]",
-            r#"{"code": 5}"#,
-            r#"{"code":"1","device_name":"\u0000"}x"#,
-        ] {
+        for body in ["{", "[]", r#"{"code": 5}"#, r#"{"code":"1","device_name":"\u0000"}x"#] {
             let request = Request::post("/v1/enroll")
                 .header("content-type", "application/json")
                 .header(PROTOCOL_HEADER, "1")
@@ -384,11 +329,7 @@ mod tests {
     #[tokio::test]
     async fn health_answers_without_credentials() {
         let (_dir, app) = app();
-        let (status, health) = call(
-            &app,
-            Request::get("/health").body(HttpBody::empty()).unwrap(),
-        )
-        .await;
+        let (status, health) = call(&app, Request::get("/health").body(HttpBody::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(health["protocol_version"], PROTOCOL_VERSION);
     }

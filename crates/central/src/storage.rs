@@ -12,14 +12,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use vitrina_core::LocationKind;
 use vitrina_protocol::{
-    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage,
-    ScopeStatus, CATALOG_SCOPE,
+    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
+    CATALOG_SCOPE,
 };
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_initial.sql"),
     include_str!("../migrations/sqlite/0002_channels.sql"),
     include_str!("../migrations/sqlite/0003_orders.sql"),
+    include_str!("../migrations/sqlite/0004_customers.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;
@@ -44,9 +45,7 @@ impl Db {
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
-        Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -65,10 +64,7 @@ impl Db {
 
     /// Runs `f` on the calling thread; for start-up and command-line tools.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 }
@@ -89,12 +85,7 @@ pub fn sha256_hex(data: &str) -> String {
 
 /// Appends a change to `scope` and returns its sequence number. Must run inside the
 /// transaction (or savepoint) that made the change.
-pub fn record_change(
-    tx: &Connection,
-    scope: &str,
-    key: &str,
-    record: Option<&Record>,
-) -> Result<i64> {
+pub fn record_change(tx: &Connection, scope: &str, key: &str, record: Option<&Record>) -> Result<i64> {
     let seq: i64 = tx
         .prepare_cached(
             "INSERT INTO scope_head (scope, head) VALUES (?1, 1)
@@ -102,8 +93,7 @@ pub fn record_change(
              RETURNING head",
         )?
         .query_row([scope], |r| r.get(0))?;
-    tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?
-        .execute(params![scope, key])?;
+    tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?.execute(params![scope, key])?;
     let payload = record.map(serde_json::to_string).transpose()?;
     tx.prepare_cached("INSERT INTO change_log (scope, seq, key, payload) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![scope, seq, key, payload])?;
@@ -138,19 +128,13 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
         "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![scope, after, limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
     })?;
     let mut changes = Vec::new();
     for row in rows {
         let (seq, key, payload) = row?;
         let op = match payload {
-            Some(json) => ChangeOp::Upsert {
-                record: serde_json::from_str(&json)?,
-            },
+            Some(json) => ChangeOp::Upsert { record: serde_json::from_str(&json)? },
             None => ChangeOp::Delete,
         };
         changes.push(Change { seq, key, op });
@@ -159,14 +143,7 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
     let remaining: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM change_log WHERE scope = ?1 AND seq > ?2")?
         .query_row(params![scope, cursor], |r| r.get(0))?;
-    Ok(ScopePage {
-        scope: scope.to_owned(),
-        status: ScopeStatus::Ok,
-        changes,
-        cursor,
-        head,
-        remaining,
-    })
+    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining })
 }
 
 // ------------------------------------------------------------------ locations
@@ -209,15 +186,27 @@ pub fn insert_location(tx: &Transaction<'_>, l: &LocationRecord) -> Result<()> {
         "INSERT INTO location (id, kind, name, country, city, address, lat, lon, time_zone, currency)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![l.id, l.kind.as_str(), l.name, l.country, l.city, l.address, l.lat, l.lon, l.time_zone, l.currency])?;
+    .execute(params![
+        l.id,
+        l.kind.as_str(),
+        l.name,
+        l.country,
+        l.city,
+        l.address,
+        l.lat,
+        l.lon,
+        l.time_zone,
+        l.currency
+    ])?;
     record_upsert(tx, CATALOG_SCOPE, &Record::Location(l.clone()))?;
     Ok(())
 }
 
-/// The scopes a device of `store` pulls: the catalog and the inventory of every
-/// location in its region (its country: stores, warehouse and online channel).
+/// The scopes a device of `store` pulls: the catalog, its store's customers and
+/// orders, and the inventory of every location in its region (its country: stores,
+/// warehouse and online channel).
 pub fn region_scopes(conn: &Connection, store: &LocationRecord) -> Result<Vec<String>> {
-    let mut scopes = vec![CATALOG_SCOPE.to_owned()];
+    let mut scopes = vec![CATALOG_SCOPE.to_owned(), vitrina_protocol::store_scope(&store.id)];
     let mut stmt = conn.prepare_cached("SELECT id FROM location WHERE country = ?1 ORDER BY id")?;
     let rows = stmt.query_map([&store.country], |r| r.get::<_, String>(0))?;
     for id in rows {
@@ -228,7 +217,7 @@ pub fn region_scopes(conn: &Connection, store: &LocationRecord) -> Result<Vec<St
 
 /// Whether a device of `store` may pull `scope`.
 pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> Result<bool> {
-    if scope == CATALOG_SCOPE {
+    if scope == CATALOG_SCOPE || scope == vitrina_protocol::store_scope(&store.id) {
         return Ok(true);
     }
     let Some(location_id) = inventory_scope_location(scope) else {
@@ -261,10 +250,7 @@ pub fn availability(
          ORDER BY l.id",
     )?;
     let rows = stmt.query_map(params![sku, class, store.country], |r| {
-        let level = StockLevel {
-            on_hand: r.get(1)?,
-            reserved: r.get(2)?,
-        };
+        let level = StockLevel { on_hand: r.get(1)?, reserved: r.get(2)? };
         let safety: i64 = r.get(3)?;
         Ok(vitrina_protocol::AvailabilityRecord {
             location_id: r.get(0)?,
@@ -274,10 +260,7 @@ pub fn availability(
             atp: available_to_promise(level, safety),
         })
     })?;
-    Ok(vitrina_protocol::AvailabilityResponse {
-        sku: sku.to_owned(),
-        locations: rows.collect::<Result<_, _>>()?,
-    })
+    Ok(vitrina_protocol::AvailabilityResponse { sku: sku.to_owned(), locations: rows.collect::<Result<_, _>>()? })
 }
 
 // ------------------------------------------------------------------ enrollment
@@ -288,11 +271,7 @@ fn normalise_code(code: &str) -> String {
 }
 
 /// Mints a one-time enrollment code for `store_id`, valid for `valid_for`.
-pub fn mint_enrollment_code(
-    conn: &Connection,
-    store_id: &str,
-    valid_for: chrono::Duration,
-) -> Result<String> {
+pub fn mint_enrollment_code(conn: &Connection, store_id: &str, valid_for: chrono::Duration) -> Result<String> {
     use rand::Rng;
     let digits: u32 = rand::thread_rng().gen_range(0..100_000_000);
     let code = format!("{:04}-{:04}", digits / 10_000, digits % 10_000);
@@ -319,13 +298,7 @@ pub fn redeem_enrollment_code(tx: &Transaction<'_>, code: &str) -> Result<Option
         .optional()?)
 }
 
-pub fn insert_device(
-    tx: &Transaction<'_>,
-    id: &str,
-    store_id: &str,
-    name: &str,
-    token: &str,
-) -> Result<()> {
+pub fn insert_device(tx: &Transaction<'_>, id: &str, store_id: &str, name: &str, token: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO device (id, store_id, name, token_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, store_id, name, sha256_hex(token), rfc3339(now())],
@@ -336,9 +309,7 @@ pub fn insert_device(
 /// The device holding `token`, unless unknown or revoked: (device id, store id).
 pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL",
-        )?
+        .prepare_cached("SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL")?
         .query_row([sha256_hex(token)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
@@ -377,11 +348,7 @@ mod tests {
             insert_location(&tx, &store("B", "CL"))?;
             let again = Record::Location(store("A", "MX"));
             assert_eq!(record_upsert(&tx, CATALOG_SCOPE, &again)?, 3);
-            assert_eq!(
-                record_change(&tx, "inventory:A", "stock:x", None)?,
-                1,
-                "scopes count separately"
-            );
+            assert_eq!(record_change(&tx, "inventory:A", "stock:x", None)?, 1, "scopes count separately");
             tx.commit()?;
             let page = pull_scope(conn, CATALOG_SCOPE, 0, 100)?;
             let seqs: Vec<i64> = page.changes.iter().map(|c| c.seq).collect();
@@ -413,9 +380,7 @@ mod tests {
     #[test]
     fn a_cursor_beyond_the_head_asks_for_a_resync() {
         let (_dir, db) = db();
-        let page = db
-            .blocking(|conn| pull_scope(conn, CATALOG_SCOPE, 99, 10))
-            .unwrap();
+        let page = db.blocking(|conn| pull_scope(conn, CATALOG_SCOPE, 99, 10)).unwrap();
         assert_eq!(page.status, ScopeStatus::ResyncRequired);
     }
 
@@ -430,11 +395,7 @@ mod tests {
             let typed = code.replace('-', " ");
             let tx = conn.transaction()?;
             assert_eq!(redeem_enrollment_code(&tx, &typed)?.as_deref(), Some("A"));
-            assert_eq!(
-                redeem_enrollment_code(&tx, &code)?,
-                None,
-                "a spent code is refused"
-            );
+            assert_eq!(redeem_enrollment_code(&tx, &code)?, None, "a spent code is refused");
             tx.commit()?;
             Ok(())
         })
@@ -466,19 +427,11 @@ mod tests {
             insert_location(&tx, &store("MX1", "MX"))?;
             tx.commit()?;
             let home = store("CL1", "CL");
-            assert_eq!(
-                region_scopes(conn, &home)?,
-                ["catalog", "inventory:CL1", "inventory:CL2"]
-            );
+            assert_eq!(region_scopes(conn, &home)?, ["catalog", "store:CL1", "inventory:CL1", "inventory:CL2"]);
+            assert!(!scope_allowed(conn, &home, "store:CL2")?, "another store's customers");
             assert!(scope_allowed(conn, &home, "inventory:CL2")?);
-            assert!(
-                !scope_allowed(conn, &home, "inventory:MX1")?,
-                "another country's stock"
-            );
-            assert!(
-                !scope_allowed(conn, &home, "orders:CL1")?,
-                "an unknown scope"
-            );
+            assert!(!scope_allowed(conn, &home, "inventory:MX1")?, "another country's stock");
+            assert!(!scope_allowed(conn, &home, "orders:CL1")?, "an unknown scope");
             Ok(())
         })
         .unwrap();

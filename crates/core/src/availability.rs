@@ -44,55 +44,30 @@ mod tests {
 
     #[test]
     fn atp_subtracts_reservations_and_safety_stock() {
-        let s = StockLevel {
-            on_hand: 10,
-            reserved: 3,
-        };
+        let s = StockLevel { on_hand: 10, reserved: 3 };
         assert_eq!(available_to_promise(s, 2), 5);
     }
 
     #[test]
     fn safety_stock_is_never_offered_to_online_orders() {
-        let last_two = StockLevel {
-            on_hand: 2,
-            reserved: 0,
-        };
-        assert_eq!(
-            available_to_promise(last_two, 2),
-            0,
-            "the last two are kept for walk-ins"
-        );
+        let last_two = StockLevel { on_hand: 2, reserved: 0 };
+        assert_eq!(available_to_promise(last_two, 2), 0, "the last two are kept for walk-ins");
     }
 
     #[test]
     fn atp_never_goes_below_zero() {
-        let oversold = StockLevel {
-            on_hand: 1,
-            reserved: 4,
-        };
+        let oversold = StockLevel { on_hand: 1, reserved: 4 };
         assert_eq!(available_to_promise(oversold, 0), 0);
     }
 
     #[test]
     fn the_rule_for_the_location_and_class_applies_and_others_do_not() {
         let rules = vec![
-            SafetyRule {
-                location_id: "A".into(),
-                product_class: "bestseller".into(),
-                units: 2,
-            },
-            SafetyRule {
-                location_id: "B".into(),
-                product_class: "bestseller".into(),
-                units: 5,
-            },
+            SafetyRule { location_id: "A".into(), product_class: "bestseller".into(), units: 2 },
+            SafetyRule { location_id: "B".into(), product_class: "bestseller".into(), units: 5 },
         ];
         assert_eq!(safety_units(&rules, "A", "bestseller"), 2);
-        assert_eq!(
-            safety_units(&rules, "A", "core"),
-            0,
-            "no rule means no safety stock"
-        );
+        assert_eq!(safety_units(&rules, "A", "core"), 0, "no rule means no safety stock");
         assert_eq!(safety_units(&rules, "C", "bestseller"), 0);
     }
 }

@@ -26,24 +26,15 @@ mod tests {
 
     #[test]
     fn santiago_to_bogota_is_about_4250_km() {
-        let scl = Coordinates {
-            lat: -33.4489,
-            lon: -70.6693,
-        };
-        let bog = Coordinates {
-            lat: 4.7110,
-            lon: -74.0721,
-        };
+        let scl = Coordinates { lat: -33.4489, lon: -70.6693 };
+        let bog = Coordinates { lat: 4.7110, lon: -74.0721 };
         let d = distance_km(scl, bog);
         assert!((4200.0..4300.0).contains(&d), "got {d}");
     }
 
     #[test]
     fn a_place_is_zero_km_from_itself() {
-        let p = Coordinates {
-            lat: 19.4326,
-            lon: -99.1332,
-        };
+        let p = Coordinates { lat: 19.4326, lon: -99.1332 };
         assert!(distance_km(p, p).abs() < 1e-9);
     }
 }

@@ -27,12 +27,7 @@ pub struct Gtin(String);
 /// The GS1 check digit of `body` (all digits but the last): weights 3 and 1
 /// alternate from the rightmost digit of the body.
 pub fn check_digit(body: &[u8]) -> u8 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
+    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 3 } else { 1 }).sum();
     ((10 - sum % 10) % 10) as u8
 }
 
@@ -74,12 +69,7 @@ mod tests {
 
     #[test]
     fn valid_codes_of_every_length_are_accepted() {
-        for code in [
-            "96385074",
-            "036000291452",
-            "4006381333931",
-            "10614141000415",
-        ] {
+        for code in ["96385074", "036000291452", "4006381333931", "10614141000415"] {
             assert!(Gtin::parse(code).is_ok(), "{code} is a valid GTIN");
         }
     }

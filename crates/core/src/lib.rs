@@ -23,6 +23,6 @@ pub use money::{Currency, Money, MoneyError};
 pub use phone::{Country, PhoneE164, PhoneError};
 pub use promise::{promise_date, PromiseRule, Route};
 pub use sourcing::{
-    choose_source, sourcing_alternatives, Candidate, Fulfilment, RequestingStore, SourcingChoice,
-    SourcingError, SourcingRequest,
+    choose_source, sourcing_alternatives, Candidate, Fulfilment, RequestingStore, SourcingChoice, SourcingError,
+    SourcingRequest,
 };

@@ -83,25 +83,13 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
         }
-        let minor = self
-            .minor
-            .checked_add(other.minor)
-            .ok_or(MoneyError::Overflow)?;
-        Ok(Money {
-            minor,
-            currency: self.currency,
-        })
+        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, currency: self.currency })
     }
 
     pub fn times(self, quantity: i64) -> Result<Money, MoneyError> {
-        let minor = self
-            .minor
-            .checked_mul(quantity)
-            .ok_or(MoneyError::Overflow)?;
-        Ok(Money {
-            minor,
-            currency: self.currency,
-        })
+        let minor = self.minor.checked_mul(quantity).ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, currency: self.currency })
     }
 }
 
@@ -116,14 +104,7 @@ impl fmt::Display for Money {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         let scale = scale.unsigned_abs();
-        write!(
-            f,
-            "{} {sign}{}.{:0width$}",
-            self.currency,
-            abs / scale,
-            abs % scale,
-            width = digits as usize
-        )
+        write!(f, "{} {sign}{}.{:0width$}", self.currency, abs / scale, abs % scale, width = digits as usize)
     }
 }
 
@@ -154,10 +135,7 @@ mod tests {
     fn adding_different_currencies_is_refused() {
         let a = Money::new(100, cur("CLP"));
         let b = Money::new(100, cur("MXN"));
-        assert!(matches!(
-            a.checked_add(b),
-            Err(MoneyError::CurrencyMismatch(..))
-        ));
+        assert!(matches!(a.checked_add(b), Err(MoneyError::CurrencyMismatch(..))));
         assert_eq!(a.checked_add(a).unwrap().minor, 200);
     }
 

@@ -42,13 +42,7 @@ pub enum Country {
 }
 
 impl Country {
-    pub const ALL: [Country; 5] = [
-        Country::CL,
-        Country::CO,
-        Country::MX,
-        Country::ES,
-        Country::US,
-    ];
+    pub const ALL: [Country; 5] = [Country::CL, Country::CO, Country::MX, Country::ES, Country::US];
 
     /// The ISO 3166-1 alpha-2 code.
     pub fn as_str(&self) -> &'static str {
@@ -109,11 +103,7 @@ impl Country {
     /// The country a number after `+` belongs to. The calling codes served are
     /// prefix-free, so at most one matches.
     fn from_international(digits: &str) -> Option<(Country, &str)> {
-        Country::ALL.into_iter().find_map(|c| {
-            digits
-                .strip_prefix(c.calling_code_digits())
-                .map(|rest| (c, rest))
-        })
+        Country::ALL.into_iter().find_map(|c| digits.strip_prefix(c.calling_code_digits()).map(|rest| (c, rest)))
     }
 }
 
@@ -172,10 +162,7 @@ impl PhoneE164 {
             Some(rest) => (true, rest),
             None => (false, input),
         };
-        if body
-            .chars()
-            .any(|c| !c.is_ascii_digit() && !is_separator(c))
-        {
+        if body.chars().any(|c| !c.is_ascii_digit() && !is_separator(c)) {
             return Err(PhoneError::InvalidCharacters);
         }
         let digits: String = body.chars().filter(char::is_ascii_digit).collect();
@@ -213,8 +200,7 @@ impl PhoneE164 {
     }
 
     fn international(digits: &str) -> Result<PhoneE164, PhoneError> {
-        let (country, rest) =
-            Country::from_international(digits).ok_or(PhoneError::UnknownCountryCode)?;
+        let (country, rest) = Country::from_international(digits).ok_or(PhoneError::UnknownCountryCode)?;
         let national = national_from_international(country, rest)?;
         Self::from_parts(country, national)
     }
@@ -228,10 +214,7 @@ impl PhoneE164 {
         if country == Country::US && (b[0] < b'2' || b[3] < b'2') {
             return Err(PhoneError::InvalidNumber);
         }
-        Ok(PhoneE164 {
-            e164: format!("+{}{}", country.calling_code_digits(), national),
-            country,
-        })
+        Ok(PhoneE164 { e164: format!("+{}{}", country.calling_code_digits(), national), country })
     }
 
     /// The number in E.164: `+56912345678`.
@@ -268,10 +251,7 @@ fn national_from_national(country: Country, digits: &str) -> Result<&str, PhoneE
             return Ok(national);
         }
     }
-    Err(PhoneError::WrongLength {
-        expected: len,
-        found: digits.len(),
-    })
+    Err(PhoneError::WrongLength { expected: len, found: digits.len() })
 }
 
 /// The national number after a calling code.
@@ -286,10 +266,7 @@ fn national_from_international(country: Country, rest: &str) -> Result<&str, Pho
             return Ok(national);
         }
     }
-    Err(PhoneError::WrongLength {
-        expected: len,
-        found: rest.len(),
-    })
+    Err(PhoneError::WrongLength { expected: len, found: rest.len() })
 }
 
 impl fmt::Display for PhoneE164 {
@@ -340,11 +317,7 @@ mod tests {
             "(9) 1234.5678",
             "56 9 1234 5678",
         ] {
-            assert_eq!(
-                e164(typed, Country::CL),
-                "+56912345678",
-                "{typed:?} is the same customer's mobile"
-            );
+            assert_eq!(e164(typed, Country::CL), "+56912345678", "{typed:?} is the same customer's mobile");
         }
     }
 
@@ -352,26 +325,14 @@ mod tests {
     fn a_number_typed_with_another_countrys_prefix_keeps_that_country() {
         let mexican = PhoneE164::parse("+52 55 1234 5678", Country::CL).unwrap();
         assert_eq!(mexican.as_str(), "+525512345678");
-        assert_eq!(
-            mexican.country(),
-            Country::MX,
-            "the + prefix names the country, not the store"
-        );
+        assert_eq!(mexican.country(), Country::MX, "the + prefix names the country, not the store");
 
         let spanish = PhoneE164::parse("0034 612 345 678", Country::MX).unwrap();
         assert_eq!(spanish.as_str(), "+34612345678");
-        assert_eq!(
-            spanish.country(),
-            Country::ES,
-            "00 is an international prefix"
-        );
+        assert_eq!(spanish.country(), Country::ES, "00 is an international prefix");
 
         let chilean = PhoneE164::parse("011 56 9 1234 5678", Country::US).unwrap();
-        assert_eq!(
-            chilean.as_str(),
-            "+56912345678",
-            "011 is how the US dials abroad"
-        );
+        assert_eq!(chilean.as_str(), "+56912345678", "011 is how the US dials abroad");
         assert_eq!(chilean.country(), Country::CL);
     }
 
@@ -392,10 +353,7 @@ mod tests {
         assert_eq!(e164("+57 300-123-4567", Country::CL), "+573001234567");
         assert_eq!(
             PhoneE164::parse("0300 123 4567", Country::CO),
-            Err(PhoneError::WrongLength {
-                expected: 10,
-                found: 11
-            }),
+            Err(PhoneError::WrongLength { expected: 10, found: 11 }),
             "Colombia has no trunk 0 to drop"
         );
     }
@@ -412,11 +370,7 @@ mod tests {
             "52 1 55 1234 5678",
             "0052 1 55 1234 5678",
         ] {
-            assert_eq!(
-                e164(typed, Country::MX),
-                "+525512345678",
-                "{typed:?} dials the same CDMX number since 2019"
-            );
+            assert_eq!(e164(typed, Country::MX), "+525512345678", "{typed:?} dials the same CDMX number since 2019");
         }
     }
 
@@ -427,34 +381,18 @@ mod tests {
         assert_eq!(e164("+34 612.345.678", Country::CL), "+34612345678");
         assert_eq!(
             PhoneE164::parse("0612 345 678", Country::ES),
-            Err(PhoneError::WrongLength {
-                expected: 9,
-                found: 10
-            }),
+            Err(PhoneError::WrongLength { expected: 9, found: 10 }),
             "Spain has no trunk 0 to drop"
         );
     }
 
     #[test]
     fn us_numbers_follow_the_nanp_with_or_without_the_trunk_one() {
-        for typed in [
-            "(212) 555-0123",
-            "212.555.0123",
-            "1-212-555-0123",
-            "+1 212 555 0123",
-        ] {
+        for typed in ["(212) 555-0123", "212.555.0123", "1-212-555-0123", "+1 212 555 0123"] {
             assert_eq!(e164(typed, Country::US), "+12125550123", "{typed:?}");
         }
-        assert_eq!(
-            reason("(112) 555-0123", Country::US),
-            "invalid_number",
-            "no area code starts with 1"
-        );
-        assert_eq!(
-            reason("(212) 055-0123", Country::US),
-            "invalid_number",
-            "no exchange starts with 0"
-        );
+        assert_eq!(reason("(112) 555-0123", Country::US), "invalid_number", "no area code starts with 1");
+        assert_eq!(reason("(212) 055-0123", Country::US), "invalid_number", "no exchange starts with 0");
         assert_eq!(
             reason("+1 212 155 0123", Country::CL),
             "invalid_number",
@@ -473,23 +411,11 @@ mod tests {
             ("9 1234 5678 ext 12", "invalid_characters", "an extension"),
             ("+56 9 1234+5678", "invalid_characters", "a + inside"),
             ("*9 1234 5678#", "invalid_characters", "keypad symbols"),
-            (
-                "+99 123 456 789",
-                "unknown_country_code",
-                "no such calling code",
-            ),
-            (
-                "+44 20 7946 0018",
-                "unknown_country_code",
-                "a country not served",
-            ),
+            ("+99 123 456 789", "unknown_country_code", "no such calling code"),
+            ("+44 20 7946 0018", "unknown_country_code", "a country not served"),
             ("9 1234 567", "wrong_length", "a digit missing"),
             ("+56 9 1234 56789", "wrong_length", "a digit too many"),
-            (
-                "0 1234 5678",
-                "invalid_number",
-                "no Chilean number starts with 0",
-            ),
+            ("0 1234 5678", "invalid_number", "no Chilean number starts with 0"),
         ];
         for (typed, expected, why) in cases {
             assert_eq!(reason(typed, Country::CL), expected, "{typed:?}: {why}");
@@ -500,23 +426,14 @@ mod tests {
     fn wrong_length_tells_how_many_national_digits_were_typed() {
         assert_eq!(
             PhoneE164::parse("+56 9 1234 567", Country::MX),
-            Err(PhoneError::WrongLength {
-                expected: 9,
-                found: 8
-            }),
+            Err(PhoneError::WrongLength { expected: 9, found: 8 }),
             "the length is the Chilean one, counted without the calling code"
         );
     }
 
     #[test]
     fn countries_parse_from_their_iso_code_and_know_their_calling_code() {
-        let expected = [
-            ("CL", 56, 9),
-            ("CO", 57, 10),
-            ("MX", 52, 10),
-            ("ES", 34, 9),
-            ("US", 1, 10),
-        ];
+        let expected = [("CL", 56, 9), ("CO", 57, 10), ("MX", 52, 10), ("ES", 34, 9), ("US", 1, 10)];
         for (code, calling, len) in expected {
             let country = Country::parse(code).unwrap();
             assert_eq!(country.as_str(), code, "the code round-trips");

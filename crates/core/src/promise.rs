@@ -52,11 +52,7 @@ impl Default for PromiseRule {
     /// Both cut-offs at 14:00 local time; transfers take two courier days.
     fn default() -> Self {
         let two_pm = NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default();
-        PromiseRule {
-            home_cutoff: two_pm,
-            pickup_cutoff: two_pm,
-            transfer_days: 2,
-        }
+        PromiseRule { home_cutoff: two_pm, pickup_cutoff: two_pm, transfer_days: 2 }
     }
 }
 
@@ -76,21 +72,16 @@ impl Route {
     pub fn of(fulfilment: &Fulfilment, choice: &SourcingChoice) -> Route {
         match fulfilment {
             Fulfilment::ShipToHome => Route::Home { from: choice.kind },
-            Fulfilment::ShipToStore { .. } | Fulfilment::PickUpAt { .. } => Route::Store {
-                transfer: choice.needs_transfer,
-            },
+            Fulfilment::ShipToStore { .. } | Fulfilment::PickUpAt { .. } => {
+                Route::Store { transfer: choice.needs_transfer }
+            }
         }
     }
 }
 
 /// The local date on which the customer gets the goods (at home, or ready at the
 /// store), for an order placed at `ordered_at` at a store in `store_tz`.
-pub fn promise_date(
-    ordered_at: DateTime<Utc>,
-    store_tz: Tz,
-    rule: &PromiseRule,
-    route: Route,
-) -> NaiveDate {
+pub fn promise_date(ordered_at: DateTime<Utc>, store_tz: Tz, rule: &PromiseRule, route: Route) -> NaiveDate {
     let local = ordered_at.with_timezone(&store_tz).naive_local();
     let (date, time) = (local.date(), local.time());
     let handed_over = |cutoff: NaiveTime| {
@@ -106,16 +97,12 @@ pub fn promise_date(
                 LocationKind::Warehouse | LocationKind::Online => 1,
                 LocationKind::Store => 2,
             };
-            add_courier_days(
-                courier_day_on_or_after(handed_over(rule.home_cutoff)),
-                transit,
-            )
+            add_courier_days(courier_day_on_or_after(handed_over(rule.home_cutoff)), transit)
         }
         Route::Store { transfer: false } => handed_over(rule.pickup_cutoff),
-        Route::Store { transfer: true } => add_courier_days(
-            courier_day_on_or_after(handed_over(rule.pickup_cutoff)),
-            rule.transfer_days,
-        ),
+        Route::Store { transfer: true } => {
+            add_courier_days(courier_day_on_or_after(handed_over(rule.pickup_cutoff)), rule.transfer_days)
+        }
     }
 }
 
@@ -166,12 +153,8 @@ mod tests {
         instant.with_timezone(&tz).offset().fix().local_minus_utc() / 3600
     }
 
-    const FROM_WAREHOUSE: Route = Route::Home {
-        from: LocationKind::Warehouse,
-    };
-    const FROM_STORE: Route = Route::Home {
-        from: LocationKind::Store,
-    };
+    const FROM_WAREHOUSE: Route = Route::Home { from: LocationKind::Warehouse };
+    const FROM_STORE: Route = Route::Home { from: LocationKind::Store };
     const OWN_SHELF: Route = Route::Store { transfer: false };
     const TRANSFER: Route = Route::Store { transfer: true };
 
@@ -200,11 +183,7 @@ mod tests {
             "Spain springs forward on the last Sunday of March"
         );
         assert_eq!(offset_hours(Madrid, utc(2026, 10, 25, 0, 59)), 2);
-        assert_eq!(
-            offset_hours(Madrid, utc(2026, 10, 25, 1, 0)),
-            1,
-            "Spain falls back on the last Sunday of October"
-        );
+        assert_eq!(offset_hours(Madrid, utc(2026, 10, 25, 1, 0)), 1, "Spain falls back on the last Sunday of October");
         for month in [1, 4, 7, 10] {
             assert_eq!(
                 offset_hours(Mexico_City, utc(2026, month, 15, 12, 0)),
@@ -241,9 +220,7 @@ mod tests {
     #[test]
     fn the_online_channel_delivers_like_a_warehouse_and_a_store_takes_one_day_more() {
         let tuesday_morning = utc(2026, 3, 10, 13, 0);
-        let online = Route::Home {
-            from: LocationKind::Online,
-        };
+        let online = Route::Home { from: LocationKind::Online };
         assert_eq!(promise(tuesday_morning, Santiago, online), day(2026, 3, 11));
         assert_eq!(
             promise(tuesday_morning, Santiago, FROM_STORE),
@@ -438,11 +415,7 @@ mod tests {
                 day(2026, 3, 12),
                 "Tuesday before the cut-off: sent Tuesday, two days, ready Thursday",
             ),
-            (
-                utc(2026, 3, 10, 17, 0),
-                day(2026, 3, 13),
-                "Tuesday after the cut-off: sent Wednesday, ready Friday",
-            ),
+            (utc(2026, 3, 10, 17, 0), day(2026, 3, 13), "Tuesday after the cut-off: sent Wednesday, ready Friday"),
             (
                 utc(2026, 3, 13, 13, 0),
                 day(2026, 3, 16),
@@ -452,10 +425,7 @@ mod tests {
         for (at, expected, why) in cases {
             assert_eq!(promise(at, Santiago, TRANSFER), expected, "{why}");
         }
-        let slow = PromiseRule {
-            transfer_days: 4,
-            ..PromiseRule::default()
-        };
+        let slow = PromiseRule { transfer_days: 4, ..PromiseRule::default() };
         assert_eq!(
             promise_date(utc(2026, 3, 10, 16, 59), Santiago, &slow, TRANSFER),
             day(2026, 3, 14),
@@ -471,17 +441,9 @@ mod tests {
             distance_km: 3.0,
             needs_transfer,
         };
-        assert_eq!(
-            Route::of(&Fulfilment::ShipToHome, &choice(LocationKind::Store, false)),
-            FROM_STORE
-        );
-        let pick_up = Fulfilment::PickUpAt {
-            store_id: "CL-X".into(),
-        };
-        assert_eq!(
-            Route::of(&pick_up, &choice(LocationKind::Store, false)),
-            OWN_SHELF
-        );
+        assert_eq!(Route::of(&Fulfilment::ShipToHome, &choice(LocationKind::Store, false)), FROM_STORE);
+        let pick_up = Fulfilment::PickUpAt { store_id: "CL-X".into() };
+        assert_eq!(Route::of(&pick_up, &choice(LocationKind::Store, false)), OWN_SHELF);
         assert_eq!(
             Route::of(&pick_up, &choice(LocationKind::Warehouse, true)),
             TRANSFER,

@@ -51,9 +51,7 @@ impl Fulfilment {
     pub fn destination_store(&self) -> Option<&str> {
         match self {
             Fulfilment::ShipToHome => None,
-            Fulfilment::ShipToStore { store_id } | Fulfilment::PickUpAt { store_id } => {
-                Some(store_id)
-            }
+            Fulfilment::ShipToStore { store_id } | Fulfilment::PickUpAt { store_id } => Some(store_id),
         }
     }
 }
@@ -146,13 +144,7 @@ impl SourcingRequest {
                 None => return Err(SourcingError::UnknownDestination(id.to_owned())),
             },
         };
-        Ok(SourcingRequest {
-            requesting_store,
-            fulfilment,
-            quantity,
-            candidates,
-            origin,
-        })
+        Ok(SourcingRequest { requesting_store, fulfilment, quantity, candidates, origin })
     }
 
     pub fn requesting_store(&self) -> &RequestingStore {
@@ -203,8 +195,7 @@ pub fn sourcing_alternatives(request: &SourcingRequest) -> Vec<SourcingChoice> {
         .filter(|c| c.atp >= request.quantity)
         .filter_map(|c| {
             let (tier, needs_transfer) = request.tier(c)?;
-            let distance_km = if needs_transfer || request.fulfilment.destination_store().is_none()
-            {
+            let distance_km = if needs_transfer || request.fulfilment.destination_store().is_none() {
                 distance_km(request.origin, c.coordinates)
             } else {
                 // The destination store itself.
@@ -212,12 +203,7 @@ pub fn sourcing_alternatives(request: &SourcingRequest) -> Vec<SourcingChoice> {
             };
             Some((
                 tier,
-                SourcingChoice {
-                    location_id: c.location_id.clone(),
-                    kind: c.kind,
-                    distance_km,
-                    needs_transfer,
-                },
+                SourcingChoice { location_id: c.location_id.clone(), kind: c.kind, distance_km, needs_transfer },
             ))
         })
         .collect();
@@ -235,47 +221,22 @@ pub fn choose_source(request: &SourcingRequest) -> Option<SourcingChoice> {
 /// coordinates, sorts last), then the smaller id.
 fn closer_first(a: &SourcingChoice, b: &SourcingChoice) -> Ordering {
     let km = |d: f64| if d.is_nan() { f64::INFINITY } else { d };
-    km(a.distance_km)
-        .total_cmp(&km(b.distance_km))
-        .then_with(|| a.location_id.cmp(&b.location_id))
+    km(a.distance_km).total_cmp(&km(b.distance_km)).then_with(|| a.location_id.cmp(&b.location_id))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PROVIDENCIA: Coordinates = Coordinates {
-        lat: -33.4263,
-        lon: -70.6170,
-    };
-    const LAS_CONDES: Coordinates = Coordinates {
-        lat: -33.4020,
-        lon: -70.5786,
-    };
-    const MAIPU: Coordinates = Coordinates {
-        lat: -33.5100,
-        lon: -70.7570,
-    };
-    const CONCEPCION: Coordinates = Coordinates {
-        lat: -36.8270,
-        lon: -73.0500,
-    };
-    const QUILICURA: Coordinates = Coordinates {
-        lat: -33.3600,
-        lon: -70.7300,
-    };
-    const PUDAHUEL: Coordinates = Coordinates {
-        lat: -33.4400,
-        lon: -70.8000,
-    };
+    const PROVIDENCIA: Coordinates = Coordinates { lat: -33.4263, lon: -70.6170 };
+    const LAS_CONDES: Coordinates = Coordinates { lat: -33.4020, lon: -70.5786 };
+    const MAIPU: Coordinates = Coordinates { lat: -33.5100, lon: -70.7570 };
+    const CONCEPCION: Coordinates = Coordinates { lat: -36.8270, lon: -73.0500 };
+    const QUILICURA: Coordinates = Coordinates { lat: -33.3600, lon: -70.7300 };
+    const PUDAHUEL: Coordinates = Coordinates { lat: -33.4400, lon: -70.8000 };
 
     fn at(id: &str, kind: LocationKind, coordinates: Coordinates, atp: i64) -> Candidate {
-        Candidate {
-            location_id: id.to_owned(),
-            kind,
-            coordinates,
-            atp,
-        }
+        Candidate { location_id: id.to_owned(), kind, coordinates, atp }
     }
 
     fn store(id: &str, coordinates: Coordinates, atp: i64) -> Candidate {
@@ -291,22 +252,13 @@ mod tests {
     }
 
     /// An order taken at the Providencia store.
-    fn request(
-        fulfilment: Fulfilment,
-        quantity: i64,
-        candidates: Vec<Candidate>,
-    ) -> SourcingRequest {
-        let providencia = RequestingStore {
-            store_id: "CL-PRV".into(),
-            coordinates: PROVIDENCIA,
-        };
+    fn request(fulfilment: Fulfilment, quantity: i64, candidates: Vec<Candidate>) -> SourcingRequest {
+        let providencia = RequestingStore { store_id: "CL-PRV".into(), coordinates: PROVIDENCIA };
         SourcingRequest::new(providencia, fulfilment, quantity, candidates).unwrap()
     }
 
     fn pick_up_at(store_id: &str) -> Fulfilment {
-        Fulfilment::PickUpAt {
-            store_id: store_id.into(),
-        }
+        Fulfilment::PickUpAt { store_id: store_id.into() }
     }
 
     fn ids(choices: &[SourcingChoice]) -> Vec<&str> {
@@ -331,10 +283,7 @@ mod tests {
             "a warehouse beats a nearer store, and the nearer warehouse the farther one"
         );
         assert_eq!(choice.kind, LocationKind::Warehouse);
-        assert!(
-            !choice.needs_transfer,
-            "home delivery ships straight to the customer"
-        );
+        assert!(!choice.needs_transfer, "home delivery ships straight to the customer");
         assert!(
             (10.0..16.0).contains(&choice.distance_km),
             "Quilicura is about 13 km from Providencia, got {}",
@@ -347,11 +296,7 @@ mod tests {
         let r = request(
             Fulfilment::ShipToHome,
             2,
-            vec![
-                store("CL-LCD", LAS_CONDES, 10),
-                online("CL-WEB", PUDAHUEL, 10),
-                warehouse("CL-WH1", QUILICURA, 1),
-            ],
+            vec![store("CL-LCD", LAS_CONDES, 10), online("CL-WEB", PUDAHUEL, 10), warehouse("CL-WH1", QUILICURA, 1)],
         );
         assert_eq!(
             choose_source(&r).unwrap().location_id,
@@ -374,23 +319,13 @@ mod tests {
             ],
         );
         let choice = choose_source(&r).unwrap();
-        assert_eq!(
-            choice.location_id, "CL-LCD",
-            "Las Condes is the nearest store to Providencia with two units"
-        );
-        assert!(
-            !choice.needs_transfer,
-            "the store ships to the customer itself"
-        );
+        assert_eq!(choice.location_id, "CL-LCD", "Las Condes is the nearest store to Providencia with two units");
+        assert!(!choice.needs_transfer, "the store ships to the customer itself");
     }
 
     #[test]
     fn the_requesting_store_is_never_its_own_home_delivery_source() {
-        let r = request(
-            Fulfilment::ShipToHome,
-            1,
-            vec![store("CL-PRV", PROVIDENCIA, 5), store("CL-MAI", MAIPU, 5)],
-        );
+        let r = request(Fulfilment::ShipToHome, 1, vec![store("CL-PRV", PROVIDENCIA, 5), store("CL-MAI", MAIPU, 5)]);
         assert_eq!(
             ids(&sourcing_alternatives(&r)),
             ["CL-MAI"],
@@ -400,19 +335,10 @@ mod tests {
 
     #[test]
     fn destination_store_itself_for_pick_up_when_it_has_stock() {
-        let r = request(
-            pick_up_at("CL-LCD"),
-            2,
-            vec![
-                warehouse("CL-WH1", QUILICURA, 100),
-                store("CL-LCD", LAS_CONDES, 2),
-            ],
-        );
+        let r =
+            request(pick_up_at("CL-LCD"), 2, vec![warehouse("CL-WH1", QUILICURA, 100), store("CL-LCD", LAS_CONDES, 2)]);
         let choice = choose_source(&r).unwrap();
-        assert_eq!(
-            choice.location_id, "CL-LCD",
-            "stock on the shelf beats any transfer"
-        );
+        assert_eq!(choice.location_id, "CL-LCD", "stock on the shelf beats any transfer");
         assert!(!choice.needs_transfer, "nothing travels");
         assert_eq!(choice.distance_km, 0.0, "the goods are already there");
     }
@@ -436,10 +362,7 @@ mod tests {
             "Quilicura is nearer Maipú than Las Condes is, warehouse or not; \
              the online channel's stock is never transferred to a store"
         );
-        assert!(
-            alternatives.iter().all(|c| c.needs_transfer),
-            "every other location sends a transfer"
-        );
+        assert!(alternatives.iter().all(|c| c.needs_transfer), "every other location sends a transfer");
         assert!(
             alternatives[0].distance_km < 20.0,
             "distance is measured from Maipú, the destination, got {}",
@@ -449,18 +372,9 @@ mod tests {
 
     #[test]
     fn ship_to_store_follows_the_same_rule_as_pick_up() {
-        let candidates = vec![
-            store("CL-MAI", MAIPU, 1),
-            store("CL-LCD", LAS_CONDES, 4),
-            warehouse("CL-WH1", QUILICURA, 50),
-        ];
-        let ship = request(
-            Fulfilment::ShipToStore {
-                store_id: "CL-LCD".into(),
-            },
-            3,
-            candidates.clone(),
-        );
+        let candidates =
+            vec![store("CL-MAI", MAIPU, 1), store("CL-LCD", LAS_CONDES, 4), warehouse("CL-WH1", QUILICURA, 50)];
+        let ship = request(Fulfilment::ShipToStore { store_id: "CL-LCD".into() }, 3, candidates.clone());
         let pick = request(pick_up_at("CL-LCD"), 3, candidates);
         assert_eq!(sourcing_alternatives(&ship), sourcing_alternatives(&pick));
         assert_eq!(choose_source(&ship).unwrap().location_id, "CL-LCD");
@@ -468,11 +382,7 @@ mod tests {
 
     #[test]
     fn pick_up_at_the_requesting_store_measures_from_the_requesting_store() {
-        let r = request(
-            pick_up_at("CL-PRV"),
-            1,
-            vec![store("CL-MAI", MAIPU, 3), store("CL-LCD", LAS_CONDES, 3)],
-        );
+        let r = request(pick_up_at("CL-PRV"), 1, vec![store("CL-MAI", MAIPU, 3), store("CL-LCD", LAS_CONDES, 3)]);
         assert_eq!(
             ids(&sourcing_alternatives(&r)),
             ["CL-LCD", "CL-MAI"],
@@ -490,31 +400,14 @@ mod tests {
         ];
         let r = request(Fulfilment::ShipToHome, 3, short.clone());
         assert_eq!(choose_source(&r), None, "no location has three units");
-        assert!(
-            sourcing_alternatives(&r).is_empty(),
-            "a split across locations is not an alternative"
-        );
+        assert!(sourcing_alternatives(&r).is_empty(), "a split across locations is not an alternative");
 
         let r = request(pick_up_at("CL-LCD"), 3, short);
-        assert_eq!(
-            choose_source(&r),
-            None,
-            "the destination's two units don't fill three either"
-        );
+        assert_eq!(choose_source(&r), None, "the destination's two units don't fill three either");
 
-        let r = request(
-            Fulfilment::ShipToHome,
-            3,
-            vec![
-                store("CL-CON", CONCEPCION, 3),
-                store("CL-LCD", LAS_CONDES, 2),
-            ],
-        );
-        assert_eq!(
-            choose_source(&r).unwrap().location_id,
-            "CL-CON",
-            "exactly the quantity is enough, however far"
-        );
+        let r =
+            request(Fulfilment::ShipToHome, 3, vec![store("CL-CON", CONCEPCION, 3), store("CL-LCD", LAS_CONDES, 2)]);
+        assert_eq!(choose_source(&r).unwrap().location_id, "CL-CON", "exactly the quantity is enough, however far");
     }
 
     #[test]
@@ -562,19 +455,12 @@ mod tests {
             ["CL-WH1", "CL-WH-SUR", "CL-WEB", "CL-LCD", "CL-CON"],
             "warehouses by distance, then online, then stores by distance; Maipú is short"
         );
-        assert_eq!(
-            choose_source(&r).as_ref(),
-            alternatives.first(),
-            "the choice is the first alternative"
-        );
+        assert_eq!(choose_source(&r).as_ref(), alternatives.first(), "the choice is the first alternative");
     }
 
     #[test]
     fn a_request_is_checked_before_the_rule_runs() {
-        let providencia = || RequestingStore {
-            store_id: "CL-PRV".into(),
-            coordinates: PROVIDENCIA,
-        };
+        let providencia = || RequestingStore { store_id: "CL-PRV".into(), coordinates: PROVIDENCIA };
         let cases = [
             (
                 SourcingRequest::new(providencia(), Fulfilment::ShipToHome, 0, vec![]),
@@ -587,12 +473,7 @@ mod tests {
                 "a destination with no coordinates can't be measured from",
             ),
             (
-                SourcingRequest::new(
-                    providencia(),
-                    pick_up_at("CL-WH1"),
-                    1,
-                    vec![warehouse("CL-WH1", QUILICURA, 5)],
-                ),
+                SourcingRequest::new(providencia(), pick_up_at("CL-WH1"), 1, vec![warehouse("CL-WH1", QUILICURA, 5)]),
                 "destination_not_a_store",
                 "customers collect at stores",
             ),

@@ -146,6 +146,61 @@ pub enum Record {
     Product(ProductRecord),
     Stock(StockRecord),
     SafetyRule(SafetyRuleRecord),
+    Customer(CustomerRecord),
+    Order(OrderRecord),
+}
+
+/// A customer of a store. Personal data: sent only to the devices of its store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerRecord {
+    /// Made where the customer was created (UUIDv7).
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    /// E.164.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Recorded explicitly; never assumed.
+    pub marketing_consent: bool,
+}
+
+/// An order line with what came back of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrderLineState {
+    pub sku: String,
+    pub quantity: i64,
+    pub source_location_id: String,
+    pub returned: i64,
+}
+
+/// An order as the central knows it, in its store's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrderRecord {
+    pub id: String,
+    pub number: String,
+    pub store_id: String,
+    pub customer_id: Option<String>,
+    pub channel: String,
+    /// confirmed, picking, shipped, ready_for_pickup, delivered, cancelled, returned.
+    pub status: String,
+    pub lines: Vec<OrderLineState>,
+    pub fulfilment: FulfilmentRecord,
+    pub payment: PaymentRecord,
+    pub promise_date: Option<String>,
+    /// Arrival at the central (RFC 3339).
+    pub created_at: String,
+}
+
+/// A fulfilment system moves an order on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrderStatusUpdate {
+    /// picking, shipped, ready_for_pickup or delivered.
+    pub status: String,
+}
+
+/// The scope holding a store's customers and orders.
+pub fn store_scope(store_id: &str) -> String {
+    format!("store:{store_id}")
 }
 
 impl Record {
@@ -157,6 +212,8 @@ impl Record {
             Record::Product(p) => format!("product:{}", p.id),
             Record::Stock(s) => format!("stock:{}", s.sku),
             Record::SafetyRule(r) => format!("safety:{}:{}", r.location_id, r.product_class),
+            Record::Customer(c) => format!("customer:{}", c.id),
+            Record::Order(o) => format!("order:{}", o.id),
         }
     }
 }
@@ -236,7 +293,38 @@ pub struct PullResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
+    CreateCustomer(CustomerRecord),
     PlaceOrder(PlaceOrder),
+    CancelOrder(CancelOrder),
+    ReturnOrder(ReturnOrder),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CancelOrder {
+    pub order_id: String,
+}
+
+/// Units of an order brought back to the device's store, whatever channel sold them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReturnOrder {
+    /// Made on the device: the same return sent twice is recorded once.
+    pub return_id: String,
+    pub order_id: String,
+    pub lines: Vec<ReturnLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReturnLine {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// How the customer paid: recorded, never processed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PaymentRecord {
+    /// `at_till`, `reference` or `payment_link`.
+    pub method: String,
+    pub reference: Option<String>,
 }
 
 /// How an order reaches the customer.
@@ -265,6 +353,10 @@ pub struct PlaceOrder {
     pub order_number: String,
     pub lines: Vec<OrderLineRecord>,
     pub fulfilment: FulfilmentRecord,
+    pub customer_id: Option<String>,
+    pub payment: PaymentRecord,
+    /// The date promised to the customer (ISO), as quoted on the device.
+    pub promise_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -298,6 +390,10 @@ pub enum Rejection {
         detail: String,
     },
     Forbidden,
+    /// The order has shipped or is closed: it can no longer be cancelled.
+    NotCancellable,
+    /// The order is not delivered, or more units than were bought are returned.
+    NotReturnable,
     /// This counter or mutation id was used before with a different body.
     Conflict,
 }
@@ -314,10 +410,7 @@ pub struct Alternative {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum MutationOutcome {
     Applied,
-    Rejected {
-        rejection: Rejection,
-        alternatives: Vec<Alternative>,
-    },
+    Rejected { rejection: Rejection, alternatives: Vec<Alternative> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -491,10 +584,7 @@ mod tests {
             },
         };
         let json = serde_json::to_value(&change).unwrap();
-        assert_eq!(
-            json["op"], "upsert",
-            "the operation is a tag beside seq and key"
-        );
+        assert_eq!(json["op"], "upsert", "the operation is a tag beside seq and key");
         assert_eq!(json["record"]["entity"], "stock");
         assert_eq!(json["record"]["data"]["on_hand"], 3);
         let back: Change = serde_json::from_value(json).unwrap();
@@ -503,11 +593,7 @@ mod tests {
 
     #[test]
     fn a_tombstone_has_no_record() {
-        let change = Change {
-            seq: 8,
-            key: "product:P1".into(),
-            op: ChangeOp::Delete,
-        };
+        let change = Change { seq: 8, key: "product:P1".into(), op: ChangeOp::Delete };
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"seq":8,"key":"product:P1","op":"delete"}"#);
     }

@@ -81,12 +81,7 @@ fn product(n: usize) -> ProductRecord {
     let colors: Vec<ColorRecord> = (0..COLORS_PER_PRODUCT)
         .map(|c| {
             let (code, es, en) = COLORS[(n + c * 3) % COLORS.len()];
-            ColorRecord {
-                code: code.into(),
-                name_es: es.into(),
-                name_en: en.into(),
-                hex: "#334455".into(),
-            }
+            ColorRecord { code: code.into(), name_es: es.into(), name_en: en.into(), hex: "#334455".into() }
         })
         .collect();
     let mut variants = Vec::new();
@@ -112,30 +107,16 @@ fn product(n: usize) -> ProductRecord {
         description_en: String::new(),
         category_es: garment_es.into(),
         category_en: garment_en.into(),
-        product_class: if n.is_multiple_of(7) {
-            "bestseller"
-        } else {
-            "core"
-        }
-        .into(),
+        product_class: if n.is_multiple_of(7) { "bestseller" } else { "core" }.into(),
         colors,
         sizes: SIZES.iter().map(|s| s.to_string()).collect(),
         variants,
-        prices: vec![PriceRecord {
-            currency: "CLP".into(),
-            minor: 19_990 + (n as i64 % 10) * 5_000,
-        }],
+        prices: vec![PriceRecord { currency: "CLP".into(), minor: 19_990 + (n as i64 % 10) * 5_000 }],
     }
 }
 
 fn upsert(seq: i64, record: Record) -> Change {
-    Change {
-        seq,
-        key: record.key(),
-        op: ChangeOp::Upsert {
-            record: Box::new(record),
-        },
-    }
+    Change { seq, key: record.key(), op: ChangeOp::Upsert { record: Box::new(record) } }
 }
 
 fn generate(path: &PathBuf) {
@@ -167,11 +148,7 @@ fn generate(path: &PathBuf) {
         seq += 1;
         changes.push(upsert(
             seq,
-            Record::SafetyRule(SafetyRuleRecord {
-                location_id: "L00".into(),
-                product_class: class.into(),
-                units: 1,
-            }),
+            Record::SafetyRule(SafetyRuleRecord { location_id: "L00".into(), product_class: class.into(), units: 1 }),
         ));
     }
     for n in 0..PRODUCTS {
@@ -197,25 +174,12 @@ fn generate(path: &PathBuf) {
         let mut insert = conn
             .prepare("INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta) VALUES (?1, ?2, ?3, ?4, 0, NULL)")
             .unwrap();
-        let mut skus = conn
-            .prepare("SELECT sku FROM variant ORDER BY sku")
-            .unwrap();
-        let skus: Vec<String> = skus
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let mut skus = conn.prepare("SELECT sku FROM variant ORDER BY sku").unwrap();
+        let skus: Vec<String> = skus.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         for (i, sku) in skus.iter().enumerate() {
             for l in 0..LOCATIONS {
                 let on_hand = ((i * 31 + l * 17) % 13) as i64;
-                insert
-                    .execute(rusqlite::params![
-                        sku,
-                        format!("L{l:02}"),
-                        on_hand,
-                        (on_hand > 3) as i64
-                    ])
-                    .unwrap();
+                insert.execute(rusqlite::params![sku, format!("L{l:02}"), on_hand, (on_hand > 3) as i64]).unwrap();
             }
         }
     }
@@ -225,11 +189,7 @@ fn generate(path: &PathBuf) {
     .unwrap();
     drop(store);
     std::fs::rename(&partial, path).unwrap();
-    println!(
-        "generated {} in {:.0} s",
-        path.display(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("generated {} in {:.0} s", path.display(), started.elapsed().as_secs_f64());
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -248,10 +208,7 @@ fn measure(mut f: impl FnMut()) -> (Duration, Duration) {
             start.elapsed()
         })
         .collect();
-    (
-        percentile(&mut samples, 0.5),
-        percentile(&mut samples, 0.95),
-    )
+    (percentile(&mut samples, 0.5), percentile(&mut samples, 0.95))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -266,17 +223,9 @@ fn main() {
         generate(&path);
     }
     let store = Store::open(&path).unwrap();
-    let skus: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM variant", [], |r| r.get(0))
-        .unwrap();
-    let rows: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM stock", [], |r| r.get(0))
-        .unwrap();
-    println!(
-        "cache: {skus} SKUs, {LOCATIONS} locations, {rows} stock rows; {RUNS} runs per figure\n"
-    );
+    let skus: i64 = store.connection().query_row("SELECT COUNT(*) FROM variant", [], |r| r.get(0)).unwrap();
+    let rows: i64 = store.connection().query_row("SELECT COUNT(*) FROM stock", [], |r| r.get(0)).unwrap();
+    println!("cache: {skus} SKUs, {LOCATIONS} locations, {rows} stock rows; {RUNS} runs per figure\n");
 
     println!("search as you type            p50 ms   p95 ms   bare FTS5 p95 ms   ratio p95");
     let mut worst_p95 = Duration::ZERO;
@@ -298,13 +247,11 @@ fn main() {
             let (_, bare95) = measure(|| {
                 let mut stmt = store
                     .connection()
-                    .prepare_cached("SELECT rowid FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT 30")
+                    .prepare_cached(
+                        "SELECT rowid FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT 30",
+                    )
                     .unwrap();
-                let ids: Vec<i64> = stmt
-                    .query_map([&fts], |r| r.get(0))
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect();
+                let ids: Vec<i64> = stmt.query_map([&fts], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
                 std::hint::black_box(ids);
             });
             worst_p95 = worst_p95.max(p95);
@@ -317,10 +264,7 @@ fn main() {
             );
         }
     }
-    println!(
-        "  worst search p95: {:.2} ms (target < 5 ms)\n",
-        ms(worst_p95)
-    );
+    println!("  worst search p95: {:.2} ms (target < 5 ms)\n", ms(worst_p95));
 
     println!("availability of one product   p50 ms   p95 ms   bare stock read p95 ms   ratio p95");
     for id in ["P000042", "P012345", "P029999"] {
@@ -334,10 +278,7 @@ fn main() {
                     "SELECT s.location_id, s.sku, s.on_hand, s.reserved FROM variant v JOIN stock s ON s.sku = v.sku WHERE v.product_id = ?1",
                 )
                 .unwrap();
-            let n = stmt
-                .query_map([id], |r| r.get::<_, i64>(2))
-                .unwrap()
-                .count();
+            let n = stmt.query_map([id], |r| r.get::<_, i64>(2)).unwrap().count();
             std::hint::black_box(n);
         });
         println!(

@@ -4,22 +4,15 @@ use crate::{Result, Store, StoreError};
 use rusqlite::{params, Transaction};
 use vitrina_core::Gtin;
 use vitrina_protocol::{
-    inventory_scope_location, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord,
-    ScopeCursor, ScopePage, ScopeStatus, StockRecord,
+    inventory_scope_location, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord, ScopeCursor,
+    ScopePage, ScopeStatus, StockRecord,
 };
 
 impl Store {
     /// The cursor of every scope the device has started pulling.
     pub fn cursors(&self) -> Result<Vec<ScopeCursor>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT scope, after FROM scope_cursor ORDER BY scope")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ScopeCursor {
-                scope: r.get(0)?,
-                after: r.get(1)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare("SELECT scope, after FROM scope_cursor ORDER BY scope")?;
+        let rows = stmt.query_map([], |r| Ok(ScopeCursor { scope: r.get(0)?, after: r.get(1)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -85,11 +78,7 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .query_row(
-                "SELECT confirmed_at FROM scope_cursor WHERE scope = ?1",
-                [scope],
-                |r| r.get(0),
-            )
+            .query_row("SELECT confirmed_at FROM scope_cursor WHERE scope = ?1", [scope], |r| r.get(0))
             .optional()?
             .flatten())
     }
@@ -110,6 +99,15 @@ fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
         Record::Product(p) => upsert_product(tx, p),
         Record::Stock(s) => upsert_stock(tx, s),
         Record::SafetyRule(r) => upsert_safety(tx, r),
+        Record::Customer(c) => crate::orders::upsert_customer(tx, c, false),
+        Record::Order(o) => {
+            tx.prepare_cached(
+                "INSERT INTO store_order (id, record) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+            )?
+            .execute(params![o.id, to_json(o)?])?;
+            Ok(())
+        }
     }
 }
 
@@ -165,12 +163,9 @@ fn upsert_product(tx: &Transaction<'_>, p: &ProductRecord) -> Result<()> {
         to_json(&p.sizes)?,
         to_json(&p.prices)?,
     ])?;
-    let rowid: i64 = tx
-        .prepare_cached("SELECT rowid FROM product WHERE id = ?1")?
-        .query_row([&p.id], |r| r.get(0))?;
+    let rowid: i64 = tx.prepare_cached("SELECT rowid FROM product WHERE id = ?1")?.query_row([&p.id], |r| r.get(0))?;
 
-    tx.prepare_cached("DELETE FROM variant WHERE product_id = ?1")?
-        .execute([&p.id])?;
+    tx.prepare_cached("DELETE FROM variant WHERE product_id = ?1")?.execute([&p.id])?;
     let mut insert_variant = tx.prepare_cached(
         "INSERT INTO variant (sku, product_id, color_code, size, gtin, gtin14, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -178,27 +173,12 @@ fn upsert_product(tx: &Transaction<'_>, p: &ProductRecord) -> Result<()> {
     for (position, v) in p.variants.iter().enumerate() {
         // A malformed barcode from upstream must not hide the variant: it stays
         // findable by name, only not by scan.
-        let gtin14 = Gtin::parse(&v.gtin)
-            .map(|g| g.to_gtin14())
-            .unwrap_or_default();
-        insert_variant.execute(params![
-            v.sku,
-            p.id,
-            v.color_code,
-            v.size,
-            v.gtin,
-            gtin14,
-            position as i64
-        ])?;
+        let gtin14 = Gtin::parse(&v.gtin).map(|g| g.to_gtin14()).unwrap_or_default();
+        insert_variant.execute(params![v.sku, p.id, v.color_code, v.size, v.gtin, gtin14, position as i64])?;
     }
 
-    let colors: Vec<String> = p
-        .colors
-        .iter()
-        .flat_map(|c| [c.name_es.clone(), c.name_en.clone()])
-        .collect();
-    tx.prepare_cached("DELETE FROM product_search WHERE rowid = ?1")?
-        .execute([rowid])?;
+    let colors: Vec<String> = p.colors.iter().flat_map(|c| [c.name_es.clone(), c.name_en.clone()]).collect();
+    tx.prepare_cached("DELETE FROM product_search WHERE rowid = ?1")?.execute([rowid])?;
     tx.prepare_cached(
         "INSERT INTO product_search (rowid, style_code, name, colors, category) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -240,9 +220,7 @@ fn upsert_safety(tx: &Transaction<'_>, r: &SafetyRuleRecord) -> Result<()> {
 }
 
 fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()> {
-    let (entity, id) = key
-        .split_once(':')
-        .ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
+    let (entity, id) = key.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
     match entity {
         "location" => {
             tx.execute("DELETE FROM location WHERE id = ?1", [id])?;
@@ -252,21 +230,22 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
             tx.execute("DELETE FROM product WHERE id = ?1", [id])?;
         }
         "stock" => {
-            let location = location
-                .ok_or_else(|| StoreError::Corrupt(format!("stock key {key} outside inventory")))?;
-            tx.execute(
-                "DELETE FROM stock WHERE sku = ?1 AND location_id = ?2",
-                params![id, location],
-            )?;
+            let location = location.ok_or_else(|| StoreError::Corrupt(format!("stock key {key} outside inventory")))?;
+            tx.execute("DELETE FROM stock WHERE sku = ?1 AND location_id = ?2", params![id, location])?;
         }
         "safety" => {
-            let (location_id, class) = id
-                .split_once(':')
-                .ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
+            let (location_id, class) =
+                id.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
             tx.execute(
                 "DELETE FROM safety_rule WHERE location_id = ?1 AND product_class = ?2",
                 params![location_id, class],
             )?;
+        }
+        "customer" => {
+            tx.execute("DELETE FROM customer WHERE id = ?1", [id])?;
+        }
+        "order" => {
+            tx.execute("DELETE FROM store_order WHERE id = ?1", [id])?;
         }
         other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
     }
@@ -277,6 +256,8 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
 fn clear_scope(tx: &Transaction<'_>, scope: &str) -> Result<()> {
     if let Some(location) = inventory_scope_location(scope) {
         tx.execute("DELETE FROM stock WHERE location_id = ?1", [location])?;
+    } else if scope.starts_with("store:") {
+        tx.execute_batch("DELETE FROM customer WHERE pending = 0; DELETE FROM store_order;")?;
     } else if scope == vitrina_protocol::CATALOG_SCOPE {
         tx.execute_batch(
             "DELETE FROM product_search; DELETE FROM variant; DELETE FROM product;

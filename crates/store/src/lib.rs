@@ -15,6 +15,7 @@
 
 mod apply;
 mod migrate;
+mod orders;
 mod outbox;
 mod query;
 pub mod views;
@@ -24,7 +25,8 @@ use std::path::Path;
 use vitrina_protocol::LocationRecord;
 
 pub use migrate::MIGRATIONS;
-pub use outbox::LocalOrder;
+pub use orders::*;
+pub use outbox::{LocalOrder, NewOrder};
 pub use views::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -81,19 +83,13 @@ impl Store {
     }
 
     pub fn enrollment(&self) -> Result<Option<Enrollment>> {
-        let raw: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'enrollment'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()
+        let raw: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'enrollment'", [], |r| r.get(0)).optional()?;
+        raw.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
 
     pub fn save_enrollment(&self, enrollment: &Enrollment) -> Result<()> {
-        let json =
-            serde_json::to_string(enrollment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json = serde_json::to_string(enrollment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES ('enrollment', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

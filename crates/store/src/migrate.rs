@@ -7,21 +7,16 @@ use rusqlite::Connection;
 
 /// Every migration, in order. Append only: a released migration never changes.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_initial",
-        include_str!("../migrations/0001_initial.sql"),
-    ),
+    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
     ("0002_outbox", include_str!("../migrations/0002_outbox.sql")),
+    ("0003_customers", include_str!("../migrations/0003_customers.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if current > known {
-        return Err(StoreError::TooNew {
-            found: current,
-            known,
-        });
+        return Err(StoreError::TooNew { found: current, known });
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
@@ -60,10 +55,7 @@ mod tests {
             std::fs::write(snapshot_path, &actual).unwrap();
         }
         let expected = std::fs::read_to_string(snapshot_path).unwrap_or_default();
-        assert_eq!(
-            actual, expected,
-            "schema.sql is stale: run with VITRINA_BLESS=1 and commit it"
-        );
+        assert_eq!(actual, expected, "schema.sql is stale: run with VITRINA_BLESS=1 and commit it");
     }
 
     #[test]
@@ -72,10 +64,7 @@ mod tests {
         let path = dir.path().join("cache.db");
         drop(crate::Store::open(&path).unwrap());
         let store = crate::Store::open(&path).unwrap();
-        let version: i64 = store
-            .connection()
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let version: i64 = store.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
     }
 
@@ -84,13 +73,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         drop(crate::Store::open(&path).unwrap());
-        Connection::open(&path)
-            .unwrap()
-            .pragma_update(None, "user_version", 99)
-            .unwrap();
-        assert!(matches!(
-            crate::Store::open(&path),
-            Err(StoreError::TooNew { found: 99, .. })
-        ));
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(crate::Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
     }
 }

@@ -11,11 +11,21 @@
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use vitrina_protocol::{
-    Command, FulfilmentRecord, Mutation, MutationOutcome, MutationResult, OrderLineRecord,
-    PlaceOrder, PushResponse, ScopeCursor,
+    Command, FulfilmentRecord, Mutation, MutationOutcome, MutationResult, OrderLineRecord, PaymentRecord, PlaceOrder,
+    PushResponse, ScopeCursor,
 };
 
-/// An order as the device shows it.
+/// An order to place, as the associate composed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    pub lines: Vec<OrderLineRecord>,
+    pub fulfilment: FulfilmentRecord,
+    pub customer_id: Option<String>,
+    pub payment: PaymentRecord,
+    pub promise_date: Option<String>,
+}
+
+/// An order as the device saved it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct LocalOrder {
@@ -34,50 +44,31 @@ impl Store {
     /// Saves an order placed on a customer's behalf: the pending order, its
     /// provisional reservations and the outbox row, in one transaction. Answers the
     /// order as saved.
-    pub fn place_order(
-        &mut self,
-        lines: Vec<OrderLineRecord>,
-        fulfilment: FulfilmentRecord,
-        now: &str,
-    ) -> Result<LocalOrder> {
+    pub fn place_order(&mut self, order: NewOrder, now: &str) -> Result<LocalOrder> {
+        let NewOrder { lines, fulfilment, customer_id, payment, promise_date } = order;
         let enrollment = self.enrollment()?.ok_or(StoreError::NotEnrolled)?;
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
         let order_id = uuid::Uuid::now_v7().to_string();
         // Store, the random tail of the device id, and the device's counter: readable
         // at the till and never the same on two devices.
-        let device_tail: String = enrollment
-            .device_id
-            .chars()
-            .rev()
-            .take(8)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let number = format!(
-            "{}-{}-{counter:05}",
-            enrollment.store.id,
-            device_tail.to_uppercase()
-        );
+        let device_tail: String =
+            enrollment.device_id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let number = format!("{}-{}-{counter:05}", enrollment.store.id, device_tail.to_uppercase());
         let command = Command::PlaceOrder(PlaceOrder {
             order_id: order_id.clone(),
             order_number: number.clone(),
             lines: lines.clone(),
             fulfilment: fulfilment.clone(),
+            customer_id: customer_id.clone(),
+            payment: payment.clone(),
+            promise_date: promise_date.clone(),
         });
         insert_outbox(&tx, counter, &command, now)?;
         tx.execute(
             "INSERT INTO local_order (id, number, counter, fulfilment, lines, status, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
-            params![
-                order_id,
-                number,
-                counter,
-                to_json(&fulfilment)?,
-                to_json(&lines)?,
-                now
-            ],
+            params![order_id, number, counter, to_json(&fulfilment)?, to_json(&lines)?, now],
         )?;
         for line in &lines {
             tx.execute(
@@ -88,14 +79,7 @@ impl Store {
         }
         tx.commit()?;
         tracing::info!(counter, order = %number, "order saved and queued");
-        Ok(LocalOrder {
-            id: order_id,
-            number,
-            status: "pending".into(),
-            fulfilment,
-            lines,
-            created_at: now.to_owned(),
-        })
+        Ok(LocalOrder { id: order_id, number, status: "pending".into(), fulfilment, lines, created_at: now.to_owned() })
     }
 
     /// Commands not yet answered by the central, oldest first.
@@ -103,34 +87,20 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT counter, mutation_id, command FROM outbox WHERE state = 'pending' ORDER BY counter LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         let mut mutations = Vec::new();
         for row in rows {
             let (counter, mutation_id, command) = row?;
-            let command: Command =
-                serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            mutations.push(Mutation {
-                mutation_id,
-                counter,
-                command,
-            });
+            let command: Command = serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            mutations.push(Mutation { mutation_id, counter, command });
         }
         Ok(mutations)
     }
 
     /// How many commands wait for the central.
     pub fn pending_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state = 'pending'",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
     }
 
     /// Records the central's answers, in one transaction.
@@ -184,33 +154,23 @@ impl Store {
 
     /// The central's answer to the command with `counter`, if any.
     pub fn mutation_result(&self, counter: i64) -> Result<Option<MutationResult>> {
-        let raw: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT result FROM outbox WHERE counter = ?1",
-                [counter],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let raw: Option<Option<String>> =
+            self.conn.query_row("SELECT result FROM outbox WHERE counter = ?1", [counter], |r| r.get(0)).optional()?;
         raw.flatten().map(|s| from_json(&s)).transpose()
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
     serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn next_counter(tx: &Transaction<'_>) -> Result<i64> {
+pub(crate) fn next_counter(tx: &Transaction<'_>) -> Result<i64> {
     let counter: i64 = tx
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_counter'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_counter'", [], |r| r.get(0))
         .optional()?
         .unwrap_or(1);
     tx.execute(
@@ -221,7 +181,7 @@ fn next_counter(tx: &Transaction<'_>) -> Result<i64> {
     Ok(counter)
 }
 
-fn insert_outbox(tx: &Transaction<'_>, counter: i64, command: &Command, now: &str) -> Result<()> {
+pub(crate) fn insert_outbox(tx: &Transaction<'_>, counter: i64, command: &Command, now: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO outbox (counter, mutation_id, command, state, created_at) VALUES (?1, ?2, ?3, 'pending', ?4)",
         params![counter, uuid::Uuid::now_v7().to_string(), to_json(command)?, now],
@@ -237,31 +197,15 @@ fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Re
     let updated = tx.execute(
         "UPDATE outbox SET state = ?2, result = ?3, answered_at = ?4
          WHERE counter = ?1 AND mutation_id = ?5 AND state = 'pending'",
-        params![
-            result.counter,
-            state,
-            to_json(result)?,
-            now,
-            result.mutation_id
-        ],
+        params![result.counter, state, to_json(result)?, now, result.mutation_id],
     )?;
     if updated == 0 {
         return Ok(());
     }
-    let status = if state == "applied" {
-        "confirmed"
-    } else {
-        "needs_attention"
-    };
-    tx.execute(
-        "UPDATE local_order SET status = ?2 WHERE counter = ?1",
-        params![result.counter, status],
-    )?;
+    let status = if state == "applied" { "confirmed" } else { "needs_attention" };
+    tx.execute("UPDATE local_order SET status = ?2 WHERE counter = ?1", params![result.counter, status])?;
     if state == "rejected" {
-        tx.execute(
-            "DELETE FROM provisional_reservation WHERE counter = ?1",
-            [result.counter],
-        )?;
+        tx.execute("DELETE FROM provisional_reservation WHERE counter = ?1", [result.counter])?;
     }
     Ok(())
 }
@@ -283,10 +227,7 @@ fn prune_provisional(tx: &Transaction<'_>) -> Result<()> {
     for (counter, result) in answered {
         let result: MutationResult = from_json(&result)?;
         if effects_pulled(tx, &result.effects)? {
-            tx.execute(
-                "DELETE FROM provisional_reservation WHERE counter = ?1",
-                [counter],
-            )?;
+            tx.execute("DELETE FROM provisional_reservation WHERE counter = ?1", [counter])?;
         }
     }
     Ok(())

@@ -22,11 +22,7 @@ impl Store {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let fts_query = words
-            .iter()
-            .map(|w| format!("\"{w}\"*"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let fts_query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
         let home = self.home()?;
         let rules = self.safety_rules_for(&home.id)?;
         // Ranking every match of a short prefix ("c") is the slow path, so only the
@@ -51,36 +47,23 @@ impl Store {
              ORDER BY r.score, p.name_es
              LIMIT ?3",
         )?;
-        let rows = stmt.query_map(
-            params![fts_query, query, limit as i64, RANK_CANDIDATES],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            },
-        )?;
+        let rows = stmt.query_map(params![fts_query, query, limit as i64, RANK_CANDIDATES], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
         let mut hits = Vec::new();
         let mut classes = Vec::new();
         for row in rows {
-            let (
-                product_id,
-                style_code,
-                name_es,
-                name_en,
-                category_es,
-                category_en,
-                class,
-                colors,
-                prices,
-            ) = row?;
+            let (product_id, style_code, name_es, name_en, category_es, category_en, class, colors, prices) = row?;
             classes.push(class);
             hits.push(SearchHit {
                 product_id,
@@ -90,10 +73,7 @@ impl Store {
                 category_es,
                 category_en,
                 price: price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency),
-                swatches: parse_json::<Vec<ColorRecord>>(&colors)?
-                    .into_iter()
-                    .map(swatch)
-                    .collect(),
+                swatches: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
                 available_here: 0,
             });
         }
@@ -116,16 +96,9 @@ impl Store {
     pub fn find_barcode(&self, code: &str) -> Result<BarcodeHit> {
         let gtin = Gtin::parse(code)?;
         self.conn
-            .prepare_cached(
-                "SELECT product_id, sku, color_code, size FROM variant WHERE gtin14 = ?1",
-            )?
+            .prepare_cached("SELECT product_id, sku, color_code, size FROM variant WHERE gtin14 = ?1")?
             .query_row([gtin.to_gtin14()], |r| {
-                Ok(BarcodeHit {
-                    product_id: r.get(0)?,
-                    sku: r.get(1)?,
-                    color_code: r.get(2)?,
-                    size: r.get(3)?,
-                })
+                Ok(BarcodeHit { product_id: r.get(0)?, sku: r.get(1)?, color_code: r.get(2)?, size: r.get(3)? })
             })
             .optional()?
             .ok_or(StoreError::NotFound)
@@ -181,13 +154,7 @@ impl Store {
                 "SELECT sku, color_code, size, gtin FROM variant WHERE product_id = ?1 ORDER BY position",
             )?;
             let rows = stmt.query_map([&id], |r| {
-                Ok(VariantView {
-                    sku: r.get(0)?,
-                    color_code: r.get(1)?,
-                    size: r.get(2)?,
-                    gtin: r.get(3)?,
-                    price,
-                })
+                Ok(VariantView { sku: r.get(0)?, color_code: r.get(1)?, size: r.get(2)?, gtin: r.get(3)?, price })
             })?;
             rows.collect::<Result<_, _>>()?
         };
@@ -205,10 +172,7 @@ impl Store {
                     r.get::<_, String>(0)?,
                     StockRow(
                         r.get::<_, String>(1)?,
-                        StockLevel {
-                            on_hand: r.get(2)?,
-                            reserved: r.get(3)?,
-                        },
+                        StockLevel { on_hand: r.get(2)?, reserved: r.get(3)? },
                         r.get::<_, i64>(4)?,
                         r.get::<_, Option<String>>(5)?,
                     ),
@@ -220,15 +184,8 @@ impl Store {
             }
         }
 
-        let order: HashMap<&str, usize> = variants
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.sku.as_str(), i))
-            .collect();
-        let here_coords = Coordinates {
-            lat: home.lat,
-            lon: home.lon,
-        };
+        let order: HashMap<&str, usize> = variants.iter().enumerate().map(|(i, v)| (v.sku.as_str(), i)).collect();
+        let here_coords = Coordinates { lat: home.lat, lon: home.lon };
         let mut here = None;
         let mut elsewhere = Vec::new();
         for location in self.pulled_locations()? {
@@ -237,17 +194,15 @@ impl Store {
                 .remove(&location.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(
-                    |StockRow(sku, level, in_transit, transit_eta)| StockFigure {
-                        sku,
-                        on_hand: level.on_hand,
-                        reserved: level.reserved,
-                        safety,
-                        atp: available_to_promise(level, safety),
-                        in_transit,
-                        transit_eta,
-                    },
-                )
+                .map(|StockRow(sku, level, in_transit, transit_eta)| StockFigure {
+                    sku,
+                    on_hand: level.on_hand,
+                    reserved: level.reserved,
+                    safety,
+                    atp: available_to_promise(level, safety),
+                    in_transit,
+                    transit_eta,
+                })
                 .collect();
             figures.sort_by_key(|f| order.get(f.sku.as_str()).copied().unwrap_or(usize::MAX));
             let is_home = location.id == home.id;
@@ -257,15 +212,8 @@ impl Store {
                 name: location.name.clone(),
                 city: location.city.clone(),
                 country: location.country.clone(),
-                distance_km: (!is_home).then(|| {
-                    distance_km(
-                        here_coords,
-                        Coordinates {
-                            lat: location.lat,
-                            lon: location.lon,
-                        },
-                    )
-                }),
+                distance_km: (!is_home)
+                    .then(|| distance_km(here_coords, Coordinates { lat: location.lat, lon: location.lon })),
             };
             let stock = LocationStock {
                 location: view,
@@ -281,14 +229,8 @@ impl Store {
             }
         }
         elsewhere.sort_by(|a, b| {
-            (
-                a.location.kind.display_rank(),
-                a.location.distance_km.unwrap_or(0.0),
-            )
-                .partial_cmp(&(
-                    b.location.kind.display_rank(),
-                    b.location.distance_km.unwrap_or(0.0),
-                ))
+            (a.location.kind.display_rank(), a.location.distance_km.unwrap_or(0.0))
+                .partial_cmp(&(b.location.kind.display_rank(), b.location.distance_km.unwrap_or(0.0)))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let here = here.unwrap_or_else(|| LocationStock {
@@ -316,10 +258,7 @@ impl Store {
             category_es,
             category_en,
             price,
-            colors: parse_json::<Vec<ColorRecord>>(&colors)?
-                .into_iter()
-                .map(swatch)
-                .collect(),
+            colors: parse_json::<Vec<ColorRecord>>(&colors)?.into_iter().map(swatch).collect(),
             sizes: parse_json(&sizes)?,
             variants,
             here,
@@ -341,18 +280,12 @@ impl Store {
 
     /// Number of products in the cache.
     pub fn product_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?)
     }
 
     /// Stock rows of one location.
     pub fn stock_count(&self, location_id: &str) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM stock WHERE location_id = ?1",
-            [location_id],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM stock WHERE location_id = ?1", [location_id], |r| r.get(0))?)
     }
 
     /// On hand and reserved of one SKU at one location, as cached.
@@ -369,6 +302,16 @@ impl Store {
                 })
             })
             .optional()?)
+    }
+
+    /// Locations whose inventory the device pulls, with their records.
+    pub(crate) fn pulled_location_records(&self) -> Result<Vec<LocationRecord>> {
+        self.pulled_locations()
+    }
+
+    /// Every safety-stock rule in the cache.
+    pub(crate) fn safety_rules(&self) -> Result<Vec<SafetyRule>> {
+        self.all_safety_rules()
     }
 
     /// Locations whose inventory the device pulls, with their records.
@@ -400,13 +343,7 @@ impl Store {
         let params = std::iter::once(&location_id as &dyn rusqlite::ToSql)
             .chain(product_ids.iter().map(|id| id as &dyn rusqlite::ToSql));
         let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                StockLevel {
-                    on_hand: r.get(1)?,
-                    reserved: r.get(2)?,
-                },
-            ))
+            Ok((r.get::<_, String>(0)?, StockLevel { on_hand: r.get(1)?, reserved: r.get(2)? }))
         })?;
         for row in rows {
             let (product_id, level) = row?;
@@ -416,28 +353,22 @@ impl Store {
     }
 
     fn safety_rules_for(&self, location_id: &str) -> Result<Vec<SafetyRule>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT location_id, product_class, units FROM safety_rule WHERE location_id = ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT location_id, product_class, units FROM safety_rule WHERE location_id = ?1")?;
         let rows = stmt.query_map([location_id], safety_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn all_safety_rules(&self) -> Result<Vec<SafetyRule>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT location_id, product_class, units FROM safety_rule")?;
+        let mut stmt = self.conn.prepare_cached("SELECT location_id, product_class, units FROM safety_rule")?;
         let rows = stmt.query_map([], safety_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
 fn safety_from_row(r: &Row<'_>) -> rusqlite::Result<SafetyRule> {
-    Ok(SafetyRule {
-        location_id: r.get(0)?,
-        product_class: r.get(1)?,
-        units: r.get(2)?,
-    })
+    Ok(SafetyRule { location_id: r.get(0)?, product_class: r.get(1)?, units: r.get(2)? })
 }
 
 fn location_from_row(r: &Row<'_>) -> rusqlite::Result<LocationRecord> {
@@ -461,28 +392,16 @@ fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
 }
 
 fn swatch(c: ColorRecord) -> Swatch {
-    Swatch {
-        color_code: c.code,
-        name_es: c.name_es,
-        name_en: c.name_en,
-        hex: c.hex,
-    }
+    Swatch { color_code: c.code, name_es: c.name_es, name_en: c.name_en, hex: c.hex }
 }
 
 fn price_in(prices: &[PriceRecord], currency: &str) -> Option<Money> {
     let wanted = Currency::parse(currency).ok()?;
-    prices
-        .iter()
-        .find(|p| p.currency == currency)
-        .map(|p| Money::new(p.minor, wanted))
+    prices.iter().find(|p| p.currency == currency).map(|p| Money::new(p.minor, wanted))
 }
 
 /// The words of a typed query, lower-cased, with FTS5 syntax characters removed
 /// so that nothing a person types can break the query.
 pub(crate) fn search_words(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect()
+    query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect()
 }

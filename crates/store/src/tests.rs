@@ -20,26 +20,11 @@ fn location(id: &str, kind: LocationKind, lat: f64, lon: f64) -> LocationRecord 
 }
 
 fn color(code: &str, es: &str, en: &str) -> ColorRecord {
-    ColorRecord {
-        code: code.into(),
-        name_es: es.into(),
-        name_en: en.into(),
-        hex: "#123456".into(),
-    }
+    ColorRecord { code: code.into(), name_es: es.into(), name_en: en.into(), hex: "#123456".into() }
 }
 
-fn product(
-    id: &str,
-    style: &str,
-    es: &str,
-    en: &str,
-    class: &str,
-    gtin_base: u64,
-) -> ProductRecord {
-    let colors = vec![
-        color("CAF", "Café", "Brown"),
-        color("AZM", "Azul marino", "Navy"),
-    ];
+fn product(id: &str, style: &str, es: &str, en: &str, class: &str, gtin_base: u64) -> ProductRecord {
+    let colors = vec![color("CAF", "Café", "Brown"), color("AZM", "Azul marino", "Navy")];
     let sizes = vec!["S".to_string(), "M".to_string()];
     let mut variants = Vec::new();
     let mut n = gtin_base;
@@ -70,33 +55,17 @@ fn product(
         colors,
         sizes,
         variants,
-        prices: vec![PriceRecord {
-            currency: "CLP".into(),
-            minor: 24990,
-        }],
+        prices: vec![PriceRecord { currency: "CLP".into(), minor: 24990 }],
     }
 }
 
 fn upsert(seq: i64, record: Record) -> Change {
-    Change {
-        seq,
-        key: record.key(),
-        op: ChangeOp::Upsert {
-            record: Box::new(record),
-        },
-    }
+    Change { seq, key: record.key(), op: ChangeOp::Upsert { record: Box::new(record) } }
 }
 
 fn page(scope: &str, changes: Vec<Change>) -> ScopePage {
     let cursor = changes.last().map_or(0, |c| c.seq);
-    ScopePage {
-        scope: scope.into(),
-        status: ScopeStatus::Ok,
-        changes,
-        cursor,
-        head: cursor,
-        remaining: 0,
-    }
+    ScopePage { scope: scope.into(), status: ScopeStatus::Ok, changes, cursor, head: cursor, remaining: 0 }
 }
 
 fn stock(sku: &str, location_id: &str, on_hand: i64, reserved: i64) -> Record {
@@ -124,46 +93,20 @@ fn seeded() -> (tempfile::TempDir, Store) {
             store: home.clone(),
         })
         .unwrap();
-    let scopes: Vec<String> = ["HOME", "NEAR", "FAR", "WH"]
-        .iter()
-        .map(|l| inventory_scope(l))
-        .chain([CATALOG_SCOPE.to_string()])
-        .collect();
+    let scopes: Vec<String> =
+        ["HOME", "NEAR", "FAR", "WH"].iter().map(|l| inventory_scope(l)).chain([CATALOG_SCOPE.to_string()]).collect();
     store.subscribe(&scopes).unwrap();
-    let mut trousers = product(
-        "P2",
-        "PAN-2001",
-        "Pantalón chino niño",
-        "Boys' chino trousers",
-        "core",
-        100,
-    );
+    let mut trousers = product("P2", "PAN-2001", "Pantalón chino niño", "Boys' chino trousers", "core", 100);
     trousers.category_es = "Pantalones".into();
     trousers.category_en = "Trousers".into();
     let catalog = vec![
         upsert(1, Record::Location(home)),
-        upsert(
-            2,
-            Record::Location(location("FAR", LocationKind::Store, -33.5500, -70.6064)),
-        ),
-        upsert(
-            3,
-            Record::Location(location("NEAR", LocationKind::Store, -33.4442, -70.6064)),
-        ),
-        upsert(
-            4,
-            Record::Location(location("WH", LocationKind::Warehouse, -33.40, -70.80)),
-        ),
+        upsert(2, Record::Location(location("FAR", LocationKind::Store, -33.5500, -70.6064))),
+        upsert(3, Record::Location(location("NEAR", LocationKind::Store, -33.4442, -70.6064))),
+        upsert(4, Record::Location(location("WH", LocationKind::Warehouse, -33.40, -70.80))),
         upsert(
             5,
-            Record::Product(product(
-                "P1",
-                "CAM-1042",
-                "Camisa Oxford café",
-                "Brown Oxford shirt",
-                "bestseller",
-                1,
-            )),
+            Record::Product(product("P1", "CAM-1042", "Camisa Oxford café", "Brown Oxford shirt", "bestseller", 1)),
         ),
         upsert(6, Record::Product(trousers)),
         upsert(
@@ -175,9 +118,7 @@ fn seeded() -> (tempfile::TempDir, Store) {
             }),
         ),
     ];
-    store
-        .apply_page(&page(CATALOG_SCOPE, catalog), "2026-11-23T10:00:00Z")
-        .unwrap();
+    store.apply_page(&page(CATALOG_SCOPE, catalog), "2026-11-23T10:00:00Z").unwrap();
     store
         .apply_page(
             &page(
@@ -192,28 +133,19 @@ fn seeded() -> (tempfile::TempDir, Store) {
         .unwrap();
     store
         .apply_page(
-            &page(
-                &inventory_scope("NEAR"),
-                vec![upsert(1, stock("CAM-1042-CAF-S", "NEAR", 3, 0))],
-            ),
+            &page(&inventory_scope("NEAR"), vec![upsert(1, stock("CAM-1042-CAF-S", "NEAR", 3, 0))]),
             "2026-11-23T10:01:00Z",
         )
         .unwrap();
     store
         .apply_page(
-            &page(
-                &inventory_scope("FAR"),
-                vec![upsert(1, stock("CAM-1042-CAF-S", "FAR", 7, 0))],
-            ),
+            &page(&inventory_scope("FAR"), vec![upsert(1, stock("CAM-1042-CAF-S", "FAR", 7, 0))]),
             "2026-11-23T10:02:00Z",
         )
         .unwrap();
     store
         .apply_page(
-            &page(
-                &inventory_scope("WH"),
-                vec![upsert(1, stock("CAM-1042-CAF-S", "WH", 40, 0))],
-            ),
+            &page(&inventory_scope("WH"), vec![upsert(1, stock("CAM-1042-CAF-S", "WH", 40, 0))]),
             "2026-11-23T10:03:00Z",
         )
         .unwrap();
@@ -227,36 +159,17 @@ fn ids(hits: &[crate::SearchHit]) -> Vec<&str> {
 #[test]
 fn search_ignores_case_and_accents() {
     let (_dir, store) = seeded();
-    assert_eq!(
-        ids(&store.search("camisa", 10).unwrap()),
-        ["P1"],
-        "lower case finds Camisa"
-    );
-    assert_eq!(
-        ids(&store.search("CAFE", 10).unwrap()).len(),
-        2,
-        "cafe finds both products in café"
-    );
-    assert_eq!(
-        ids(&store.search("nino", 10).unwrap()),
-        ["P2"],
-        "nino finds niño"
-    );
-    assert_eq!(
-        ids(&store.search("pantalon", 10).unwrap()),
-        ["P2"],
-        "pantalon finds Pantalón"
-    );
+    assert_eq!(ids(&store.search("camisa", 10).unwrap()), ["P1"], "lower case finds Camisa");
+    assert_eq!(ids(&store.search("CAFE", 10).unwrap()).len(), 2, "cafe finds both products in café");
+    assert_eq!(ids(&store.search("nino", 10).unwrap()), ["P2"], "nino finds niño");
+    assert_eq!(ids(&store.search("pantalon", 10).unwrap()), ["P2"], "pantalon finds Pantalón");
 }
 
 #[test]
 fn search_matches_prefixes_while_typing() {
     let (_dir, store) = seeded();
     for typed in ["c", "ca", "cam", "cami", "camis"] {
-        assert!(
-            ids(&store.search(typed, 10).unwrap()).contains(&"P1"),
-            "{typed:?} is a prefix of camisa"
-        );
+        assert!(ids(&store.search(typed, 10).unwrap()).contains(&"P1"), "{typed:?} is a prefix of camisa");
     }
 }
 
@@ -264,37 +177,22 @@ fn search_matches_prefixes_while_typing() {
 fn search_finds_english_names_colors_and_categories() {
     let (_dir, store) = seeded();
     assert_eq!(ids(&store.search("trousers", 10).unwrap()), ["P2"]);
-    assert_eq!(
-        ids(&store.search("navy", 10).unwrap()).len(),
-        2,
-        "both products come in navy"
-    );
-    assert_eq!(
-        ids(&store.search("shirts", 10).unwrap()),
-        ["P1"],
-        "category in English"
-    );
+    assert_eq!(ids(&store.search("navy", 10).unwrap()).len(), 2, "both products come in navy");
+    assert_eq!(ids(&store.search("shirts", 10).unwrap()), ["P1"], "category in English");
 }
 
 #[test]
 fn an_exact_style_code_comes_first() {
     let (_dir, store) = seeded();
     assert_eq!(ids(&store.search("PAN-2001", 10).unwrap())[0], "P2");
-    assert_eq!(
-        ids(&store.search("cam1042", 10).unwrap()),
-        ["P1"],
-        "a code typed without its dash"
-    );
+    assert_eq!(ids(&store.search("cam1042", 10).unwrap()), ["P1"], "a code typed without its dash");
 }
 
 #[test]
 fn query_syntax_typed_by_a_person_never_breaks_search() {
     let (_dir, store) = seeded();
     for typed in ["\"", "camisa\"", "AND", "*", "(", "NEAR(", "-", "   "] {
-        assert!(
-            store.search(typed, 10).is_ok(),
-            "{typed:?} must not be an error"
-        );
+        assert!(store.search(typed, 10).is_ok(), "{typed:?} must not be an error");
     }
 }
 
@@ -325,32 +223,17 @@ fn a_barcode_with_a_wrong_check_digit_is_refused_and_an_unknown_one_is_not_found
         store.find_barcode("4006381333932"),
         Err(StoreError::Barcode(vitrina_core::GtinError::CheckDigit))
     ));
-    assert!(matches!(
-        store.find_barcode("4006381333931"),
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.find_barcode("4006381333931"), Err(StoreError::NotFound)));
 }
 
 #[test]
 fn availability_applies_reservations_and_the_stores_safety_stock() {
     let (_dir, store) = seeded();
     let detail = store.product_detail("P1").unwrap();
-    let s = detail
-        .here
-        .figures
-        .iter()
-        .find(|f| f.sku == "CAM-1042-CAF-S")
-        .unwrap();
+    let s = detail.here.figures.iter().find(|f| f.sku == "CAM-1042-CAF-S").unwrap();
     assert_eq!((s.on_hand, s.reserved, s.safety, s.atp), (5, 1, 2, 2));
-    let near = detail
-        .elsewhere
-        .iter()
-        .find(|l| l.location.id == "NEAR")
-        .unwrap();
-    assert_eq!(
-        near.figures[0].safety, 0,
-        "the safety rule is the home store's only"
-    );
+    let near = detail.elsewhere.iter().find(|l| l.location.id == "NEAR").unwrap();
+    assert_eq!(near.figures[0].safety, 0, "the safety rule is the home store's only");
     assert_eq!(near.total_atp, 3);
 }
 
@@ -358,17 +241,10 @@ fn availability_applies_reservations_and_the_stores_safety_stock() {
 fn other_locations_are_stores_by_distance_then_warehouses() {
     let (_dir, store) = seeded();
     let detail = store.product_detail("P1").unwrap();
-    let order: Vec<&str> = detail
-        .elsewhere
-        .iter()
-        .map(|l| l.location.id.as_str())
-        .collect();
+    let order: Vec<&str> = detail.elsewhere.iter().map(|l| l.location.id.as_str()).collect();
     assert_eq!(order, ["NEAR", "FAR", "WH"]);
     let near_km = detail.elsewhere[0].location.distance_km.unwrap();
-    assert!(
-        (2.5..3.5).contains(&near_km),
-        "NEAR is about 3 km away, got {near_km}"
-    );
+    assert!((2.5..3.5).contains(&near_km), "NEAR is about 3 km away, got {near_km}");
     assert_eq!(detail.here.location.distance_km, None);
 }
 
@@ -377,74 +253,30 @@ fn each_location_carries_the_time_the_central_confirmed_it() {
     let (_dir, store) = seeded();
     let detail = store.product_detail("P1").unwrap();
     assert_eq!(detail.here.as_of.as_deref(), Some("2026-11-23T10:00:00Z"));
-    assert_eq!(
-        detail.elsewhere[0].as_of.as_deref(),
-        Some("2026-11-23T10:01:00Z")
-    );
+    assert_eq!(detail.elsewhere[0].as_of.as_deref(), Some("2026-11-23T10:01:00Z"));
 }
 
 #[test]
 fn a_page_that_does_not_reach_the_head_does_not_confirm_freshness() {
     let (_dir, mut store) = seeded();
-    let mut partial = page(
-        &inventory_scope("NEAR"),
-        vec![upsert(2, stock("CAM-1042-CAF-M", "NEAR", 1, 0))],
-    );
+    let mut partial = page(&inventory_scope("NEAR"), vec![upsert(2, stock("CAM-1042-CAF-M", "NEAR", 1, 0))]);
     partial.remaining = 10;
     store.apply_page(&partial, "2026-11-23T11:00:00Z").unwrap();
-    assert_eq!(
-        store
-            .confirmed_at(&inventory_scope("NEAR"))
-            .unwrap()
-            .as_deref(),
-        Some("2026-11-23T10:01:00Z")
-    );
-    assert_eq!(
-        store
-            .stock_level("CAM-1042-CAF-M", "NEAR")
-            .unwrap()
-            .unwrap()
-            .on_hand,
-        1,
-        "the data itself is applied"
-    );
+    assert_eq!(store.confirmed_at(&inventory_scope("NEAR")).unwrap().as_deref(), Some("2026-11-23T10:01:00Z"));
+    assert_eq!(store.stock_level("CAM-1042-CAF-M", "NEAR").unwrap().unwrap().on_hand, 1, "the data itself is applied");
 }
 
 #[test]
 fn tombstones_remove_what_they_name() {
     let (_dir, mut store) = seeded();
-    let del = Change {
-        seq: 8,
-        key: "product:P2".into(),
-        op: ChangeOp::Delete,
-    };
-    store
-        .apply_page(&page(CATALOG_SCOPE, vec![del]), "2026-11-23T11:00:00Z")
-        .unwrap();
+    let del = Change { seq: 8, key: "product:P2".into(), op: ChangeOp::Delete };
+    store.apply_page(&page(CATALOG_SCOPE, vec![del]), "2026-11-23T11:00:00Z").unwrap();
     assert!(store.search("pantalon", 10).unwrap().is_empty());
-    assert!(matches!(
-        store.product_detail("P2"),
-        Err(StoreError::NotFound)
-    ));
-    let del = Change {
-        seq: 2,
-        key: "stock:CAM-1042-CAF-S".into(),
-        op: ChangeOp::Delete,
-    };
-    store
-        .apply_page(
-            &page(&inventory_scope("NEAR"), vec![del]),
-            "2026-11-23T11:00:00Z",
-        )
-        .unwrap();
+    assert!(matches!(store.product_detail("P2"), Err(StoreError::NotFound)));
+    let del = Change { seq: 2, key: "stock:CAM-1042-CAF-S".into(), op: ChangeOp::Delete };
+    store.apply_page(&page(&inventory_scope("NEAR"), vec![del]), "2026-11-23T11:00:00Z").unwrap();
     assert_eq!(store.stock_level("CAM-1042-CAF-S", "NEAR").unwrap(), None);
-    assert!(
-        store
-            .stock_level("CAM-1042-CAF-S", "FAR")
-            .unwrap()
-            .is_some(),
-        "other locations keep theirs"
-    );
+    assert!(store.stock_level("CAM-1042-CAF-S", "FAR").unwrap().is_some(), "other locations keep theirs");
 }
 
 #[test]
@@ -454,14 +286,7 @@ fn cursors_survive_reopening_the_file() {
     drop(store);
     let store = Store::open(&dir.path().join("cache.db")).unwrap();
     assert_eq!(store.cursors().unwrap(), before);
-    assert_eq!(
-        before
-            .iter()
-            .find(|c| c.scope == CATALOG_SCOPE)
-            .unwrap()
-            .after,
-        7
-    );
+    assert_eq!(before.iter().find(|c| c.scope == CATALOG_SCOPE).unwrap().after, 7);
 }
 
 #[test]
@@ -477,16 +302,7 @@ fn resync_required_clears_the_scope_and_restarts_it_from_zero() {
     };
     store.apply_page(&reset, "2026-11-23T11:00:00Z").unwrap();
     assert_eq!(store.stock_count("FAR").unwrap(), 0);
-    assert_eq!(
-        store
-            .cursors()
-            .unwrap()
-            .iter()
-            .find(|c| c.scope == inventory_scope("FAR"))
-            .unwrap()
-            .after,
-        0
-    );
+    assert_eq!(store.cursors().unwrap().iter().find(|c| c.scope == inventory_scope("FAR")).unwrap().after, 0);
 }
 
 #[test]
@@ -506,34 +322,14 @@ fn an_exact_style_code_comes_first_even_among_more_matches_than_are_ranked() {
         .map(|i| {
             // The last one's code is a prefix of every other's: all match it, and it
             // is the last in index order, beyond the ranked candidates.
-            let code = if i + 1 == count {
-                "CAM-5".to_string()
-            } else {
-                format!("CAM-{:05}", 50_000 + i)
-            };
-            let p = product(
-                &format!("Q{i:05}"),
-                &code,
-                "Camisa lino",
-                "Linen shirt",
-                "core",
-                10_000 + i as u64 * 10,
-            );
+            let code = if i + 1 == count { "CAM-5".to_string() } else { format!("CAM-{:05}", 50_000 + i) };
+            let p = product(&format!("Q{i:05}"), &code, "Camisa lino", "Linen shirt", "core", 10_000 + i as u64 * 10);
             upsert(100 + i as i64, Record::Product(p))
         })
         .collect();
-    store
-        .apply_page(&page(CATALOG_SCOPE, changes), "2026-11-23T11:00:00Z")
-        .unwrap();
+    store.apply_page(&page(CATALOG_SCOPE, changes), "2026-11-23T11:00:00Z").unwrap();
     let hits = store.search("cam-5", 10).unwrap();
-    assert_eq!(
-        hits[0].style_code, "CAM-5",
-        "typed in lower case, the exact code is first"
-    );
+    assert_eq!(hits[0].style_code, "CAM-5", "typed in lower case, the exact code is first");
     let hits = store.search("camisa", 30).unwrap();
-    assert_eq!(
-        hits.len(),
-        30,
-        "a broad prefix still fills the page from the ranked candidates"
-    );
+    assert_eq!(hits.len(), 30, "a broad prefix still fills the page from the ranked candidates");
 }

@@ -54,9 +54,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the token.
-        f.debug_struct("Client")
-            .field("base", &self.base)
-            .finish_non_exhaustive()
+        f.debug_struct("Client").field("base", &self.base).finish_non_exhaustive()
     }
 }
 
@@ -67,25 +65,16 @@ impl Client {
     /// A client for the central at `base_url` (`http://host:port`).
     pub fn new(base_url: &str) -> Result<Client, SyncError> {
         let base = base_url.trim().trim_end_matches('/').to_owned();
-        let rest = base
-            .strip_prefix("http://")
-            .or_else(|| base.strip_prefix("https://"))
-            .ok_or(SyncError::InvalidUrl)?;
-        if rest.is_empty()
-            || rest.contains(char::is_whitespace)
-            || reqwest::Url::parse(&base).is_err()
-        {
+        let rest =
+            base.strip_prefix("http://").or_else(|| base.strip_prefix("https://")).ok_or(SyncError::InvalidUrl)?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) || reqwest::Url::parse(&base).is_err() {
             return Err(SyncError::InvalidUrl);
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
-        Ok(Client {
-            http,
-            base,
-            token: None,
-        })
+        Ok(Client { http, base, token: None })
     }
 
     pub fn with_token(mut self, token: &str) -> Client {
@@ -98,23 +87,13 @@ impl Client {
     }
 
     pub async fn health(&self) -> Result<Health, SyncError> {
-        self.send(
-            self.http.get(format!("{}/health", self.base)),
-            Duration::from_secs(5),
-        )
-        .await
+        self.send(self.http.get(format!("{}/health", self.base)), Duration::from_secs(5)).await
     }
 
     /// Redeems a one-time enrollment code.
     pub async fn enroll(&self, code: &str, device_name: &str) -> Result<EnrollResponse, SyncError> {
-        let body = EnrollRequest {
-            code: code.to_owned(),
-            device_name: device_name.to_owned(),
-        };
-        let request = self
-            .http
-            .post(format!("{}/v1/enroll", self.base))
-            .json(&body);
+        let body = EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned() };
+        let request = self.http.post(format!("{}/v1/enroll", self.base)).json(&body);
         self.send(request, Duration::from_secs(15)).await
     }
 
@@ -124,17 +103,13 @@ impl Client {
     }
 
     pub async fn pull(&self, req: &PullRequest) -> Result<PullResponse, SyncError> {
-        let request =
-            self.authorised(self.http.post(format!("{}/v1/pull", self.base)).json(req))?;
-        let timeout = Duration::from_secs(30)
-            + Duration::from_millis(u64::from(req.wait_ms))
-            + LONG_POLL_GRACE;
+        let request = self.authorised(self.http.post(format!("{}/v1/pull", self.base)).json(req))?;
+        let timeout = Duration::from_secs(30) + Duration::from_millis(u64::from(req.wait_ms)) + LONG_POLL_GRACE;
         self.send(request, timeout).await
     }
 
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
-        let request =
-            self.authorised(self.http.post(format!("{}/v1/push", self.base)).json(req))?;
+        let request = self.authorised(self.http.post(format!("{}/v1/push", self.base)).json(req))?;
         self.send(request, Duration::from_secs(30)).await
     }
 
@@ -147,10 +122,7 @@ impl Client {
         self.send(request, Duration::from_secs(15)).await
     }
 
-    fn authorised(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, SyncError> {
+    fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
         let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
         Ok(request.bearer_auth(token))
     }
@@ -169,10 +141,7 @@ impl Client {
         let status = response.status();
         if status.is_success() {
             // A body cut short by the network is a transport failure, not a protocol one.
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| SyncError::Unreachable(without_url(&e)))?;
+            let bytes = response.bytes().await.map_err(|e| SyncError::Unreachable(without_url(&e)))?;
             return serde_json::from_slice(&bytes).map_err(|e| {
                 if e.is_eof() {
                     SyncError::Unreachable("response cut short".into())
@@ -184,9 +153,7 @@ impl Client {
         let error: Option<ApiError> = response.json().await.ok();
         Err(match (status, error.map(|e| e.code)) {
             (_, Some(ErrorCode::BadEnrollmentCode)) => SyncError::BadEnrollmentCode,
-            (_, Some(ErrorCode::UpdateRequired)) | (StatusCode::UPGRADE_REQUIRED, _) => {
-                SyncError::UpdateRequired
-            }
+            (_, Some(ErrorCode::UpdateRequired)) | (StatusCode::UPGRADE_REQUIRED, _) => SyncError::UpdateRequired,
             (StatusCode::UNAUTHORIZED, _) => SyncError::Unauthorized,
             (StatusCode::FORBIDDEN, _) => SyncError::Forbidden(status.to_string()),
             (s, _) if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
@@ -223,27 +190,18 @@ mod tests {
         assert!(Client::new("http://127.0.0.1:8787").is_ok());
         assert!(Client::new("https://central.example.com/").is_ok());
         for bad in ["", "127.0.0.1:8787", "ftp://x", "http://", "http://a b"] {
-            assert_eq!(
-                Client::new(bad).unwrap_err(),
-                SyncError::InvalidUrl,
-                "{bad:?}"
-            );
+            assert_eq!(Client::new(bad).unwrap_err(), SyncError::InvalidUrl, "{bad:?}");
         }
     }
 
     #[test]
     fn a_trailing_slash_is_dropped() {
-        assert_eq!(
-            Client::new("http://127.0.0.1:8787/").unwrap().base_url(),
-            "http://127.0.0.1:8787"
-        );
+        assert_eq!(Client::new("http://127.0.0.1:8787/").unwrap().base_url(), "http://127.0.0.1:8787");
     }
 
     #[test]
     fn the_token_never_appears_in_debug_output() {
-        let client = Client::new("http://127.0.0.1:1")
-            .unwrap()
-            .with_token("s3cret-token");
+        let client = Client::new("http://127.0.0.1:1").unwrap().with_token("s3cret-token");
         assert!(!format!("{client:?}").contains("s3cret"));
     }
 

@@ -30,9 +30,7 @@ pub struct Progress {
 
 /// Locks the cache; a panic elsewhere must not make it unusable.
 pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Mutations per push request.
@@ -65,9 +63,7 @@ pub async fn push_pending(store: &Arc<Mutex<Store>>, client: &Client) -> Result<
 
 fn response_time() -> String {
     // Local receipt time, for the device's own record only; the central orders by arrival.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     format!("{}", now.as_secs())
 }
 
@@ -84,19 +80,10 @@ pub async fn pull_until_current(
     let mut done = 0u64;
     loop {
         let cursors = lock(store).cursors()?;
-        let response = client
-            .pull(&PullRequest {
-                cursors,
-                limit: PAGE_SIZE,
-                wait_ms: 0,
-            })
-            .await?;
+        let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: 0 }).await?;
         let (applied, remaining, resync) = apply_response(store, &response)?;
         done += applied;
-        progress(Progress {
-            done,
-            total: done + remaining,
-        });
+        progress(Progress { done, total: done + remaining });
         if remaining == 0 && !resync {
             return Ok(done);
         }

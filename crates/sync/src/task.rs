@@ -6,9 +6,7 @@
 //! new enrollment) cuts the wait short. Errors that retrying can't fix (a revoked
 //! token, an outdated app) stop the loop until the next nudge.
 
-use crate::{
-    apply_response, lock, pull_until_current, push_pending, Client, Progress, SyncError, PAGE_SIZE,
-};
+use crate::{apply_response, lock, pull_until_current, push_pending, Client, Progress, SyncError, PAGE_SIZE};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,14 +47,7 @@ pub struct Status {
 
 impl Status {
     fn initial(last_synced_at: Option<String>) -> Status {
-        Status {
-            phase: Phase::Syncing,
-            online: false,
-            progress: None,
-            last_synced_at,
-            error: None,
-            pending: 0,
-        }
+        Status { phase: Phase::Syncing, online: false, progress: None, last_synced_at, error: None, pending: 0 }
     }
 }
 
@@ -88,10 +79,7 @@ pub fn spawn(store: Arc<Mutex<Store>>) -> SyncHandle {
     let last = lock(&store).oldest_confirmation().ok().flatten();
     let (tx, rx) = watch::channel(Status::initial(last));
     let wake = Arc::new(Notify::new());
-    let handle = SyncHandle {
-        status: rx,
-        wake: Arc::clone(&wake),
-    };
+    let handle = SyncHandle { status: rx, wake: Arc::clone(&wake) };
     tokio::spawn(run(store, tx, wake));
     handle
 }
@@ -178,11 +166,7 @@ async fn follow(
 ) -> Result<(), SyncError> {
     let first = lock(store).oldest_confirmation()?.is_none();
     status.send_modify(|s| {
-        s.phase = if first {
-            Phase::FirstSync
-        } else {
-            Phase::Syncing
-        };
+        s.phase = if first { Phase::FirstSync } else { Phase::Syncing };
         s.progress = None;
     });
     let server_time = |store: &Arc<Mutex<Store>>| lock(store).oldest_confirmation().ok().flatten();
@@ -207,11 +191,7 @@ async fn follow(
             report_pending(store, status);
         }
         let cursors = lock(store).cursors()?;
-        let request = PullRequest {
-            cursors,
-            limit: PAGE_SIZE,
-            wait_ms: LONG_POLL_MS,
-        };
+        let request = PullRequest { cursors, limit: PAGE_SIZE, wait_ms: LONG_POLL_MS };
         // A local command (or "sync now") ends the long-poll at once so it is sent
         // without waiting for news from the central.
         let response = tokio::select! {
@@ -227,11 +207,7 @@ async fn follow(
             return Ok(());
         }
         status.send_modify(|s| {
-            s.phase = if remaining > 0 {
-                Phase::Syncing
-            } else {
-                Phase::Idle
-            };
+            s.phase = if remaining > 0 { Phase::Syncing } else { Phase::Idle };
             s.online = true;
             s.error = None;
             s.last_synced_at = server_time(store);

@@ -1,6 +1,10 @@
 //! Tauri commands, one function of the cache or the sync client each. All are
 //! async so nothing blocks the window's thread.
 
+mod orders;
+
+pub use orders::*;
+
 use crate::error::AppError;
 use crate::platform;
 use crate::state::{app_state_view, sync_status_view, AppCore, AppState, SyncStatus};
@@ -19,11 +23,7 @@ pub async fn app_state(core: State<'_, AppCore>) -> Result<AppState, AppError> {
 /// Enrolls this device with a one-time code from a manager, then starts the first sync.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
-pub async fn enroll(
-    core: State<'_, AppCore>,
-    central_url: String,
-    code: String,
-) -> Result<AppState, AppError> {
+pub async fn enroll(core: State<'_, AppCore>, central_url: String, code: String) -> Result<AppState, AppError> {
     if core.store().enrollment()?.is_some() {
         return Err(AppError::AlreadyEnrolled);
     }
@@ -61,11 +61,7 @@ pub async fn sync_now(core: State<'_, AppCore>) -> Result<SyncStatus, AppError> 
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
-pub async fn search(
-    core: State<'_, AppCore>,
-    query: String,
-    limit: Option<u32>,
-) -> Result<Vec<SearchHit>, AppError> {
+pub async fn search(core: State<'_, AppCore>, query: String, limit: Option<u32>) -> Result<Vec<SearchHit>, AppError> {
     let limit = limit.map_or(30, |l| (l as usize).clamp(1, MAX_RESULTS));
     Ok(core.store().search(&query, limit)?)
 }
@@ -78,9 +74,6 @@ pub async fn find_barcode(core: State<'_, AppCore>, code: String) -> Result<Barc
 
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
-pub async fn product_detail(
-    core: State<'_, AppCore>,
-    product_id: String,
-) -> Result<ProductDetail, AppError> {
+pub async fn product_detail(core: State<'_, AppCore>, product_id: String) -> Result<ProductDetail, AppError> {
     Ok(core.store().product_detail(&product_id)?)
 }

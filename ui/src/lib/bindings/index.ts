@@ -1,12 +1,27 @@
 // Re-exports the generated bindings.
+export type { AlternativeView } from "./AlternativeView";
 export type { AppError } from "./AppError";
 export type { AppState } from "./AppState";
 export type { BarcodeHit } from "./BarcodeHit";
+export type { CartLine } from "./CartLine";
+export type { CustomerView } from "./CustomerView";
+export type { FulfilmentChoice } from "./FulfilmentChoice";
+export type { FulfilmentView } from "./FulfilmentView";
 export type { LocationKind } from "./LocationKind";
 export type { LocationStock } from "./LocationStock";
 export type { LocationView } from "./LocationView";
 export type { Money } from "./Money";
+export type { NewCustomer } from "./NewCustomer";
+export type { OrderLineView } from "./OrderLineView";
+export type { OrderQuote } from "./OrderQuote";
+export type { OrderStatus } from "./OrderStatus";
+export type { OrderSync } from "./OrderSync";
+export type { OrderView } from "./OrderView";
+export type { PaymentMethod } from "./PaymentMethod";
+export type { PaymentRecord } from "./PaymentRecord";
 export type { ProductDetail } from "./ProductDetail";
+export type { QuoteLine } from "./QuoteLine";
+export type { RejectionView } from "./RejectionView";
 export type { SearchHit } from "./SearchHit";
 export type { StockFigure } from "./StockFigure";
 export type { StoreInfo } from "./StoreInfo";
