@@ -45,7 +45,7 @@ test-rust: build
 	cargo test --workspace
 
 test-e2e: build
-	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs
+	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs
 
 test: test-ui lint test-rust bindings-check test-e2e
 	@echo "make test: all suites passed"

@@ -88,7 +88,11 @@ async fn a_device_cannot_pull_another_countrys_inventory() {
     let central = Central::start_demo().unwrap();
     let device = Device::enroll(&central.url, &central.code("CO-BOG-01")).await.unwrap();
     let session = device.client.session().await.unwrap();
-    assert!(session.scopes.iter().all(|s| s == "catalog" || s == "store:CO-BOG-01" || s.starts_with("inventory:CO-")), "{:?}", session.scopes);
+    assert!(
+        session.scopes.iter().all(|s| s == "catalog" || s == "store:CO-BOG-01" || s.starts_with("inventory:CO-")),
+        "{:?}",
+        session.scopes
+    );
     let forged = PullRequest {
         cursors: vec![ScopeCursor { scope: "inventory:CL-SCL-01".into(), after: 0 }],
         limit: 10,

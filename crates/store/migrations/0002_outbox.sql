@@ -19,7 +19,7 @@ CREATE TABLE local_order (
     counter    INTEGER NOT NULL REFERENCES outbox (counter),
     fulfilment TEXT NOT NULL, -- protocol FulfilmentRecord (JSON)
     lines      TEXT NOT NULL, -- protocol OrderLineRecord array (JSON)
-    status     TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'needs_attention')),
+    status     TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'needs_attention', 'cancelled')),
     created_at TEXT NOT NULL
 ) STRICT;
 

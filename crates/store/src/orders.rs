@@ -542,7 +542,15 @@ impl Store {
 
     /// Asks the central to cancel an order (before it ships).
     pub fn cancel_order(&mut self, order_id: &str, now: &str) -> Result<OrderView> {
-        self.order_detail(order_id)?;
+        let order = self.order_detail(order_id)?;
+        let known_to_central: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM store_order WHERE id = ?1)", [order_id], |r| r.get(0))?;
+        if !known_to_central && order.status == OrderStatus::NeedsAttention {
+            // The central refused it, so it exists only here: the associate resolving
+            // it by cancelling needs nothing from the central.
+            self.conn.execute("UPDATE local_order SET status = 'cancelled' WHERE id = ?1", [order_id])?;
+            return self.order_detail(order_id);
+        }
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
         insert_outbox(&tx, counter, &Command::CancelOrder(CancelOrder { order_id: order_id.to_owned() }), now)?;
@@ -654,8 +662,11 @@ impl Store {
                 Some(LocalOrderRow(number, status, fulfilment, lines, created_at, customer_id, payment, promise, _)),
             ) => {
                 let lines: Vec<OrderLineRecord> = from_json(&lines)?;
-                let status =
-                    if status == "needs_attention" { OrderStatus::NeedsAttention } else { OrderStatus::Pending };
+                let status = match status.as_str() {
+                    "needs_attention" => OrderStatus::NeedsAttention,
+                    "cancelled" => OrderStatus::Cancelled,
+                    _ => OrderStatus::Pending,
+                };
                 (
                     number,
                     status,
@@ -723,10 +734,11 @@ impl Store {
                 store_id: Some(store_id),
             },
         };
-        let status = if sync == OrderSync::NeedsAttention && status == OrderStatus::Pending {
-            OrderStatus::NeedsAttention
-        } else {
-            status
+        let (status, sync, rejection) = match (status, sync) {
+            (OrderStatus::Pending, OrderSync::NeedsAttention) => (OrderStatus::NeedsAttention, sync, rejection),
+            // Cancelled here after the central refused it: resolved, nothing to send.
+            (OrderStatus::Cancelled, OrderSync::NeedsAttention) => (status, OrderSync::Confirmed, None),
+            _ => (status, sync, rejection),
         };
         Ok(OrderView {
             id: order_id.to_owned(),

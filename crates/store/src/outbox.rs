@@ -66,9 +66,20 @@ impl Store {
         });
         insert_outbox(&tx, counter, &command, now)?;
         tx.execute(
-            "INSERT INTO local_order (id, number, counter, fulfilment, lines, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
-            params![order_id, number, counter, to_json(&fulfilment)?, to_json(&lines)?, now],
+            "INSERT INTO local_order (id, number, counter, fulfilment, lines, status, created_at,
+                 customer_id, payment, promise_date)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9)",
+            params![
+                order_id,
+                number,
+                counter,
+                to_json(&fulfilment)?,
+                to_json(&lines)?,
+                now,
+                customer_id,
+                to_json(&payment)?,
+                promise_date
+            ],
         )?;
         for line in &lines {
             tx.execute(

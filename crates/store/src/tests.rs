@@ -333,3 +333,111 @@ fn an_exact_style_code_comes_first_even_among_more_matches_than_are_ranked() {
     let hits = store.search("camisa", 30).unwrap();
     assert_eq!(hits.len(), 30, "a broad prefix still fills the page from the ranked candidates");
 }
+
+#[test]
+fn an_order_the_central_refused_is_resolved_by_cancelling_it_here() {
+    let (_dir, mut store) = seeded();
+    let order = crate::NewOrder {
+        lines: vec![OrderLineRecord { sku: "CAM-1042-CAF-S".into(), quantity: 1, source_location_id: "NEAR".into() }],
+        fulfilment: FulfilmentRecord::ShipToHome { address: "Av. Providencia 1234".into() },
+        customer_id: None,
+        payment: PaymentRecord { method: "at_till".into(), reference: None },
+        promise_date: None,
+    };
+    let saved = store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
+    assert_eq!(store.stock_level("CAM-1042-CAF-S", "NEAR").unwrap().unwrap().reserved, 1, "held here at once");
+    let mutation = store.pending_mutations(10).unwrap().remove(0);
+    let refused = PushResponse {
+        results: vec![MutationResult {
+            mutation_id: mutation.mutation_id,
+            counter: mutation.counter,
+            outcome: MutationOutcome::Rejected {
+                rejection: Rejection::SoldOut {
+                    sku: "CAM-1042-CAF-S".into(),
+                    location_id: "NEAR".into(),
+                    available: 0,
+                },
+                alternatives: vec![Alternative { sku: "CAM-1042-CAF-S".into(), location_id: "FAR".into(), atp: 7 }],
+            },
+            effects: vec![],
+            replayed: false,
+        }],
+        next_counter: mutation.counter + 1,
+    };
+    store.record_push(&refused, "2026-11-23T12:01:00Z").unwrap();
+    let view = store.order_detail(&saved.id).unwrap();
+    assert_eq!(view.sync, crate::OrderSync::NeedsAttention);
+    let rejection = view.rejection.unwrap();
+    assert_eq!(rejection.reason, "sold_out");
+    assert_eq!(rejection.alternatives[0].location_id, "FAR", "with somewhere else to get it");
+    assert_eq!(
+        store.stock_level("CAM-1042-CAF-S", "NEAR").unwrap().unwrap().reserved,
+        0,
+        "the refused hold is released"
+    );
+
+    let view = store.cancel_order(&saved.id, "2026-11-23T12:02:00Z").unwrap();
+    assert_eq!(view.status, crate::OrderStatus::Cancelled);
+    assert_eq!(view.sync, crate::OrderSync::Confirmed, "nothing left to send");
+    assert_eq!(store.pending_count().unwrap(), 0, "no command queued for an order the central never had");
+}
+
+#[test]
+fn an_order_saved_here_shows_its_customer_payment_and_promise_before_the_central_answers() {
+    let (_dir, mut store) = seeded();
+    let customer = store
+        .create_customer(
+            crate::NewCustomer {
+                name: "José Pérez".into(),
+                phone: Some("(09) 8765-4321".into()),
+                email: Some("Jose@Example.CL".into()),
+                marketing_consent: true,
+            },
+            "2026-11-23T12:00:00Z",
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(customer.phone.as_deref(), Some("+56987654321"));
+    assert_eq!(customer.email.as_deref(), Some("jose@example.cl"));
+    assert_eq!(store.search_customers("jose").unwrap()[0].id, customer.id, "found by name without its accent");
+    assert_eq!(store.search_customers("987654321").unwrap()[0].id, customer.id, "found by phone however typed");
+
+    let order = crate::NewOrder {
+        lines: vec![OrderLineRecord { sku: "CAM-1042-CAF-S".into(), quantity: 1, source_location_id: "WH".into() }],
+        fulfilment: FulfilmentRecord::ShipToHome { address: "Av. Providencia 1234".into() },
+        customer_id: Some(customer.id.clone()),
+        payment: PaymentRecord { method: "reference".into(), reference: Some("B-1234".into()) },
+        promise_date: Some("2026-11-24".into()),
+    };
+    let saved = store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
+    let view = store.order_detail(&saved.id).unwrap();
+    assert_eq!((view.status, view.sync), (crate::OrderStatus::Pending, crate::OrderSync::SavedHere));
+    assert_eq!(view.customer_name.as_deref(), Some("José Pérez"));
+    assert_eq!(view.promise_date.as_deref(), Some("2026-11-24"));
+    assert_eq!(view.payment.reference.as_deref(), Some("B-1234"));
+    assert_eq!(store.pending_count().unwrap(), 2, "the customer and the order wait for the central, in that order");
+}
+
+#[test]
+fn invalid_customer_details_are_refused_with_the_field_and_reason() {
+    let (_dir, mut store) = seeded();
+    let attempt = |store: &mut Store, name: &str, phone: Option<&str>, email: Option<&str>| {
+        store
+            .create_customer(
+                crate::NewCustomer {
+                    name: name.into(),
+                    phone: phone.map(Into::into),
+                    email: email.map(Into::into),
+                    marketing_consent: false,
+                },
+                "2026-11-23T12:00:00Z",
+            )
+            .unwrap()
+            .err()
+            .map(|e| (e.field, e.reason))
+    };
+    assert_eq!(attempt(&mut store, " ", None, None), Some(("name", "empty")));
+    assert_eq!(attempt(&mut store, "Ana", Some("12"), None), Some(("phone", "wrong_length")));
+    assert_eq!(attempt(&mut store, "Ana", None, Some("ana@")), Some(("email", "format")));
+    assert_eq!(store.pending_count().unwrap(), 0, "nothing is queued for a refused customer");
+}

@@ -1,6 +1,21 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { COMMANDS, findBarcode, normaliseError, productDetail, search } from "./index";
+import {
+  COMMANDS,
+  cancelOrder,
+  createCustomer,
+  findBarcode,
+  listOrders,
+  normaliseError,
+  orderDetail,
+  placeOrder,
+  productDetail,
+  quoteOrder,
+  regionStores,
+  returnOrder,
+  search,
+  searchCustomers,
+} from "./index";
 
 describe("normaliseError", () => {
   it("keeps well-formed AppErrors", () => {
@@ -46,7 +61,24 @@ describe("commands", () => {
   it("lists every command once", () => {
     expect(new Set(COMMANDS).size).toBe(COMMANDS.length);
     expect([...COMMANDS].sort()).toEqual(
-      ["app_state", "enroll", "find_barcode", "product_detail", "search", "sync_now", "sync_status"].sort(),
+      [
+        "app_state",
+        "enroll",
+        "find_barcode",
+        "product_detail",
+        "search",
+        "sync_now",
+        "sync_status",
+        "search_customers",
+        "create_customer",
+        "region_stores",
+        "quote_order",
+        "place_order",
+        "list_orders",
+        "order_detail",
+        "cancel_order",
+        "return_order",
+      ].sort(),
     );
   });
 
@@ -61,6 +93,49 @@ describe("commands", () => {
     expect(seen).toEqual([
       ["search", { query: "jeans", limit: 30 }],
       ["product_detail", { product_id: "p1" }],
+    ]);
+  });
+
+  it("passes the order commands' arguments in snake_case", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd === "search_customers" || cmd === "list_orders" || cmd === "region_stores" ? [] : {};
+    });
+    const lines = [{ sku: "CH-1001-NAV-M", quantity: 2 }];
+    const customer = { name: "Ana", phone: "+56912345678", email: null, marketing_consent: false };
+    await searchCustomers("9 1234");
+    await createCustomer(customer);
+    await regionStores();
+    await quoteOrder(lines, { mode: "ship_to_home", address: "Av. Providencia 1234" });
+    await placeOrder({
+      customerId: "c1",
+      lines,
+      fulfilment: { mode: "pick_up_at", store_id: "s2" },
+      payment: { method: "reference", reference: "B-77" },
+    });
+    await listOrders();
+    await orderDetail("o1");
+    await cancelOrder("o1");
+    await returnOrder("o1", [{ sku: "CH-1001-NAV-M", quantity: 1 }]);
+    expect(seen).toEqual([
+      ["search_customers", { query: "9 1234" }],
+      ["create_customer", { customer }],
+      ["region_stores", {}],
+      ["quote_order", { lines, fulfilment: { mode: "ship_to_home", address: "Av. Providencia 1234" } }],
+      [
+        "place_order",
+        {
+          customer_id: "c1",
+          lines,
+          fulfilment: { mode: "pick_up_at", store_id: "s2" },
+          payment: { method: "reference", reference: "B-77" },
+        },
+      ],
+      ["list_orders", {}],
+      ["order_detail", { order_id: "o1" }],
+      ["cancel_order", { order_id: "o1" }],
+      ["return_order", { order_id: "o1", lines: [{ sku: "CH-1001-NAV-M", quantity: 1 }] }],
     ]);
   });
 

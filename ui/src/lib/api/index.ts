@@ -6,6 +6,14 @@ import type {
   AppError,
   AppState,
   BarcodeHit,
+  CartLine,
+  CustomerView,
+  FulfilmentChoice,
+  LocationView,
+  NewCustomer,
+  OrderQuote,
+  OrderView,
+  PaymentRecord,
   ProductDetail,
   SearchHit,
   SyncStatus,
@@ -20,6 +28,15 @@ export const COMMANDS = [
   "search",
   "find_barcode",
   "product_detail",
+  "search_customers",
+  "create_customer",
+  "region_stores",
+  "quote_order",
+  "place_order",
+  "list_orders",
+  "order_detail",
+  "cancel_order",
+  "return_order",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -98,6 +115,57 @@ export function findBarcode(code: string): Promise<BarcodeHit> {
 
 export function productDetail(productId: string): Promise<ProductDetail> {
   return call<ProductDetail>("product_detail", { product_id: productId });
+}
+
+/** Customers by phone (any format), email or name; an empty query answers []. */
+export function searchCustomers(query: string): Promise<CustomerView[]> {
+  return call<CustomerView[]>("search_customers", { query });
+}
+
+export function createCustomer(customer: NewCustomer): Promise<CustomerView> {
+  return call<CustomerView>("create_customer", { customer });
+}
+
+/** The other stores of the region, nearest first (for pick-up). */
+export function regionStores(): Promise<LocationView[]> {
+  return call<LocationView[]>("region_stores");
+}
+
+export function quoteOrder(lines: CartLine[], fulfilment: FulfilmentChoice): Promise<OrderQuote> {
+  return call<OrderQuote>("quote_order", { lines, fulfilment });
+}
+
+export interface PlaceOrderRequest {
+  customerId: string | null;
+  lines: CartLine[];
+  fulfilment: FulfilmentChoice;
+  payment: PaymentRecord;
+}
+
+export function placeOrder(req: PlaceOrderRequest): Promise<OrderView> {
+  return call<OrderView>("place_order", {
+    customer_id: req.customerId,
+    lines: req.lines,
+    fulfilment: req.fulfilment,
+    payment: req.payment,
+  });
+}
+
+export function listOrders(): Promise<OrderView[]> {
+  return call<OrderView[]>("list_orders");
+}
+
+export function orderDetail(orderId: string): Promise<OrderView> {
+  return call<OrderView>("order_detail", { order_id: orderId });
+}
+
+export function cancelOrder(orderId: string): Promise<OrderView> {
+  return call<OrderView>("cancel_order", { order_id: orderId });
+}
+
+/** Returns the given quantity of each SKU (only lines with a quantity above 0). */
+export function returnOrder(orderId: string, lines: CartLine[]): Promise<OrderView> {
+  return call<OrderView>("return_order", { order_id: orderId, lines });
 }
 
 /**

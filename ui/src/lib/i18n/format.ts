@@ -131,3 +131,76 @@ export function isStale(iso: string | null, nowMs: number, maxAgeMs = STALE_AFTE
   if (Number.isNaN(t)) return true;
   return nowMs - t > maxAgeMs;
 }
+
+function validZone(timeZone: string | null | undefined): string | undefined {
+  if (!timeZone) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The calendar date ("YYYY-MM-DD") of an instant in an IANA time zone. */
+export function civilDate(nowMs: number, timeZone?: string | null): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: validZone(timeZone),
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(nowMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")}`;
+}
+
+function utcDay(isoDate: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!m) return null;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * Days from the store's today to a calendar date: 0 today, 1 tomorrow, -1
+ * yesterday; null when the date cannot be read.
+ */
+export function daysFromToday(isoDate: string, timeZone: string | null | undefined, nowMs: number): number | null {
+  const target = utcDay(isoDate);
+  const today = utcDay(civilDate(nowMs, timeZone));
+  if (!target || !today) return null;
+  return Math.round((target.getTime() - today.getTime()) / 86_400_000);
+}
+
+/**
+ * A calendar date with its weekday: "martes 24 de noviembre", "Tuesday
+ * November 24"; the year is added when it is not `currentYear`.
+ */
+export function formatLongDate(isoDate: string, locale: string, currentYear?: number): string {
+  const d = utcDay(isoDate);
+  if (!d) return isoDate;
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(d);
+  const withYear = currentYear !== undefined && d.getUTCFullYear() !== currentYear;
+  const date = new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "long",
+    year: withYear ? "numeric" : undefined,
+    timeZone: "UTC",
+  }).format(d);
+  return `${weekday} ${date}`;
+}
+
+/** Date and time of an instant in the store's time zone: "23 nov 2026, 21:00". */
+export function formatDateTime(iso: string, locale: string, timeZone?: string | null): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: validZone(timeZone),
+  }).format(d);
+}

@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { AppError } from "../bindings";
 import { en } from "./en";
 import { es, type MessageKey } from "./es";
+import { promiseDateText } from "./dates";
 import {
+  civilDate,
+  daysFromToday,
   formatDate,
+  formatLongDate,
   formatKm,
   formatMoney,
   formatTime,
@@ -59,6 +63,15 @@ describe("translate", () => {
       { code: "invalid", field: "central_url", reason: "url" },
       { code: "invalid", field: "code", reason: "empty" },
       { code: "invalid", field: "other", reason: "x" },
+      { code: "invalid", field: "name", reason: "empty" },
+      { code: "invalid", field: "phone", reason: "empty" },
+      { code: "invalid", field: "phone", reason: "invalid_characters" },
+      { code: "invalid", field: "phone", reason: "wrong_length" },
+      { code: "invalid", field: "phone", reason: "unknown_country_code" },
+      { code: "invalid", field: "phone", reason: "invalid_number" },
+      { code: "invalid", field: "email", reason: "format" },
+      { code: "invalid", field: "address", reason: "too_short" },
+      { code: "invalid", field: "quantity", reason: "range" },
       { code: "protocol", detail: "bad json" },
       { code: "internal" },
     ];
@@ -136,5 +149,63 @@ describe("dates, times and distances", () => {
     expect(isStale("2026-11-20T15:20:00Z", now)).toBe(false);
     expect(isStale("2026-11-20T15:10:00Z", now)).toBe(true);
     expect(isStale(null, now)).toBe(true);
+  });
+});
+
+describe("customer and order errors", () => {
+  it("explain each field and reason in the associate's words", () => {
+    const key = (field: string, reason: string) => errorMessageKey({ code: "invalid", field, reason })[0];
+    expect(key("name", "empty")).toBe("error_name_empty");
+    expect(key("phone", "wrong_length")).toBe("error_phone_wrong_length");
+    expect(key("phone", "unknown_country_code")).toBe("error_phone_unknown_country_code");
+    expect(key("phone", "something_new")).toBe("error_phone_invalid_number");
+    expect(key("email", "format")).toBe("error_email_format");
+    expect(key("address", "too_short")).toBe("error_address_too_short");
+    expect(key("quantity", "range")).toBe("error_quantity");
+    expect(translate("es", key("phone", "invalid_characters"))).toMatch(/solo puede tener números/);
+    expect(translate("en", key("address", "too_short"))).toMatch(/too short/);
+  });
+});
+
+describe("promise dates", () => {
+  // 2026-11-23 15:00 in Santiago (UTC−3 in summer).
+  const monday = Date.parse("2026-11-23T18:00:00Z");
+
+  it("knows the store's today across the UTC date line", () => {
+    // 22:30 in Santiago is already the 24th in UTC.
+    const late = Date.parse("2026-11-24T01:30:00Z");
+    expect(civilDate(late, "America/Santiago")).toBe("2026-11-23");
+    expect(civilDate(late, "Europe/Madrid")).toBe("2026-11-24");
+    expect(daysFromToday("2026-11-24", "America/Santiago", late)).toBe(1);
+    expect(daysFromToday("2026-11-24", "Europe/Madrid", late)).toBe(0);
+    expect(daysFromToday("not a date", "America/Santiago", late)).toBeNull();
+  });
+
+  it("counts days over a daylight-saving change", () => {
+    // Chile moves its clocks forward on the first Sunday of September.
+    const sat = Date.parse("2026-09-05T12:00:00-04:00");
+    expect(daysFromToday("2026-09-07", "America/Santiago", sat)).toBe(2);
+  });
+
+  it("says today and tomorrow in words", () => {
+    expect(promiseDateText("es", "es-CL", "2026-11-24", "America/Santiago", monday)).toBe(
+      "mañana, martes 24 de noviembre",
+    );
+    expect(promiseDateText("en", "en-US", "2026-11-24", "America/Santiago", monday)).toBe(
+      "tomorrow, Tuesday November 24",
+    );
+    expect(promiseDateText("es", "es-CL", "2026-11-23", "America/Santiago", monday)).toBe(
+      "hoy, lunes 23 de noviembre",
+    );
+    expect(promiseDateText("en", "en-US", "2026-11-23", "America/Santiago", monday)).toBe(
+      "today, Monday November 23",
+    );
+  });
+
+  it("gives other days with their weekday, and the year only when it differs", () => {
+    expect(promiseDateText("es", "es-CL", "2026-11-26", "America/Santiago", monday)).toBe("jueves 26 de noviembre");
+    expect(promiseDateText("en", "en-US", "2026-11-26", "America/Santiago", monday)).toBe("Thursday November 26");
+    expect(formatLongDate("2027-01-04", "es-CL", 2026)).toBe("lunes 4 de enero de 2027");
+    expect(formatLongDate("2027-01-04", "en-US", 2026)).toBe("Monday January 4, 2027");
   });
 });

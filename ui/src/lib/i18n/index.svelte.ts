@@ -2,8 +2,10 @@
 // formatting helpers, so templates re-render when either changes.
 import type { AppError, Money, StoreInfo } from "../bindings";
 import type { MessageKey } from "./es";
+import { promiseDateText } from "./dates";
 import {
   formatDate,
+  formatDateTime,
   formatKm,
   formatNumber,
   formatPercent,
@@ -94,4 +96,14 @@ export function when(iso: string, nowMs: number = Date.now()): string {
 
 export function day(isoDate: string): string {
   return formatDate(isoDate, currentLocale());
+}
+
+/** A promise date: "mañana, martes 24 de noviembre" in the store's time zone. */
+export function promiseDate(isoDate: string, nowMs: number = Date.now()): string {
+  return promiseDateText(state.lang, currentLocale(), isoDate, state.store?.time_zone, nowMs);
+}
+
+/** Date and time of an instant in the store's time zone. */
+export function dateTime(iso: string): string {
+  return formatDateTime(iso, currentLocale(), state.store?.time_zone);
 }

@@ -45,10 +45,35 @@ export function errorMessageKey(err: AppError): [MessageKey, Params | undefined]
     case "invalid":
       if (err.field === "central_url") return ["error_invalid_url", undefined];
       if (err.field === "code" && err.reason === "empty") return ["error_invalid_code_empty", undefined];
-      return ["error_invalid_field", { field: err.field }];
+      return invalidFieldKey(err.field, err.reason) ?? ["error_invalid_field", { field: err.field }];
     case "protocol":
       return ["error_protocol", { detail: err.detail }];
     case "internal":
       return ["error_internal", undefined];
   }
+}
+
+const FIELD_REASON_KEYS: Record<string, MessageKey> = {
+  "name:empty": "error_name_empty",
+  "phone:empty": "error_phone_empty",
+  "phone:invalid_characters": "error_phone_invalid_characters",
+  "phone:wrong_length": "error_phone_wrong_length",
+  "phone:unknown_country_code": "error_phone_unknown_country_code",
+  "phone:invalid_number": "error_phone_invalid_number",
+  "email:format": "error_email_format",
+  "address:too_short": "error_address_too_short",
+};
+
+// Any other reason for these fields still gets a message in the associate's words.
+const FIELD_FALLBACK_KEYS: Record<string, MessageKey> = {
+  name: "error_name_empty",
+  phone: "error_phone_invalid_number",
+  email: "error_email_format",
+  address: "error_address_too_short",
+  quantity: "error_quantity",
+};
+
+function invalidFieldKey(field: string, reason: string): [MessageKey, undefined] | null {
+  const key = FIELD_REASON_KEYS[`${field}:${reason}`] ?? FIELD_FALLBACK_KEYS[field];
+  return key ? [key, undefined] : null;
 }
