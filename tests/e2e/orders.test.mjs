@@ -90,7 +90,11 @@ test("an associate orders a sold-out item for a customer, online and with the ce
     await chooseHomeDelivery(app);
     await app.click("place-order");
     await app.screen("order");
-    assert.equal(await app.attr("order-sync", "data-sync"), "saved_here", "saved on the device, pending confirmation");
+    await app.waitFor(
+      async () => (await app.attr("order-sync", "data-sync")) === "saved_here",
+      15_000,
+      "saved on the device, pending confirmation",
+    );
     const secondNumber = await (await app.el("order-number")).getText();
     assert.notEqual(secondNumber, firstNumber);
     assert.match(await (await app.el("order-customer")).getText(), /Valentina Rojas/, "for the customer chosen offline");
