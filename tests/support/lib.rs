@@ -2,6 +2,8 @@
 //! port with a fresh SQLite file, and simulated devices using the same cache and
 //! sync client as the app.
 
+pub mod proxy;
+
 use anyhow::{bail, Context};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -149,13 +151,18 @@ pub struct Device {
 impl Device {
     /// Enrolls a new device at `central` with `code`.
     pub async fn enroll(central_url: &str, code: &str) -> anyhow::Result<Device> {
+        Self::enroll_via(central_url, central_url, code).await
+    }
+
+    /// Enrolls at `central_url`, then talks to the central through `sync_url` (a proxy).
+    pub async fn enroll_via(central_url: &str, sync_url: &str, code: &str) -> anyhow::Result<Device> {
         let dir = tempfile::tempdir()?;
         let store = Store::open(&dir.path().join("device.db"))?;
         let client = Client::new(central_url)?;
         let response = client.enroll(code, "test device").await?;
-        let client = client.with_token(&response.token);
+        let client = Client::new(sync_url)?.with_token(&response.token);
         store.save_enrollment(&Enrollment {
-            central_url: central_url.to_owned(),
+            central_url: sync_url.to_owned(),
             device_id: response.device_id,
             token: response.token,
             store: response.store,
