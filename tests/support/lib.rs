@@ -154,6 +154,30 @@ impl Device {
         Self::enroll_via(central_url, central_url, code).await
     }
 
+    /// Enrolls a device whose cache is the file at `path`.
+    pub async fn enroll_at(central_url: &str, code: &str, path: &Path) -> anyhow::Result<Device> {
+        let store = Store::open(path)?;
+        let client = Client::new(central_url)?;
+        let response = client.enroll(code, "test device").await?;
+        let client = client.with_token(&response.token);
+        store.save_enrollment(&Enrollment {
+            central_url: central_url.to_owned(),
+            device_id: response.device_id,
+            token: response.token,
+            store: response.store,
+        })?;
+        let dir = tempfile::tempdir()?;
+        Ok(Device { store: Arc::new(Mutex::new(store)), client, _dir: dir })
+    }
+
+    /// Opens an enrolled cache at `path`, talking to `central_url`.
+    pub fn open(path: &Path, central_url: &str) -> anyhow::Result<Device> {
+        let store = Store::open(path)?;
+        let enrollment = store.enrollment()?.context("the cache is not enrolled")?;
+        let client = Client::new(central_url)?.with_token(&enrollment.token);
+        Ok(Device { store: Arc::new(Mutex::new(store)), client, _dir: tempfile::tempdir()? })
+    }
+
     /// Enrolls at `central_url`, then talks to the central through `sync_url` (a proxy).
     pub async fn enroll_via(central_url: &str, sync_url: &str, code: &str) -> anyhow::Result<Device> {
         let dir = tempfile::tempdir()?;
