@@ -305,3 +305,22 @@ async fn cancelling_before_shipping_releases_the_units_and_after_shipping_is_ref
         "the cancelled unit is free again; the shipped one left stock"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_on_an_older_protocol_delivers_its_queued_orders_before_being_told_to_update() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-03")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let (sku, _, _) = sku_with_atp(&central, "CL-WH-01", 2);
+    let first = device.store.lock().unwrap().place_order(home_delivery(&sku, "CL-WH-01", 1), NOW).unwrap();
+    let second = device.store.lock().unwrap().place_order(home_delivery(&sku, "CL-WH-01", 1), NOW).unwrap();
+
+    // The same cache driven by a build one protocol version behind.
+    let old = device.client.clone().with_protocol(vitrina_protocol::OLDEST_PUSH_VERSION);
+    assert!(vitrina_protocol::OLDEST_PUSH_VERSION < vitrina_protocol::PROTOCOL_VERSION);
+    let outcome = pull_until_current(&device.store, &old, |_| {}).await;
+    assert_eq!(outcome.unwrap_err(), vitrina_sync::SyncError::UpdateRequired, "told to update");
+    assert_eq!(device.cache().pending_count().unwrap(), 0, "but only after every queued command was accepted");
+    assert_eq!(orders_at_central(&central, &first.id), 1);
+    assert_eq!(orders_at_central(&central, &second.id), 1);
+}

@@ -6,17 +6,39 @@ use crate::storage;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use vitrina_protocol::{LocationRecord, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use vitrina_protocol::{LocationRecord, OLDEST_PUSH_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION};
 
 /// An enrolled, unrevoked device and the store it belongs to.
 #[derive(Debug, Clone)]
 pub struct DeviceAuth {
     pub device_id: String,
     pub store: LocationRecord,
+    /// The protocol version of the request.
+    pub protocol: u32,
+}
+
+impl DeviceAuth {
+    /// Refuses a device that must update first. Every endpoint but push calls it.
+    pub fn require_current(&self) -> Result<(), CentralError> {
+        if self.protocol != PROTOCOL_VERSION {
+            return Err(CentralError::UpdateRequired { found: self.protocol, needed: PROTOCOL_VERSION });
+        }
+        Ok(())
+    }
 }
 
 /// Refuses a request made with another protocol version.
 pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
+    let found = protocol_of(parts)?;
+    if found != PROTOCOL_VERSION {
+        return Err(CentralError::UpdateRequired { found, needed: PROTOCOL_VERSION });
+    }
+    Ok(())
+}
+
+/// The protocol version a request declares, between the oldest still accepted for
+/// pushes and this build's.
+fn protocol_of(parts: &Parts) -> Result<u32, CentralError> {
     let Some(value) = parts.headers.get(PROTOCOL_HEADER) else {
         return Err(CentralError::Invalid(format!("missing {PROTOCOL_HEADER} header")));
     };
@@ -25,10 +47,10 @@ pub fn check_protocol(parts: &Parts) -> Result<(), CentralError> {
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .ok_or_else(|| CentralError::Invalid(format!("malformed {PROTOCOL_HEADER} header")))?;
-    if found != PROTOCOL_VERSION {
+    if !(OLDEST_PUSH_VERSION..=PROTOCOL_VERSION).contains(&found) {
         return Err(CentralError::UpdateRequired { found, needed: PROTOCOL_VERSION });
     }
-    Ok(())
+    Ok(found)
 }
 
 impl FromRequestParts<AppState> for DeviceAuth {
@@ -36,7 +58,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
-        check_protocol(parts)?;
+        let protocol = protocol_of(parts)?;
         let (device_id, store) = state
             .db
             .call(move |conn| {
@@ -48,7 +70,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             })
             .await?
             .ok_or(CentralError::Unauthorized)?;
-        Ok(DeviceAuth { device_id, store })
+        Ok(DeviceAuth { device_id, store, protocol })
     }
 }
 
@@ -63,7 +85,7 @@ impl FromRequestParts<AppState> for ChannelAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
-        check_protocol(parts)?;
+        protocol_of(parts)?;
         let channel = state
             .db
             .call(move |conn| crate::movements::channel_by_token(conn, &token))

@@ -140,6 +140,7 @@ pub fn new_token() -> String {
 #[utoipa::path(get, path = "/v1/session", security(("bearer" = [])),
     responses((status = 200, body = SessionResponse), (status = 401, body = ApiError)))]
 async fn session(State(state): State<AppState>, device: DeviceAuth) -> Result<Json<SessionResponse>, CentralError> {
+    device.require_current()?;
     let store = device.store.clone();
     let scopes = state.db.call(move |conn| storage::region_scopes(conn, &store)).await?;
     Ok(Json(SessionResponse { device_id: device.device_id, store: device.store, scopes }))
@@ -154,6 +155,7 @@ async fn pull(
     device: DeviceAuth,
     Body(req): Body<PullRequest>,
 ) -> Result<Json<PullResponse>, CentralError> {
+    device.require_current()?;
     if req.limit == 0 {
         return Err(CentralError::Invalid("limit must be at least 1".into()));
     }
@@ -273,6 +275,7 @@ async fn availability(
     device: DeviceAuth,
     axum::extract::Path(sku): axum::extract::Path<String>,
 ) -> Result<Json<AvailabilityResponse>, CentralError> {
+    device.require_current()?;
     let store = device.store;
     let response = state.db.call(move |conn| storage::availability(conn, &store, &sku)).await?;
     Ok(Json(response))

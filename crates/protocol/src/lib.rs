@@ -11,8 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vitrina_core::LocationKind;
 
-/// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The protocol version this build speaks. Version 2 added the store scope
+/// (customers and orders) and the commands that fill it.
+pub const PROTOCOL_VERSION: u32 = 2;
+/// The oldest version whose pushes the central still takes, so that a device due
+/// for an update first delivers every command it queued: no sale is stranded. Every
+/// other request needs [`PROTOCOL_VERSION`] and answers `update_required` otherwise.
+pub const OLDEST_PUSH_VERSION: u32 = 1;
 /// Header carrying the protocol version on every device request.
 pub const PROTOCOL_HEADER: &str = "x-vitrina-protocol";
 

@@ -49,6 +49,7 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
+    protocol: u32,
 }
 
 impl std::fmt::Debug for Client {
@@ -74,11 +75,17 @@ impl Client {
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
-        Ok(Client { http, base, token: None })
+        Ok(Client { http, base, token: None, protocol: PROTOCOL_VERSION })
     }
 
     pub fn with_token(mut self, token: &str) -> Client {
         self.token = Some(token.to_owned());
+        self
+    }
+
+    /// Speaks another protocol version: what an older build of the app sends.
+    pub fn with_protocol(mut self, version: u32) -> Client {
+        self.protocol = version;
         self
     }
 
@@ -133,7 +140,7 @@ impl Client {
         timeout: Duration,
     ) -> Result<T, SyncError> {
         let response = request
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(PROTOCOL_HEADER, self.protocol.to_string())
             .timeout(timeout)
             .send()
             .await

@@ -74,9 +74,11 @@ pub async fn pull_until_current(
     client: &Client,
     mut progress: impl FnMut(Progress),
 ) -> Result<u64, SyncError> {
+    // Queued commands go first: even a device that must update delivers every sale
+    // it made before being told so.
+    push_pending(store, client).await?;
     let session = client.session().await?;
     lock(store).subscribe(&session.scopes)?;
-    push_pending(store, client).await?;
     let mut done = 0u64;
     loop {
         let cursors = lock(store).cursors()?;
