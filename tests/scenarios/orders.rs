@@ -317,7 +317,7 @@ async fn a_device_on_an_older_protocol_delivers_its_queued_orders_before_being_t
 
     // The same cache driven by a build one protocol version behind.
     let old = device.client.clone().with_protocol(vitrina_protocol::OLDEST_PUSH_VERSION);
-    assert!(vitrina_protocol::OLDEST_PUSH_VERSION < vitrina_protocol::PROTOCOL_VERSION);
+    const { assert!(vitrina_protocol::OLDEST_PUSH_VERSION < vitrina_protocol::PROTOCOL_VERSION) };
     let outcome = pull_until_current(&device.store, &old, |_| {}).await;
     assert_eq!(outcome.unwrap_err(), vitrina_sync::SyncError::UpdateRequired, "told to update");
     assert_eq!(device.cache().pending_count().unwrap(), 0, "but only after every queued command was accepted");
