@@ -27,6 +27,12 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("protocol: {detail}")]
     Protocol { detail: String },
+    /// Refused while commands made on this device have not reached the central.
+    #[error("{count} commands not yet sent")]
+    UnsentCommands {
+        #[ts(type = "number")]
+        count: i64,
+    },
     #[error("internal error")]
     Internal,
 }

@@ -33,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "order_detail",
     "cancel_order",
     "return_order",
+    "reset_device",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -76,6 +77,7 @@ pub fn run() {
             commands::order_detail,
             commands::cancel_order,
             commands::return_order,
+            commands::reset_device,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -109,6 +109,26 @@ impl Store {
         Ok(mutations)
     }
 
+    /// Forgets the enrollment and everything cached, to enroll again (another store,
+    /// another central). Refused while commands made here are unsent: answers their
+    /// number then, and changes nothing.
+    pub fn reset(&mut self) -> Result<Result<(), i64>> {
+        let tx = self.conn.transaction()?;
+        let unsent: i64 = tx.query_row("SELECT COUNT(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?;
+        if unsent > 0 {
+            return Ok(Err(unsent));
+        }
+        tx.execute_batch(
+            "DELETE FROM provisional_reservation; DELETE FROM local_order; DELETE FROM outbox;
+             DELETE FROM store_order; DELETE FROM customer; DELETE FROM stock; DELETE FROM safety_rule;
+             DELETE FROM product_search; DELETE FROM variant; DELETE FROM product; DELETE FROM location;
+             DELETE FROM scope_cursor; DELETE FROM meta;",
+        )?;
+        tx.commit()?;
+        tracing::info!("device reset");
+        Ok(Ok(()))
+    }
+
     /// How many commands wait for the central.
     pub fn pending_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)

@@ -441,3 +441,36 @@ fn invalid_customer_details_are_refused_with_the_field_and_reason() {
     assert_eq!(attempt(&mut store, "Ana", None, Some("ana@")), Some(("email", "format")));
     assert_eq!(store.pending_count().unwrap(), 0, "nothing is queued for a refused customer");
 }
+
+#[test]
+fn resetting_the_device_is_refused_while_commands_are_unsent_and_then_forgets_everything() {
+    let (dir, mut store) = seeded();
+    let order = crate::NewOrder {
+        lines: vec![OrderLineRecord { sku: "CAM-1042-CAF-S".into(), quantity: 1, source_location_id: "WH".into() }],
+        fulfilment: FulfilmentRecord::ShipToStore { store_id: "HOME".into() },
+        customer_id: None,
+        payment: PaymentRecord { method: "at_till".into(), reference: None },
+        promise_date: None,
+    };
+    store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
+    assert_eq!(store.reset().unwrap(), Err(1), "one order would be lost");
+    assert!(store.enrollment().unwrap().is_some(), "nothing changed");
+
+    let mutation = store.pending_mutations(1).unwrap().remove(0);
+    let applied = PushResponse {
+        results: vec![MutationResult {
+            mutation_id: mutation.mutation_id,
+            counter: mutation.counter,
+            outcome: MutationOutcome::Applied,
+            effects: vec![],
+            replayed: false,
+        }],
+        next_counter: 2,
+    };
+    store.record_push(&applied, "2026-11-23T12:01:00Z").unwrap();
+    assert_eq!(store.reset().unwrap(), Ok(()));
+    drop(store);
+    let store = Store::open(&dir.path().join("cache.db")).unwrap();
+    assert!(store.enrollment().unwrap().is_none(), "ready to enroll again");
+    assert_eq!(store.product_count().unwrap(), 0);
+}

@@ -9,6 +9,7 @@
 //! pull interrupted anywhere resumes from the last applied page.
 
 mod client;
+pub mod engine;
 mod task;
 
 pub use client::{Client, SyncError};

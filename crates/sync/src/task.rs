@@ -1,55 +1,18 @@
-//! The background sync task: keeps the cache current while the app runs.
-//!
-//! Loop: catch up page by page; once current, long-poll so that a change at the
-//! central arrives within moments; on a transport failure report "offline" and retry
-//! with exponential backoff and jitter; a local nudge ([`SyncHandle::sync_now`], a
-//! new enrollment) cuts the wait short. Errors that retrying can't fix (a revoked
-//! token, an outdated app) stop the loop until the next nudge.
+//! The background sync task: the driver of [`crate::engine`]. It performs each
+//! instruction (connect, push, pull or long-poll, back off with jitter, wait) with
+//! reqwest and the cache, and feeds the outcome back as an event. A local nudge
+//! ([`SyncHandle::sync_now`]: a command made here, "sync now", an enrollment) ends a
+//! long-poll or a backoff at once.
 
-use crate::{apply_response, lock, pull_until_current, push_pending, Client, Progress, SyncError, PAGE_SIZE};
+use crate::engine::{Engine, Event, Instruction};
+use crate::{apply_response, lock, push_pending, Client, Progress, SyncError, PAGE_SIZE};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use vitrina_protocol::PullRequest;
 use vitrina_store::Store;
 
-/// How long a pull waits at the central for news once the cache is current.
-const LONG_POLL_MS: u32 = 20_000;
-const BACKOFF_MIN: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(30);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Current, waiting for news.
-    Idle,
-    /// The first pull of a newly enrolled device; the cache is not usable yet.
-    FirstSync,
-    /// Catching up.
-    Syncing,
-    /// The central can't be reached; the cache is shown as last known.
-    Offline,
-    /// Stopped on an error retrying can't fix.
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub phase: Phase,
-    pub online: bool,
-    pub progress: Option<Progress>,
-    /// Server time of the last pull that reached the head (RFC 3339).
-    pub last_synced_at: Option<String>,
-    pub error: Option<SyncError>,
-    /// Commands made here that the central has not answered yet.
-    pub pending: u64,
-}
-
-impl Status {
-    fn initial(last_synced_at: Option<String>) -> Status {
-        Status { phase: Phase::Syncing, online: false, progress: None, last_synced_at, error: None, pending: 0 }
-    }
-}
+pub use crate::engine::{Phase, Status};
 
 /// Control of a running sync task.
 #[derive(Clone)]
@@ -76,144 +39,115 @@ impl SyncHandle {
 
 /// Starts the sync task on the current tokio runtime.
 pub fn spawn(store: Arc<Mutex<Store>>) -> SyncHandle {
-    let last = lock(&store).oldest_confirmation().ok().flatten();
-    let (tx, rx) = watch::channel(Status::initial(last));
+    let (last, pending) = {
+        let guard = lock(&store);
+        (guard.oldest_confirmation().ok().flatten(), guard.pending_count().unwrap_or(0).max(0) as u64)
+    };
+    let engine = Engine::new(last, pending);
+    let (tx, rx) = watch::channel(engine.status().clone());
     let wake = Arc::new(Notify::new());
     let handle = SyncHandle { status: rx, wake: Arc::clone(&wake) };
-    tokio::spawn(run(store, tx, wake));
+    tokio::spawn(run(store, engine, tx, wake));
     handle
 }
 
-async fn run(store: Arc<Mutex<Store>>, status: watch::Sender<Status>, wake: Arc<Notify>) {
-    let mut backoff = BACKOFF_MIN;
+/// What the cache says when the task is woken.
+fn woken(store: &Arc<Mutex<Store>>) -> Event {
+    let guard = lock(store);
+    match guard.enrollment() {
+        Ok(Some(_)) => Event::Woken {
+            enrolled: true,
+            ever_synced: guard.oldest_confirmation().ok().flatten().is_some(),
+            pending: guard.pending_count().unwrap_or(0).max(0) as u64,
+        },
+        Ok(None) => Event::Woken { enrolled: false, ever_synced: false, pending: 0 },
+        Err(e) => Event::Failed(SyncError::from(e)),
+    }
+}
+
+/// The driver: performs each instruction of the engine and feeds back the outcome.
+async fn run(store: Arc<Mutex<Store>>, mut engine: Engine, status: watch::Sender<Status>, wake: Arc<Notify>) {
+    let mut event = woken(&store);
+    let mut client: Option<Client> = None;
+    let mut done = 0u64;
     loop {
-        let stored = lock(&store).enrollment();
-        let enrollment = match stored {
-            Ok(Some(e)) => e,
-            Ok(None) => {
-                status.send_modify(|s| {
-                    s.phase = Phase::Idle;
-                    s.progress = None;
-                });
-                wake.notified().await;
-                continue;
+        let instruction = engine.handle(event);
+        status.send_if_modified(|s| {
+            let changed = s != engine.status();
+            if changed {
+                *s = engine.status().clone();
             }
-            Err(e) => {
-                fail(&status, SyncError::from(e));
+            changed
+        });
+        event = match instruction {
+            Instruction::WaitForWake => {
                 wake.notified().await;
-                continue;
+                woken(&store)
             }
-        };
-        let client = match Client::new(&enrollment.central_url) {
-            Ok(c) => c.with_token(&enrollment.token),
-            Err(e) => {
-                fail(&status, e);
-                wake.notified().await;
-                continue;
-            }
-        };
-        match follow(&store, &client, &status, &wake).await {
-            Ok(()) => backoff = BACKOFF_MIN,
-            Err(e) if e.is_transient() => {
-                let pending = lock(&store).pending_count().unwrap_or(0).max(0) as u64;
-                tracing::info!(error = %e, retry_in_ms = backoff.as_millis() as u64, "central unreachable");
-                status.send_modify(|s| {
-                    s.phase = Phase::Offline;
-                    s.online = false;
-                    s.pending = pending;
-                    s.progress = None;
-                    s.error = Some(e.clone());
-                });
-                let jittered = backoff.mul_f64(rand::thread_rng().gen_range(0.5..1.0));
+            Instruction::Backoff(base) => {
+                let jittered = base.mul_f64(rand::thread_rng().gen_range(0.5..1.0));
+                tracing::info!(retry_in_ms = jittered.as_millis() as u64, "central unreachable");
                 tokio::select! {
-                    _ = tokio::time::sleep(jittered) => {}
-                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(jittered) => Event::TimerFired,
+                    _ = wake.notified() => woken(&store),
                 }
-                backoff = (backoff * 2).min(BACKOFF_MAX);
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "sync stopped");
-                fail(&status, e);
-                wake.notified().await;
+            Instruction::Connect => {
+                done = 0;
+                match connect(&store).await {
+                    Ok(c) => {
+                        client = Some(c);
+                        Event::Connected
+                    }
+                    Err(e) => Event::Failed(e),
+                }
             }
-        }
-    }
-}
-
-fn fail(status: &watch::Sender<Status>, error: SyncError) {
-    status.send_modify(|s| {
-        s.phase = Phase::Error;
-        s.progress = None;
-        s.error = Some(error);
-    });
-}
-
-fn report_pending(store: &Arc<Mutex<Store>>, status: &watch::Sender<Status>) {
-    let pending = lock(store).pending_count().unwrap_or(0).max(0) as u64;
-    status.send_if_modified(|s| {
-        let changed = s.pending != pending;
-        s.pending = pending;
-        changed
-    });
-}
-
-/// Catches up, then long-polls until an error ends it.
-async fn follow(
-    store: &Arc<Mutex<Store>>,
-    client: &Client,
-    status: &watch::Sender<Status>,
-    wake: &Notify,
-) -> Result<(), SyncError> {
-    let first = lock(store).oldest_confirmation()?.is_none();
-    status.send_modify(|s| {
-        s.phase = if first { Phase::FirstSync } else { Phase::Syncing };
-        s.progress = None;
-    });
-    let server_time = |store: &Arc<Mutex<Store>>| lock(store).oldest_confirmation().ok().flatten();
-    pull_until_current(store, client, |p| {
-        status.send_modify(|s| {
-            s.online = true;
-            s.error = None;
-            s.progress = Some(p);
-        });
-    })
-    .await?;
-    report_pending(store, status);
-    status.send_modify(|s| {
-        s.phase = Phase::Idle;
-        s.online = true;
-        s.progress = None;
-        s.error = None;
-        s.last_synced_at = server_time(store);
-    });
-    loop {
-        if push_pending(store, client).await? > 0 {
-            report_pending(store, status);
-        }
-        let cursors = lock(store).cursors()?;
-        let request = PullRequest { cursors, limit: PAGE_SIZE, wait_ms: LONG_POLL_MS };
-        // A local command (or "sync now") ends the long-poll at once so it is sent
-        // without waiting for news from the central.
-        let response = tokio::select! {
-            response = client.pull(&request) => response?,
-            _ = wake.notified() => {
-                report_pending(store, status);
-                continue;
-            }
+            Instruction::Push => match &client {
+                Some(c) => match push_pending(&store, c).await {
+                    Ok(_) => Event::Pushed { pending: lock(&store).pending_count().unwrap_or(0).max(0) as u64 },
+                    Err(e) => Event::Failed(e),
+                },
+                None => Event::Failed(SyncError::NotEnrolled),
+            },
+            Instruction::Pull { wait_ms } => match &client {
+                Some(c) => {
+                    tokio::select! {
+                        outcome = pull(&store, c, wait_ms) => match outcome {
+                            Ok((applied, remaining, resync)) => {
+                                done += applied;
+                                Event::Pulled {
+                                    remaining,
+                                    resync,
+                                    progress: Progress { done, total: done + remaining },
+                                    confirmed_at: lock(&store).oldest_confirmation().ok().flatten(),
+                                }
+                            }
+                            Err(e) => Event::Failed(e),
+                        },
+                        // A local command or "sync now" ends a long-poll at once.
+                        _ = wake.notified() => woken(&store),
+                    }
+                }
+                None => Event::Failed(SyncError::NotEnrolled),
+            },
         };
-        let (applied, remaining, resync) = apply_response(store, &response)?;
-        if resync {
-            // A scope was reset: catch up again from the top, with progress.
-            return Ok(());
-        }
-        status.send_modify(|s| {
-            s.phase = if remaining > 0 { Phase::Syncing } else { Phase::Idle };
-            s.online = true;
-            s.error = None;
-            s.last_synced_at = server_time(store);
-        });
-        if applied > 0 {
-            tracing::debug!(applied, "changes applied");
-        }
     }
+}
+
+/// Reads the session with the stored credentials and subscribes the device's scopes.
+async fn connect(store: &Arc<Mutex<Store>>) -> Result<Client, SyncError> {
+    let enrollment = lock(store).enrollment()?.ok_or(SyncError::NotEnrolled)?;
+    let client = Client::new(&enrollment.central_url)?.with_token(&enrollment.token);
+    // Queued commands go before the session: an outdated device still delivers them.
+    push_pending(store, &client).await?;
+    let session = client.session().await?;
+    lock(store).subscribe(&session.scopes)?;
+    Ok(client)
+}
+
+/// One pull round: (changes applied, changes remaining, whether a scope was reset).
+async fn pull(store: &Arc<Mutex<Store>>, client: &Client, wait_ms: u32) -> Result<(u64, u64, bool), SyncError> {
+    let cursors = lock(store).cursors()?;
+    let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms }).await?;
+    apply_response(store, &response)
 }

@@ -77,3 +77,19 @@ pub async fn find_barcode(core: State<'_, AppCore>, code: String) -> Result<Barc
 pub async fn product_detail(core: State<'_, AppCore>, product_id: String) -> Result<ProductDetail, AppError> {
     Ok(core.store().product_detail(&product_id)?)
 }
+
+/// Forgets this device's enrollment and cache, to enroll it again. Refused while
+/// commands made here are unsent, so no sale is lost.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip_all, err)]
+pub async fn reset_device(core: State<'_, AppCore>) -> Result<AppState, AppError> {
+    let view = {
+        let mut store = core.store();
+        if let Err(unsent) = store.reset()? {
+            return Err(AppError::UnsentCommands { count: unsent });
+        }
+        app_state_view(&store)?
+    };
+    core.sync.sync_now();
+    Ok(view)
+}
