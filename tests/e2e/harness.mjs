@@ -146,7 +146,7 @@ export class Central {
       method: "POST",
       headers: {
         authorization: `Bearer ${token}`,
-        "x-vitrina-protocol": "1",
+        "x-vitrina-protocol": "2",
         "content-type": "application/json",
       },
       body: JSON.stringify({ movements }),

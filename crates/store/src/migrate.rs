@@ -69,6 +69,30 @@ mod tests {
     }
 
     #[test]
+    fn an_app_update_migrates_the_cache_and_keeps_unsent_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        {
+            // A cache as the build before the customers migration left it, with an
+            // order still in its outbox.
+            let conn = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO outbox (counter, mutation_id, command, state, created_at)
+                 VALUES (1, 'm-1', '{\"command\":\"cancel_order\",\"order_id\":\"o-1\"}', 'pending', 'now')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 1, "the unsent command survived the update");
+        assert_eq!(store.pending_mutations(10).unwrap()[0].mutation_id, "m-1");
+    }
+
+    #[test]
     fn a_cache_from_a_newer_build_is_refused_rather_than_damaged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
