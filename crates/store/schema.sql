@@ -87,7 +87,13 @@ CREATE TABLE scope_cursor (
     after        INTEGER NOT NULL,
     head         INTEGER NOT NULL,
     confirmed_at TEXT
-) STRICT;
+, checksum INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE TABLE scope_entry (
+    scope TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    hash  INTEGER NOT NULL, -- protocol::entry_hash of the entry's record
+    PRIMARY KEY (scope, key)
+) STRICT, WITHOUT ROWID;
 CREATE TABLE stock (
     sku         TEXT NOT NULL,
     location_id TEXT NOT NULL,

@@ -102,7 +102,21 @@ test("an associate orders a sold-out item for a customer, online and with the ce
     await app.waitFor(async () => Number(await app.attr("sync-pending", "data-count")) >= 1, 10_000, "the pending count shows it");
     app.screenshot("order-pending-offline");
 
+    // The sync panel: the pending count, and a reset refused while it isn't zero.
+    await app.click("sync-status");
+    await app.el("sync-panel");
+    await app.waitFor(async () => Number(await app.attr("sync-panel-pending", "data-count")) >= 1, 10_000, "pending in the panel");
+    assert.equal(await app.attr("sync-panel-state", "data-online"), "false");
+    await app.click("sync-panel-reset");
+    await app.click("sync-panel-reset-confirm");
+    await app.waitFor(async () => (await app.attr("sync-panel-error", "data-code")) === "unsent_commands", 10_000, "reset refused");
+    app.screenshot("sync-panel-offline");
+
     await central.start();
+    await app.waitFor(async () => Number(await app.attr("sync-panel-pending", "data-count")) === 0, 90_000, "the pending count falls to zero");
+    await app.waitFor(async () => (await app.attr("sync-panel-state", "data-online")) === "true", 30_000, "back online");
+    app.screenshot("sync-panel-back-online");
+    await app.click("sync-panel-close");
     await app.waitFor(async () => (await app.attr("order-sync", "data-sync")) === "confirmed", 90_000, "confirmed once the central is back, untouched");
     assert.equal(await app.attr("order-status", "data-status"), "confirmed");
     app.screenshot("order-confirmed-after-reconnect");

@@ -320,7 +320,7 @@ mod tests {
         for body in ["{", "[]", r#"{"code": 5}"#, r#"{"code":"1","device_name":"\u0000"}x"#] {
             let request = Request::post("/v1/enroll")
                 .header("content-type", "application/json")
-                .header(PROTOCOL_HEADER, "1")
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
                 .body(HttpBody::from(body))
                 .unwrap();
             let (status, error) = call(&app, request).await;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0002_channels.sql"),
     include_str!("../migrations/sqlite/0003_orders.sql"),
     include_str!("../migrations/sqlite/0004_customers.sql"),
+    include_str!("../migrations/sqlite/0005_checksums.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;
@@ -86,15 +87,34 @@ pub fn sha256_hex(data: &str) -> String {
 /// Appends a change to `scope` and returns its sequence number. Must run inside the
 /// transaction (or savepoint) that made the change.
 pub fn record_change(tx: &Connection, scope: &str, key: &str, record: Option<&Record>) -> Result<i64> {
+    let payload = record.map(serde_json::to_string).transpose()?;
+    let previous: Option<Option<String>> = tx
+        .prepare_cached("SELECT payload FROM change_log WHERE scope = ?1 AND key = ?2")?
+        .query_row(params![scope, key], |r| r.get(0))
+        .optional()?;
+    let mut delta = 0i64;
+    if let Some(Some(old)) = &previous {
+        delta ^= vitrina_protocol::entry_hash(key, old);
+    }
+    if let Some(new) = &payload {
+        delta ^= vitrina_protocol::entry_hash(key, new);
+    }
+    // SQLite has no XOR operator: the new checksum is computed here, inside the
+    // same transaction as the head it goes with.
+    let checksum = tx
+        .prepare_cached("SELECT checksum FROM scope_head WHERE scope = ?1")?
+        .query_row([scope], |r| r.get::<_, i64>(0))
+        .optional()?
+        .unwrap_or(0)
+        ^ delta;
     let seq: i64 = tx
         .prepare_cached(
-            "INSERT INTO scope_head (scope, head) VALUES (?1, 1)
-             ON CONFLICT (scope) DO UPDATE SET head = head + 1
+            "INSERT INTO scope_head (scope, head, checksum) VALUES (?1, 1, ?2)
+             ON CONFLICT (scope) DO UPDATE SET head = head + 1, checksum = excluded.checksum
              RETURNING head",
         )?
-        .query_row([scope], |r| r.get(0))?;
+        .query_row(params![scope, checksum], |r| r.get(0))?;
     tx.prepare_cached("DELETE FROM change_log WHERE scope = ?1 AND key = ?2")?.execute(params![scope, key])?;
-    let payload = record.map(serde_json::to_string).transpose()?;
     tx.prepare_cached("INSERT INTO change_log (scope, seq, key, payload) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![scope, seq, key, payload])?;
     Ok(seq)
@@ -107,11 +127,11 @@ pub fn record_upsert(tx: &Connection, scope: &str, record: &Record) -> Result<i6
 
 /// Up to `limit` changes of `scope` after `after`.
 pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Result<ScopePage> {
-    let (head, floor): (i64, i64) = conn
-        .prepare_cached("SELECT head, floor FROM scope_head WHERE scope = ?1")?
-        .query_row([scope], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (head, floor, checksum): (i64, i64, i64) = conn
+        .prepare_cached("SELECT head, floor, checksum FROM scope_head WHERE scope = ?1")?
+        .query_row([scope], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
-        .unwrap_or((0, 0));
+        .unwrap_or((0, 0, 0));
     if after > head || (after < floor && after != 0) || after < 0 {
         // A cursor beyond the head means the central's data was replaced; one below
         // the floor means the changes it needs were trimmed.
@@ -122,6 +142,7 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
             cursor: 0,
             head,
             remaining: head,
+            checksum: None,
         });
     }
     let mut stmt = conn.prepare_cached(
@@ -143,7 +164,8 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
     let remaining: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM change_log WHERE scope = ?1 AND seq > ?2")?
         .query_row(params![scope, cursor], |r| r.get(0))?;
-    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining })
+    let checksum = (remaining == 0).then_some(checksum);
+    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining, checksum })
 }
 
 // ------------------------------------------------------------------ locations

@@ -25,6 +25,22 @@ pub const PROTOCOL_HEADER: &str = "x-vitrina-protocol";
 /// the safety-stock rules.
 pub const CATALOG_SCOPE: &str = "catalog";
 
+/// The checksum contribution of one live entry of a scope: the first 8 bytes of
+/// SHA-256 over its key, a NUL and its record's JSON. A scope's checksum is the XOR
+/// of its entries', kept up to date change by change on both ends, so a device whose
+/// cache diverged from the central notices without comparing rows.
+pub fn entry_hash(key: &str, record_json: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(key.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(record_json.as_bytes());
+    let digest = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first)
+}
+
 /// The scope holding the stock of one location.
 pub fn inventory_scope(location_id: &str) -> String {
     format!("inventory:{location_id}")
@@ -282,6 +298,10 @@ pub struct ScopePage {
     pub head: i64,
     /// Changes still to pull after `cursor`.
     pub remaining: i64,
+    /// The scope's checksum at `head`, sent when this page reaches the head: a device
+    /// whose own checksum differs has diverged and pulls the scope again.
+    #[serde(default)]
+    pub checksum: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -161,6 +161,7 @@ fn generate(path: &PathBuf) {
                 cursor: seq,
                 head: seq,
                 remaining: 0,
+                checksum: None,
                 changes: std::mem::take(&mut changes),
             };
             store.apply_page(&page, "2026-11-23T10:00:00Z").unwrap();

@@ -1,7 +1,7 @@
 //! Applying pulled pages to the cache.
 
 use crate::{Result, Store, StoreError};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use vitrina_core::Gtin;
 use vitrina_protocol::{
     inventory_scope_location, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord, ScopeCursor,
@@ -33,6 +33,7 @@ impl Store {
         };
         for scope in existing.iter().filter(|s| !scopes.contains(s)) {
             clear_scope(&tx, scope)?;
+            tx.execute("DELETE FROM scope_entry WHERE scope = ?1", [scope])?;
             tx.execute("DELETE FROM scope_cursor WHERE scope = ?1", [scope])?;
         }
         tx.commit()?;
@@ -42,40 +43,69 @@ impl Store {
     /// Applies one scope's page and moves its cursor, in one transaction.
     /// `server_time` is when the central read the page; when the page reaches the
     /// head it becomes the scope's "confirmed as of" time.
-    pub fn apply_page(&mut self, page: &ScopePage, server_time: &str) -> Result<()> {
+    pub fn apply_page(&mut self, page: &ScopePage, server_time: &str) -> Result<PageOutcome> {
         let tx = self.conn.transaction()?;
         if page.status == ScopeStatus::ResyncRequired {
-            clear_scope(&tx, &page.scope)?;
-            tx.execute(
-                "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL WHERE scope = ?1",
-                params![page.scope, page.head],
-            )?;
+            reset_scope(&tx, &page.scope, page.head)?;
             tx.commit()?;
             tracing::warn!(scope = %page.scope, "scope reset for a full resync");
-            return Ok(());
+            return Ok(PageOutcome::Reset);
         }
         let location = inventory_scope_location(&page.scope);
+        let mut checksum: i64 = tx
+            .prepare_cached("SELECT checksum FROM scope_cursor WHERE scope = ?1")?
+            .query_row([&page.scope], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
         for change in &page.changes {
-            match &change.op {
-                ChangeOp::Upsert { record } => upsert(&tx, record)?,
-                ChangeOp::Delete => delete(&tx, location, &change.key)?,
+            let old: Option<i64> = tx
+                .prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1 AND key = ?2")?
+                .query_row(params![page.scope, change.key], |r| r.get(0))
+                .optional()?;
+            if let Some(old) = old {
+                checksum ^= old;
             }
+            match &change.op {
+                ChangeOp::Upsert { record } => {
+                    upsert(&tx, record)?;
+                    let hash = vitrina_protocol::entry_hash(&change.key, &to_json(record)?);
+                    checksum ^= hash;
+                    tx.prepare_cached(
+                        "INSERT INTO scope_entry (scope, key, hash) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (scope, key) DO UPDATE SET hash = excluded.hash",
+                    )?
+                    .execute(params![page.scope, change.key, hash])?;
+                }
+                ChangeOp::Delete => {
+                    delete(&tx, location, &change.key)?;
+                    tx.prepare_cached("DELETE FROM scope_entry WHERE scope = ?1 AND key = ?2")?
+                        .execute(params![page.scope, change.key])?;
+                }
+            }
+        }
+        if page.checksum.is_some_and(|expected| expected != checksum) {
+            // This cache no longer matches the central's scope: whatever the cause,
+            // the cure is to pull the scope again from the start.
+            reset_scope(&tx, &page.scope, page.head)?;
+            tx.commit()?;
+            tracing::warn!(scope = %page.scope, "scope diverged from the central's; pulling it again");
+            return Ok(PageOutcome::Reset);
         }
         let confirmed = (page.remaining == 0).then_some(server_time);
         tx.execute(
-            "INSERT INTO scope_cursor (scope, after, head, confirmed_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO scope_cursor (scope, after, head, confirmed_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (scope) DO UPDATE SET after = excluded.after, head = excluded.head,
-                 confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at)",
-            params![page.scope, page.cursor, page.head, confirmed],
+                 confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at),
+                 checksum = excluded.checksum",
+            params![page.scope, page.cursor, page.head, confirmed, checksum],
         )?;
         crate::outbox::prune_provisional_in(&tx)?;
         tx.commit()?;
-        Ok(())
+        Ok(PageOutcome::Applied)
     }
 
     /// When the central last confirmed `scope`, if ever.
     pub fn confirmed_at(&self, scope: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .query_row("SELECT confirmed_at FROM scope_cursor WHERE scope = ?1", [scope], |r| r.get(0))
@@ -249,6 +279,24 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
         }
         other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
     }
+    Ok(())
+}
+
+/// What applying a page did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageOutcome {
+    Applied,
+    /// The scope was emptied and its cursor set back to 0: pull it again.
+    Reset,
+}
+
+fn reset_scope(tx: &Transaction<'_>, scope: &str, head: i64) -> Result<()> {
+    clear_scope(tx, scope)?;
+    tx.execute("DELETE FROM scope_entry WHERE scope = ?1", [scope])?;
+    tx.execute(
+        "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL, checksum = 0 WHERE scope = ?1",
+        params![scope, head],
+    )?;
     Ok(())
 }
 

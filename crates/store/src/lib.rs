@@ -24,6 +24,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 use vitrina_protocol::LocationRecord;
 
+pub use apply::PageOutcome;
 pub use migrate::MIGRATIONS;
 pub use orders::*;
 pub use outbox::{LocalOrder, NewOrder};

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../migrations/0001_initial.sql")),
     ("0002_outbox", include_str!("../migrations/0002_outbox.sql")),
     ("0003_customers", include_str!("../migrations/0003_customers.sql")),
+    ("0004_checksums", include_str!("../migrations/0004_checksums.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

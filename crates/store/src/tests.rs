@@ -65,7 +65,15 @@ fn upsert(seq: i64, record: Record) -> Change {
 
 fn page(scope: &str, changes: Vec<Change>) -> ScopePage {
     let cursor = changes.last().map_or(0, |c| c.seq);
-    ScopePage { scope: scope.into(), status: ScopeStatus::Ok, changes, cursor, head: cursor, remaining: 0 }
+    ScopePage {
+        scope: scope.into(),
+        status: ScopeStatus::Ok,
+        changes,
+        cursor,
+        head: cursor,
+        remaining: 0,
+        checksum: None,
+    }
 }
 
 fn stock(sku: &str, location_id: &str, on_hand: i64, reserved: i64) -> Record {
@@ -299,6 +307,7 @@ fn resync_required_clears_the_scope_and_restarts_it_from_zero() {
         cursor: 0,
         head: 50,
         remaining: 50,
+        checksum: None,
     };
     store.apply_page(&reset, "2026-11-23T11:00:00Z").unwrap();
     assert_eq!(store.stock_count("FAR").unwrap(), 0);
@@ -473,4 +482,47 @@ fn resetting_the_device_is_refused_while_commands_are_unsent_and_then_forgets_ev
     let store = Store::open(&dir.path().join("cache.db")).unwrap();
     assert!(store.enrollment().unwrap().is_none(), "ready to enroll again");
     assert_eq!(store.product_count().unwrap(), 0);
+}
+
+#[test]
+fn a_cache_that_diverged_from_the_central_notices_by_checksum_and_pulls_the_scope_again() {
+    let (_dir, mut store) = seeded();
+    let scope = inventory_scope("FAR");
+    let row = |on_hand| {
+        Record::Stock(StockRecord {
+            sku: "CAM-1042-CAF-S".into(),
+            location_id: "FAR".into(),
+            on_hand,
+            reserved: 0,
+            in_transit: 0,
+            transit_eta: None,
+        })
+    };
+    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), &serde_json::to_string(record).unwrap());
+
+    // The central's checksum after its change 2 matches what this cache computes.
+    let mut next = page(&scope, vec![upsert(2, row(6))]);
+    next.checksum = Some(hash(&row(6)));
+    assert_eq!(store.apply_page(&next, "2026-11-23T11:00:00Z").unwrap(), crate::PageOutcome::Applied);
+
+    // A change this cache never got (3) makes the next page's checksum disagree.
+    let mut after_gap = page(
+        &scope,
+        vec![upsert(
+            4,
+            Record::Stock(StockRecord {
+                sku: "CAM-1042-AZM-M".into(),
+                ..match row(1) {
+                    Record::Stock(s) => s,
+                    _ => unreachable!(),
+                }
+            }),
+        )],
+    );
+    after_gap.checksum = Some(12345);
+    assert_eq!(store.apply_page(&after_gap, "2026-11-23T11:01:00Z").unwrap(), crate::PageOutcome::Reset);
+    assert_eq!(store.stock_count("FAR").unwrap(), 0, "the diverged scope is dropped");
+    let cursor = store.cursors().unwrap().into_iter().find(|c| c.scope == scope).unwrap();
+    assert_eq!(cursor.after, 0, "and pulled again from the start");
+    assert!(store.stock_count("NEAR").unwrap() > 0, "other scopes are untouched");
 }

@@ -104,10 +104,10 @@ pub(crate) fn apply_response(
     let mut resync = false;
     let mut guard = lock(store);
     for page in &response.scopes {
-        guard.apply_page(page, &response.server_time)?;
+        let outcome = guard.apply_page(page, &response.server_time)?;
         applied += page.changes.len() as u64;
         remaining += page.remaining.max(0) as u64;
-        resync |= page.status == vitrina_protocol::ScopeStatus::ResyncRequired;
+        resync |= outcome == vitrina_store::PageOutcome::Reset;
     }
     Ok((applied, remaining, resync))
 }

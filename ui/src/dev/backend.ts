@@ -3,7 +3,9 @@
 //
 // URL switches: ?enrolled (skip enrollment), ?offline (no connection),
 // ?error (sync error), ?stale (old figures), ?soldout (the central rejects
-// every order placed: sold out, with alternatives).
+// every order placed: sold out, with alternatives), ?unsent (two changes the
+// central has not answered yet: resetting the device is refused until a sync
+// sends them).
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { civilDate } from "../lib/i18n/format";
@@ -403,6 +405,18 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
     mk(50, [{ sku: "CH-1001-OLV-M", quantity: 1 }], { mode: "ship_to_home", address: "Los Leones 2210, Providencia" }, customers[0], { method: "reference", reference: "0045127" });
     const rejected = mk(12, [{ sku: "CH-1001-NAV-L", quantity: 2 }], { mode: "ship_to_store" }, customers[1], { method: "at_till", reference: null });
     rejectSoldOut(rejected);
+    if (params.has("unsent")) {
+      // Saved here while the central was not answering: sent by the next sync.
+      const waiting = [
+        mk(6, [{ sku: "PL-0310-NAV-S", quantity: 3 }], { mode: "ship_to_store" }, customers[2], { method: "at_till", reference: null }),
+        mk(2, [{ sku: "JN-2040-BLK-38", quantity: 1 }], { mode: "ship_to_home", address: "Av. Apoquindo 3000, Las Condes" }, customers[0], { method: "reference", reference: "0045188" }),
+      ];
+      for (const o of waiting) {
+        o.sync = "saved_here";
+        o.status = "pending";
+        queued.set(o.id, confirmPlaced);
+      }
+    }
   }
 
   function daysOut(o: OrderView): number {
@@ -427,6 +441,12 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
   return {
     seed,
     pendingCount,
+    /** Forgets every customer and order (the device was reset). */
+    clear(): void {
+      orders.length = 0;
+      queued.clear();
+      customers.splice(0, customers.length, ...DEV_CUSTOMERS.map((c) => ({ ...c })));
+    },
     /** Sends what waited for the connection. */
     flush(): void {
       for (const o of orders) {
@@ -538,7 +558,8 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
 
 export function installDevBackend(): void {
   clearMocks();
-  const preEnrolled = params.has("enrolled") || params.has("offline") || params.has("error") || params.has("stale");
+  const preEnrolled =
+    params.has("enrolled") || params.has("offline") || params.has("error") || params.has("stale") || params.has("unsent");
   let state: AppState = preEnrolled
     ? { enrolled: true, central_url: "http://127.0.0.1:8787", device_id: "dev-device", store: STORE }
     : { enrolled: false, central_url: null, device_id: null, store: null };
@@ -617,11 +638,23 @@ export function installDevBackend(): void {
         }
         case "sync_now":
           if (!status.online) return fail(400, { code: "central_unreachable" });
+          orders.flush();
           publish({ ...status, phase: "syncing" });
           return delay(900, () => {
             publish({ ...status, phase: "idle", last_synced_at: new Date().toISOString(), error: null });
             return status;
           });
+        case "reset_device": {
+          // Like the real command: refused while changes made here are unsent.
+          if (status.pending > 0) return fail(300, { code: "unsent_commands", count: status.pending });
+          orders.clear();
+          state = { enrolled: false, central_url: null, device_id: null, store: null };
+          // The sync task idles, offline and empty, until the next enrollment.
+          return delay(600, () => {
+            publish({ phase: "idle", online: false, progress: null, last_synced_at: null, error: null, pending: 0 });
+            return state;
+          });
+        }
         case "search": {
           const q = fold(String(args.query ?? "").trim());
           const words = q.split(/\s+/).filter(Boolean);
@@ -659,13 +692,15 @@ export function installDevBackend(): void {
 
 // ?demo=STEP,STEP… drives the UI for screenshots: type:TEXT, click:TESTID,
 // clickn:TESTID:N, fill:TESTID:VALUE, select:TESTID:VALUE, lang:en, wait:MS,
-// scan:DIGITS, enter, online, offline.
+// scan:DIGITS, enter, escape, online, offline.
 async function runDemo(script: string): Promise<void> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const byId = (id: string) => document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`);
   await sleep(400);
   for (const step of script.split(",")) {
-    const [op, a = "", b = "0"] = step.split(":");
+    // The value of fill and select may itself hold colons (an address).
+    const [op, a = "", ...rest] = step.split(":");
+    const b = rest.length > 0 ? rest.join(":") : "0";
     if (op === "type" || op === "fill") {
       const input = byId(op === "type" ? "search-input" : a)[0] as HTMLInputElement | undefined;
       if (input) {
@@ -673,8 +708,9 @@ async function runDemo(script: string): Promise<void> {
         input.dispatchEvent(new Event("input", { bubbles: true }));
       }
       await sleep(400);
-    } else if (op === "enter") {
-      document.activeElement?.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    } else if (op === "enter" || op === "escape") {
+      const key = op === "enter" ? "Enter" : "Escape";
+      (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
       await sleep(400);
     } else if (op === "click" || op === "clickn") {
       byId(a)[op === "clickn" ? Number(b) : 0]?.click();

@@ -11,6 +11,7 @@ import {
   placeOrder,
   productDetail,
   quoteOrder,
+  resetDevice,
   regionStores,
   returnOrder,
   search,
@@ -26,6 +27,7 @@ describe("normaliseError", () => {
       reason: "check_digit",
     });
     expect(normaliseError({ code: "protocol", detail: "x" })).toEqual({ code: "protocol", detail: "x" });
+    expect(normaliseError({ code: "unsent_commands", count: 2 })).toEqual({ code: "unsent_commands", count: 2 });
   });
 
   it("drops extra fields", () => {
@@ -45,6 +47,9 @@ describe("normaliseError", () => {
       { code: 3 },
       { code: "invalid", field: "x" },
       { code: "protocol" },
+      { code: "unsent_commands" },
+      { code: "unsent_commands", count: "2" },
+      { code: "unsent_commands", count: Number.NaN },
     ]) {
       expect(normaliseError(e)).toEqual({ code: "internal" });
     }
@@ -78,6 +83,7 @@ describe("commands", () => {
         "order_detail",
         "cancel_order",
         "return_order",
+        "reset_device",
       ].sort(),
     );
   });
@@ -152,5 +158,15 @@ describe("commands", () => {
       throw "database is locked";
     });
     await expect(findBarcode("4006381333931")).rejects.toEqual({ code: "internal" });
+  });
+
+  it("resets the device, or says how many commands are unsent", async () => {
+    const forgotten = { enrolled: false, central_url: null, device_id: null, store: null };
+    mockIPC((cmd) => (cmd === "reset_device" ? forgotten : null));
+    await expect(resetDevice()).resolves.toEqual(forgotten);
+    mockIPC(() => {
+      throw { code: "unsent_commands", count: 3 };
+    });
+    await expect(resetDevice()).rejects.toEqual({ code: "unsent_commands", count: 3 });
   });
 });

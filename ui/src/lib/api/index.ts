@@ -1,5 +1,5 @@
 // The only module that talks to the Rust side. Screens import these typed
-// functions and get plain values back; every failure rejects with an AppError.
+// functions and get plain values back; every failure rejects with a UiError.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
@@ -37,7 +37,15 @@ export const COMMANDS = [
   "order_detail",
   "cancel_order",
   "return_order",
+  "reset_device",
 ] as const;
+
+/**
+ * Every error a command can reject with. The union repeats the variants the
+ * UI relies on, so it stays valid whether or not the generated AppError
+ * already lists them.
+ */
+export type UiError = AppError | { code: "unsent_commands"; count: number };
 
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -59,25 +67,28 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Turns whatever a rejected invoke produced into an AppError. Anything that
- * is not a well-formed AppError (a string, an Error, an unknown code, a
- * missing field) becomes `{ code: "internal" }`.
+ * Turns whatever a rejected invoke produced into a UiError. Anything that is
+ * not a well-formed error (a string, an Error, an unknown code, a missing
+ * field) becomes `{ code: "internal" }`.
  */
-export function normaliseError(err: unknown): AppError {
+export function normaliseError(err: unknown): UiError {
   if (!isRecord(err) || typeof err.code !== "string") return { code: "internal" };
   const code = err.code;
-  if (SIMPLE_CODES.has(code)) return { code } as AppError;
+  if (SIMPLE_CODES.has(code)) return { code } as UiError;
   if (code === "invalid" && typeof err.field === "string" && typeof err.reason === "string") {
     return { code, field: err.field, reason: err.reason };
   }
   if (code === "protocol" && typeof err.detail === "string") {
     return { code, detail: err.detail };
   }
+  if (code === "unsent_commands" && typeof err.count === "number" && Number.isFinite(err.count)) {
+    return { code, count: err.count };
+  }
   return { code: "internal" };
 }
 
-/** True when the value already has the shape of an AppError. */
-export function isAppError(v: unknown): v is AppError {
+/** True when the value already has the shape of a UiError. */
+export function isAppError(v: unknown): v is UiError {
   return isRecord(v) && typeof v.code === "string" && normaliseError(v).code === v.code;
 }
 
@@ -166,6 +177,15 @@ export function cancelOrder(orderId: string): Promise<OrderView> {
 /** Returns the given quantity of each SKU (only lines with a quantity above 0). */
 export function returnOrder(orderId: string, lines: CartLine[]): Promise<OrderView> {
   return call<OrderView>("return_order", { order_id: orderId, lines });
+}
+
+/**
+ * Forgets this device's enrollment and everything cached, to enroll it again.
+ * Refused with `unsent_commands` while commands made here have not reached
+ * the central.
+ */
+export function resetDevice(): Promise<AppState> {
+  return call<AppState>("reset_device");
 }
 
 /**

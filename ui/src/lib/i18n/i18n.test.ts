@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppError } from "../bindings";
+import type { UiError } from "../api";
 import { en } from "./en";
 import { es, type MessageKey } from "./es";
 import { promiseDateText } from "./dates";
@@ -53,7 +53,7 @@ describe("translate", () => {
   });
 
   it("maps every AppError to a message", () => {
-    const errors: AppError[] = [
+    const errors: UiError[] = [
       { code: "central_unreachable" },
       { code: "bad_enrollment_code" },
       { code: "unauthorized" },
@@ -73,6 +73,8 @@ describe("translate", () => {
       { code: "invalid", field: "address", reason: "too_short" },
       { code: "invalid", field: "quantity", reason: "range" },
       { code: "protocol", detail: "bad json" },
+      { code: "unsent_commands", count: 2 },
+      { code: "unsent_commands", count: 1 },
       { code: "internal" },
     ];
     for (const e of errors) {
@@ -85,6 +87,11 @@ describe("translate", () => {
     expect(translate("en", ...errorMessageKey({ code: "central_unreachable" }))).toMatch(
       /check the address and the network/i,
     );
+    expect(translate("es", ...errorMessageKey({ code: "unsent_commands", count: 2 }))).toBe(
+      "Hay 2 cambios sin enviar. Conéctate para enviarlos antes de reiniciar el equipo.",
+    );
+    expect(translate("es", ...errorMessageKey({ code: "unsent_commands", count: 1 }))).toMatch(/^Hay 1 cambio sin enviar/);
+    expect(translate("en", ...errorMessageKey({ code: "unsent_commands", count: 3 }))).toMatch(/^There are 3 unsent changes/);
   });
 });
 

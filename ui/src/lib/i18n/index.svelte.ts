@@ -1,6 +1,7 @@
 // Reactive i18n: the current language and store drive t() and the
 // formatting helpers, so templates re-render when either changes.
-import type { AppError, Money, StoreInfo } from "../bindings";
+import type { UiError } from "../api";
+import type { Money, StoreInfo } from "../bindings";
 import type { MessageKey } from "./es";
 import { promiseDateText } from "./dates";
 import {
@@ -68,7 +69,7 @@ export function tr(textEs: string, textEn: string): string {
   return state.lang === "es" ? textEs || textEn : textEn || textEs;
 }
 
-export function errorText(err: AppError): string {
+export function errorText(err: UiError): string {
   const [key, params] = errorMessageKey(err);
   return t(key, params);
 }

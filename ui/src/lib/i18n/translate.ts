@@ -1,6 +1,6 @@
 // Pure translation helpers (no global state), used by the reactive t() and
 // by tests.
-import type { AppError } from "../bindings";
+import type { UiError } from "../api";
 import { en } from "./en";
 import { es, type Dictionary, type MessageKey } from "./es";
 
@@ -27,8 +27,8 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
   return interpolate(dict[key] ?? es[key] ?? key, params);
 }
 
-/** The message key (and its parameters) that explains an AppError. */
-export function errorMessageKey(err: AppError): [MessageKey, Params | undefined] {
+/** The message key (and its parameters) that explains an error of a command. */
+export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] {
   switch (err.code) {
     case "central_unreachable":
       return ["error_central_unreachable", undefined];
@@ -48,6 +48,10 @@ export function errorMessageKey(err: AppError): [MessageKey, Params | undefined]
       return invalidFieldKey(err.field, err.reason) ?? ["error_invalid_field", { field: err.field }];
     case "protocol":
       return ["error_protocol", { detail: err.detail }];
+    case "unsent_commands":
+      return err.count === 1
+        ? ["error_unsent_commands_one", undefined]
+        : ["error_unsent_commands", { count: err.count }];
     case "internal":
       return ["error_internal", undefined];
   }
