@@ -163,6 +163,8 @@ export class App {
     if (!existsSync(appBin)) throw new Error(`${appBin} is missing: run make build`);
     const app = new App();
     app.shots = path.join(outputDir, name);
+    // Each run's screenshots replace the last run's.
+    rmSync(app.shots, { recursive: true, force: true });
     mkdirSync(app.shots, { recursive: true });
     app.step = 0;
     app.dataDir = mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-"));

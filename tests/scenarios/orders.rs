@@ -68,6 +68,12 @@ async fn an_order_placed_online_is_confirmed_and_reserves_the_units_at_its_sourc
     assert_eq!(shown.reserved, reserved_before + 2, "the device shows its own reservation at once");
 
     assert_eq!(push_pending(&device.store, &device.client).await.unwrap(), 1);
+    let shown = device.cache().stock_level(&sku, "CL-WH-01").unwrap().unwrap();
+    assert_eq!(
+        shown.reserved,
+        reserved_before + 2,
+        "confirmed but not yet pulled: the provisional hold still shows, no flicker back to the old figure"
+    );
     assert_eq!(device.cache().local_orders().unwrap()[0].status, "confirmed");
     assert_eq!(orders_at_central(&central, &order.id), 1);
     assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 2, "the central reserved the units");
