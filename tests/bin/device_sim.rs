@@ -42,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
             customer_id: None,
             payment: PaymentRecord { method: "at_till".into(), reference: None },
             promise_date: None,
+            allow_other_source: false,
         };
         store.lock().unwrap().place_order(order, "2026-11-23T15:00:00Z")?;
         println!("placed {}", made + 1);

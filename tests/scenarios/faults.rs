@@ -122,6 +122,7 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
                     customer_id: None,
                     payment: PaymentRecord { method: "at_till".into(), reference: None },
                     promise_date: None,
+                    allow_other_source: rng.gen_bool(0.5),
                 };
                 device.store.lock().unwrap().place_order(order, NOW).unwrap();
                 placed += 1;

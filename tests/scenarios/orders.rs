@@ -49,6 +49,7 @@ fn home_delivery(sku: &str, from: &str, quantity: i64) -> NewOrder {
         customer_id: None,
         payment: PaymentRecord { method: "at_till".into(), reference: None },
         promise_date: None,
+        allow_other_source: false,
     }
 }
 
@@ -329,4 +330,61 @@ async fn a_device_on_an_older_protocol_delivers_its_queued_orders_before_being_t
     assert_eq!(device.cache().pending_count().unwrap(), 0, "but only after every queued command was accepted");
     assert_eq!(orders_at_central(&central, &first.id), 1);
     assert_eq!(orders_at_central(&central, &second.id), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_whose_source_ran_out_is_applied_with_another_source_when_the_associate_allowed_it() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-04")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let (sku, on_hand, reserved) = sku_with_atp(&central, "CL-WH-01", 1);
+    let mut order = home_delivery(&sku, "CL-WH-01", 1);
+    order.allow_other_source = true;
+    let order = device.store.lock().unwrap().place_order(order, NOW).unwrap();
+    // Meanwhile the warehouse sells its last free units through another channel.
+    central
+        .post_movements(
+            &reqwest::Client::new(),
+            &[StockMovement {
+                movement_id: "ecom-sellout".into(),
+                sku: sku.clone(),
+                location_id: "CL-WH-01".into(),
+                kind: MovementKind::Sale,
+                quantity: on_hand - reserved,
+                occurred_at: None,
+            }],
+        )
+        .await
+        .unwrap();
+
+    let request = PushRequest { mutations: device.cache().pending_mutations(10).unwrap() };
+    let result = device.client.push(&request).await.unwrap().results.remove(0);
+    let MutationOutcome::AppliedWithChanges { changes } = &result.outcome else {
+        panic!("applied from elsewhere, not refused: {:?}", result.outcome);
+    };
+    assert_eq!(changes.len(), 1);
+    assert_eq!((changes[0].field.as_str(), changes[0].from.as_str()), ("source_location_id", "CL-WH-01"));
+    let new_source = changes[0].to.clone();
+    assert_ne!(new_source, "CL-WH-01");
+    device
+        .store
+        .lock()
+        .unwrap()
+        .record_push(&vitrina_protocol::PushResponse { results: vec![result.clone()], next_counter: 2 }, NOW)
+        .unwrap();
+
+    let (line_source,): (String,) = central
+        .inspect()
+        .unwrap()
+        .query_row("SELECT source_location_id FROM order_line WHERE order_id = ?1", [&order.id], |r| Ok((r.get(0)?,)))
+        .unwrap();
+    assert_eq!(line_source, new_source, "the central ships it from the new source");
+    let local = device.cache().order_detail(&order.id).unwrap();
+    assert_eq!(local.lines[0].source_location_id, new_source, "and the device shows that before any pull");
+    assert_eq!(local.sync, vitrina_store::OrderSync::Confirmed);
+
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let at_central = central_stock(&central, &sku, &new_source);
+    let cached = device.cache().stock_level(&sku, &new_source).unwrap().unwrap();
+    assert_eq!((cached.on_hand, cached.reserved), at_central, "the hold moved with the line, counted once");
 }

@@ -46,7 +46,7 @@ pub fn apply(
         } else {
             let mut inner = sp.savepoint()?;
             let result = execute(&inner, device_id, store, mutation)?;
-            if matches!(result.outcome, MutationOutcome::Rejected { .. }) {
+            if !result.outcome.is_applied() {
                 inner.rollback()?;
             }
             inner.commit()?;
@@ -67,7 +67,7 @@ pub fn apply(
         sp.execute("UPDATE device SET last_counter = ?2 WHERE id = ?1", params![device_id, mutation.counter])?;
         sp.commit()?;
         last = mutation.counter;
-        tracing::info!(device_id, counter = mutation.counter, mutation_id = %mutation.mutation_id, applied = matches!(result.outcome, MutationOutcome::Applied), "mutation executed");
+        tracing::info!(device_id, counter = mutation.counter, mutation_id = %mutation.mutation_id, applied = result.outcome.is_applied(), "mutation executed");
         results.push(result);
     }
     tx.commit()?;
@@ -103,14 +103,16 @@ fn replay(conn: &Connection, device_id: &str, mutation: &Mutation, hash: &str) -
 }
 
 fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation: &Mutation) -> Result<MutationResult> {
+    let unchanged = |r: std::result::Result<Vec<ScopeCursor>, Refusal>| r.map(|effects| (effects, Vec::new()));
     let outcome = match &mutation.command {
-        Command::CreateCustomer(customer) => create_customer(sp, store, customer)?,
+        Command::CreateCustomer(customer) => unchanged(create_customer(sp, store, customer)?),
         Command::PlaceOrder(order) => place_order(sp, device_id, store, order)?,
-        Command::CancelOrder(cancel) => cancel_order(sp, store, &cancel.order_id)?,
-        Command::ReturnOrder(ret) => return_order(sp, device_id, store, ret)?,
+        Command::CancelOrder(cancel) => unchanged(cancel_order(sp, store, &cancel.order_id)?),
+        Command::ReturnOrder(ret) => unchanged(return_order(sp, device_id, store, ret)?),
     };
     let (outcome, effects) = match outcome {
-        Ok(effects) => (MutationOutcome::Applied, effects),
+        Ok((effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),
+        Ok((effects, changes)) => (MutationOutcome::AppliedWithChanges { changes }, effects),
         Err((rejection, alternatives)) => (MutationOutcome::Rejected { rejection, alternatives }, Vec::new()),
     };
     Ok(MutationResult {
@@ -134,7 +136,7 @@ fn place_order(
     device_id: &str,
     store: &LocationRecord,
     order: &PlaceOrder,
-) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+) -> Result<std::result::Result<(Vec<ScopeCursor>, Vec<AppliedChange>), Refusal>> {
     if order.lines.is_empty() {
         return Ok(Err(invalid("lines", "empty")));
     }
@@ -164,7 +166,9 @@ fn place_order(
         return Ok(Err(invalid("payment", "method")));
     }
     let mut effects = Vec::new();
-    for line in &order.lines {
+    let mut changes = Vec::new();
+    let mut lines = order.lines.clone();
+    for line in &mut lines {
         if !(1..=1_000).contains(&line.quantity) {
             return Ok(Err(invalid("quantity", "out_of_range")));
         }
@@ -174,27 +178,24 @@ fn place_order(
         if source.country != store.country {
             return Ok(Err((Rejection::Forbidden, Vec::new())));
         }
-        let reserved = sp
-            .prepare_cached(
-                "UPDATE stock SET reserved = reserved + ?3
-                 WHERE sku = ?1 AND location_id = ?2
-                   AND on_hand - reserved - COALESCE((
-                       SELECT r.units FROM safety_rule r JOIN variant v ON v.sku = stock.sku
-                       JOIN product p ON p.id = v.product_id
-                       WHERE r.location_id = stock.location_id AND r.product_class = p.product_class), 0) >= ?3
-                 RETURNING sku, location_id, on_hand, reserved, in_transit, transit_eta",
-            )?
-            .query_row(params![line.sku, line.source_location_id, line.quantity], |r| {
-                Ok(StockRecord {
-                    sku: r.get(0)?,
-                    location_id: r.get(1)?,
-                    on_hand: r.get(2)?,
-                    reserved: r.get(3)?,
-                    in_transit: r.get(4)?,
-                    transit_eta: r.get(5)?,
-                })
-            })
-            .optional()?;
+        let reserved = reserve(sp, &line.sku, &line.source_location_id, line.quantity)?;
+        let reserved = match reserved {
+            Some(stock) => Some(stock),
+            None if order.allow_other_source => match other_source(sp, store, order, line)? {
+                Some(stock) => {
+                    changes.push(AppliedChange {
+                        sku: line.sku.clone(),
+                        field: "source_location_id".into(),
+                        from: line.source_location_id.clone(),
+                        to: stock.location_id.clone(),
+                    });
+                    line.source_location_id = stock.location_id.clone();
+                    Some(stock)
+                }
+                None => None,
+            },
+            None => None,
+        };
         let Some(stock) = reserved else {
             let available = storage::availability(sp, store, &line.sku).map(|a| a.locations).unwrap_or_default();
             let at_source = available.iter().find(|a| a.location_id == line.source_location_id).map_or(0, |a| a.atp);
@@ -233,7 +234,7 @@ fn place_order(
         serde_json::to_string(&order.payment)?,
         order.promise_date,
     ])?;
-    for (line_no, line) in order.lines.iter().enumerate() {
+    for (line_no, line) in lines.iter().enumerate() {
         sp.prepare_cached(
             "INSERT INTO order_line (order_id, line_no, sku, quantity, source_location_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
@@ -246,7 +247,66 @@ fn place_order(
         ])?;
     }
     effects.push(record_order(sp, &order.order_id)?);
-    Ok(Ok(effects))
+    Ok(Ok((effects, changes)))
+}
+
+/// Reserves `line` at the location the sourcing rule prefers among those of the
+/// region that still have the units; answers its stock after the reservation.
+fn other_source(
+    sp: &Savepoint<'_>,
+    store: &LocationRecord,
+    order: &PlaceOrder,
+    line: &OrderLineRecord,
+) -> Result<Option<StockRecord>> {
+    use vitrina_core::sourcing::{choose_source, Candidate, Fulfilment, RequestingStore, SourcingRequest};
+    use vitrina_core::Coordinates;
+    let available = storage::availability(sp, store, &line.sku)?.locations;
+    let mut candidates = Vec::new();
+    for a in available.iter().filter(|a| a.location_id != line.source_location_id) {
+        if let Some(l) = storage::location(sp, &a.location_id)? {
+            candidates.push(Candidate {
+                location_id: l.id,
+                kind: l.kind,
+                coordinates: Coordinates { lat: l.lat, lon: l.lon },
+                atp: a.atp,
+            });
+        }
+    }
+    let fulfilment = match &order.fulfilment {
+        FulfilmentRecord::ShipToHome { .. } => Fulfilment::ShipToHome,
+        FulfilmentRecord::ShipToStore { store_id } => Fulfilment::ShipToStore { store_id: store_id.clone() },
+        FulfilmentRecord::PickUpAt { store_id } => Fulfilment::PickUpAt { store_id: store_id.clone() },
+    };
+    let requesting =
+        RequestingStore { store_id: store.id.clone(), coordinates: Coordinates { lat: store.lat, lon: store.lon } };
+    let Ok(request) = SourcingRequest::new(requesting, fulfilment, line.quantity, candidates) else { return Ok(None) };
+    let Some(choice) = choose_source(&request) else { return Ok(None) };
+    Ok(reserve(sp, &line.sku, &choice.location_id, line.quantity)?)
+}
+
+/// One conditional UPDATE on available-to-promise: reserves `quantity` units or none.
+fn reserve(conn: &Connection, sku: &str, location_id: &str, quantity: i64) -> Result<Option<StockRecord>> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE stock SET reserved = reserved + ?3
+             WHERE sku = ?1 AND location_id = ?2
+               AND on_hand - reserved - COALESCE((
+                   SELECT r.units FROM safety_rule r JOIN variant v ON v.sku = stock.sku
+                   JOIN product p ON p.id = v.product_id
+                   WHERE r.location_id = stock.location_id AND r.product_class = p.product_class), 0) >= ?3
+             RETURNING sku, location_id, on_hand, reserved, in_transit, transit_eta",
+        )?
+        .query_row(params![sku, location_id, quantity], |r| {
+            Ok(StockRecord {
+                sku: r.get(0)?,
+                location_id: r.get(1)?,
+                on_hand: r.get(2)?,
+                reserved: r.get(3)?,
+                in_transit: r.get(4)?,
+                transit_eta: r.get(5)?,
+            })
+        })
+        .optional()?)
 }
 
 /// The order as devices see it.

@@ -382,6 +382,11 @@ pub struct PlaceOrder {
     pub payment: PaymentRecord,
     /// The date promised to the customer (ISO), as quoted on the device.
     pub promise_date: Option<String>,
+    /// When a line's source has no units left by the time the order arrives, the
+    /// central may take them from another location of the region rather than refuse
+    /// (answered as `applied_with_changes`).
+    #[serde(default)]
+    pub allow_other_source: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -435,7 +440,30 @@ pub struct Alternative {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum MutationOutcome {
     Applied,
-    Rejected { rejection: Rejection, alternatives: Vec<Alternative> },
+    /// Applied, but not exactly as sent: `changes` say what the central changed.
+    AppliedWithChanges {
+        changes: Vec<AppliedChange>,
+    },
+    Rejected {
+        rejection: Rejection,
+        alternatives: Vec<Alternative>,
+    },
+}
+
+impl MutationOutcome {
+    pub fn is_applied(&self) -> bool {
+        !matches!(self, MutationOutcome::Rejected { .. })
+    }
+}
+
+/// One thing the central did differently from what the device sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AppliedChange {
+    pub sku: String,
+    /// The field changed, e.g. `source_location_id`.
+    pub field: String,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -532,6 +532,9 @@ impl Store {
                     reference: payment.reference.filter(|r| !r.trim().is_empty()),
                 },
                 promise_date: quote.promise_date,
+                // The associate ordered the item, not a location: if the proposed
+                // source runs out meanwhile, another of the region will do.
+                allow_other_source: true,
             },
             &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         )?;

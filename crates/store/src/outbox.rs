@@ -23,6 +23,9 @@ pub struct NewOrder {
     pub customer_id: Option<String>,
     pub payment: PaymentRecord,
     pub promise_date: Option<String>,
+    /// Whether the central may take a line from another location of the region when
+    /// its source has run out by the time the order arrives.
+    pub allow_other_source: bool,
 }
 
 /// An order as the device saved it.
@@ -45,7 +48,7 @@ impl Store {
     /// provisional reservations and the outbox row, in one transaction. Answers the
     /// order as saved.
     pub fn place_order(&mut self, order: NewOrder, now: &str) -> Result<LocalOrder> {
-        let NewOrder { lines, fulfilment, customer_id, payment, promise_date } = order;
+        let NewOrder { lines, fulfilment, customer_id, payment, promise_date, allow_other_source } = order;
         let enrollment = self.enrollment()?.ok_or(StoreError::NotEnrolled)?;
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
@@ -63,6 +66,7 @@ impl Store {
             customer_id: customer_id.clone(),
             payment: payment.clone(),
             promise_date: promise_date.clone(),
+            allow_other_source,
         });
         insert_outbox(&tx, counter, &command, now)?;
         tx.execute(
@@ -191,6 +195,26 @@ impl Store {
     }
 }
 
+/// Follows what the central changed in an order: the line's source, and where the
+/// provisional hold is shown until the central's stock is pulled.
+fn apply_changes(tx: &Transaction<'_>, counter: i64, changes: &[vitrina_protocol::AppliedChange]) -> Result<()> {
+    let raw: Option<String> =
+        tx.query_row("SELECT lines FROM local_order WHERE counter = ?1", [counter], |r| r.get(0)).optional()?;
+    let Some(raw) = raw else { return Ok(()) };
+    let mut lines: Vec<OrderLineRecord> = from_json(&raw)?;
+    for change in changes.iter().filter(|c| c.field == "source_location_id") {
+        for line in lines.iter_mut().filter(|l| l.sku == change.sku && l.source_location_id == change.from) {
+            line.source_location_id = change.to.clone();
+        }
+        tx.execute(
+            "UPDATE provisional_reservation SET location_id = ?4 WHERE counter = ?1 AND sku = ?2 AND location_id = ?3",
+            params![counter, change.sku, change.from, change.to],
+        )?;
+    }
+    tx.execute("UPDATE local_order SET lines = ?2 WHERE counter = ?1", params![counter, to_json(&lines)?])?;
+    Ok(())
+}
+
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -221,10 +245,7 @@ pub(crate) fn insert_outbox(tx: &Transaction<'_>, counter: i64, command: &Comman
 }
 
 fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Result<()> {
-    let state = match result.outcome {
-        MutationOutcome::Applied => "applied",
-        MutationOutcome::Rejected { .. } => "rejected",
-    };
+    let state = if result.outcome.is_applied() { "applied" } else { "rejected" };
     let updated = tx.execute(
         "UPDATE outbox SET state = ?2, result = ?3, answered_at = ?4
          WHERE counter = ?1 AND mutation_id = ?5 AND state = 'pending'",
@@ -237,6 +258,9 @@ fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Re
     tx.execute("UPDATE local_order SET status = ?2 WHERE counter = ?1", params![result.counter, status])?;
     if state == "rejected" {
         tx.execute("DELETE FROM provisional_reservation WHERE counter = ?1", [result.counter])?;
+    }
+    if let MutationOutcome::AppliedWithChanges { changes } = &result.outcome {
+        apply_changes(tx, result.counter, changes)?;
     }
     Ok(())
 }

@@ -352,6 +352,7 @@ fn an_order_the_central_refused_is_resolved_by_cancelling_it_here() {
         customer_id: None,
         payment: PaymentRecord { method: "at_till".into(), reference: None },
         promise_date: None,
+        allow_other_source: false,
     };
     let saved = store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
     assert_eq!(store.stock_level("CAM-1042-CAF-S", "NEAR").unwrap().unwrap().reserved, 1, "held here at once");
@@ -417,6 +418,7 @@ fn an_order_saved_here_shows_its_customer_payment_and_promise_before_the_central
         customer_id: Some(customer.id.clone()),
         payment: PaymentRecord { method: "reference".into(), reference: Some("B-1234".into()) },
         promise_date: Some("2026-11-24".into()),
+        allow_other_source: false,
     };
     let saved = store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
     let view = store.order_detail(&saved.id).unwrap();
@@ -460,6 +462,7 @@ fn resetting_the_device_is_refused_while_commands_are_unsent_and_then_forgets_ev
         customer_id: None,
         payment: PaymentRecord { method: "at_till".into(), reference: None },
         promise_date: None,
+        allow_other_source: false,
     };
     store.place_order(order, "2026-11-23T12:00:00Z").unwrap();
     assert_eq!(store.reset().unwrap(), Err(1), "one order would be lost");
