@@ -125,6 +125,9 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
 }
 
 type Refusal = (Rejection, Vec<Alternative>);
+/// What an applied command did: where its effects were recorded, and what the
+/// central changed from what was sent.
+type Applied = (Vec<ScopeCursor>, Vec<AppliedChange>);
 
 fn invalid(field: &str, detail: &str) -> Refusal {
     (Rejection::Invalid { field: field.into(), detail: detail.into() }, Vec::new())
@@ -136,7 +139,7 @@ fn place_order(
     device_id: &str,
     store: &LocationRecord,
     order: &PlaceOrder,
-) -> Result<std::result::Result<(Vec<ScopeCursor>, Vec<AppliedChange>), Refusal>> {
+) -> Result<std::result::Result<Applied, Refusal>> {
     if order.lines.is_empty() {
         return Ok(Err(invalid("lines", "empty")));
     }
@@ -281,7 +284,7 @@ fn other_source(
         RequestingStore { store_id: store.id.clone(), coordinates: Coordinates { lat: store.lat, lon: store.lon } };
     let Ok(request) = SourcingRequest::new(requesting, fulfilment, line.quantity, candidates) else { return Ok(None) };
     let Some(choice) = choose_source(&request) else { return Ok(None) };
-    Ok(reserve(sp, &line.sku, &choice.location_id, line.quantity)?)
+    reserve(sp, &line.sku, &choice.location_id, line.quantity)
 }
 
 /// One conditional UPDATE on available-to-promise: reserves `quantity` units or none.
