@@ -162,19 +162,10 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, number, status, fulfilment, lines, created_at FROM local_order ORDER BY counter DESC",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
+        let rows = stmt.query_map([], crate::query::text_columns::<6>)?;
         let mut orders = Vec::new();
         for row in rows {
-            let (id, number, status, fulfilment, lines, created_at) = row?;
+            let [id, number, status, fulfilment, lines, created_at] = row?;
             orders.push(LocalOrder {
                 id,
                 number,

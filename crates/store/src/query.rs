@@ -47,23 +47,11 @@ impl Store {
              ORDER BY r.score, p.name_es
              LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![fts_query, query, limit as i64, RANK_CANDIDATES], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
+        let rows = stmt.query_map(params![fts_query, query, limit as i64, RANK_CANDIDATES], text_columns::<9>)?;
         let mut hits = Vec::new();
         let mut classes = Vec::new();
         for row in rows {
-            let (product_id, style_code, name_es, name_en, category_es, category_en, class, colors, prices) = row?;
+            let [product_id, style_code, name_es, name_en, category_es, category_en, class, colors, prices] = row?;
             classes.push(class);
             hits.push(SearchHit {
                 product_id,
@@ -115,38 +103,11 @@ impl Store {
                         category_en, product_class, colors, sizes, prices
                  FROM product WHERE id = ?1",
             )?
-            .query_row([product_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
-                    r.get::<_, String>(10)?,
-                    r.get::<_, String>(11)?,
-                ))
-            })
+            .query_row([product_id], text_columns::<12>)
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        let (
-            id,
-            style_code,
-            name_es,
-            name_en,
-            description_es,
-            description_en,
-            category_es,
-            category_en,
-            class,
-            colors,
-            sizes,
-            prices,
-        ) = product;
+        let [id, style_code, name_es, name_en, description_es, description_en, category_es, category_en, class, colors, sizes, prices] =
+            product;
         let price = price_in(&parse_json::<Vec<PriceRecord>>(&prices)?, &home.currency);
 
         let variants: Vec<VariantView> = {
@@ -365,6 +326,15 @@ impl Store {
         let rows = stmt.query_map([], safety_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The first `N` columns of a row, all text.
+pub(crate) fn text_columns<const N: usize>(r: &Row<'_>) -> rusqlite::Result<[String; N]> {
+    let mut columns: [String; N] = std::array::from_fn(|_| String::new());
+    for (index, column) in columns.iter_mut().enumerate() {
+        *column = r.get(index)?;
+    }
+    Ok(columns)
 }
 
 fn safety_from_row(r: &Row<'_>) -> rusqlite::Result<SafetyRule> {
