@@ -388,3 +388,36 @@ async fn an_order_whose_source_ran_out_is_applied_with_another_source_when_the_a
     let cached = device.cache().stock_level(&sku, &new_source).unwrap().unwrap();
     assert_eq!((cached.on_hand, cached.reserved), at_central, "the hold moved with the line, counted once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_order_being_picked_waits_for_the_warehouse_to_decide() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code("CL-SCL-01")).await.unwrap();
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let (sku, _, reserved_before) = sku_with_atp(&central, "CL-WH-01", 1);
+    let order = device.store.lock().unwrap().place_order(home_delivery(&sku, "CL-WH-01", 1), NOW).unwrap();
+    push_pending(&device.store, &device.client).await.unwrap();
+    advance(&central, &order.id, "picking").await;
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+
+    device.store.lock().unwrap().cancel_order(&order.id, NOW).unwrap();
+    let request = PushRequest { mutations: device.cache().pending_mutations(10).unwrap() };
+    let response = device.client.push(&request).await.unwrap();
+    assert_eq!(
+        response.results[0].outcome,
+        MutationOutcome::PendingReview { reason: "picking".into() },
+        "taken, but the warehouse decides"
+    );
+    device.store.lock().unwrap().record_push(&response, NOW).unwrap();
+    let seen = device.cache().order_detail(&order.id).unwrap();
+    assert!(seen.cancel_requested, "the associate sees the cancellation is asked for");
+    assert_eq!(seen.status, vitrina_store::OrderStatus::Picking, "not cancelled yet");
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 1, "the units stay reserved meanwhile");
+
+    advance(&central, &order.id, "cancelled").await;
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let seen = device.cache().order_detail(&order.id).unwrap();
+    assert_eq!(seen.status, vitrina_store::OrderStatus::Cancelled, "the warehouse stopped it");
+    assert!(!seen.cancel_requested);
+    assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before, "and the units are free again");
+}

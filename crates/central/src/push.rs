@@ -103,16 +103,20 @@ fn replay(conn: &Connection, device_id: &str, mutation: &Mutation, hash: &str) -
 }
 
 fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation: &Mutation) -> Result<MutationResult> {
-    let unchanged = |r: std::result::Result<Vec<ScopeCursor>, Refusal>| r.map(|effects| (effects, Vec::new()));
+    let applied =
+        |r: std::result::Result<Vec<ScopeCursor>, Refusal>| r.map(|effects| Done::Applied(effects, Vec::new()));
     let outcome = match &mutation.command {
-        Command::CreateCustomer(customer) => unchanged(create_customer(sp, store, customer)?),
-        Command::PlaceOrder(order) => place_order(sp, device_id, store, order)?,
-        Command::CancelOrder(cancel) => unchanged(cancel_order(sp, store, &cancel.order_id)?),
-        Command::ReturnOrder(ret) => unchanged(return_order(sp, device_id, store, ret)?),
+        Command::CreateCustomer(customer) => applied(create_customer(sp, store, customer)?),
+        Command::PlaceOrder(order) => {
+            place_order(sp, device_id, store, order)?.map(|(effects, changes)| Done::Applied(effects, changes))
+        }
+        Command::CancelOrder(cancel) => cancel_order(sp, store, &cancel.order_id)?,
+        Command::ReturnOrder(ret) => applied(return_order(sp, device_id, store, ret)?),
     };
     let (outcome, effects) = match outcome {
-        Ok((effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),
-        Ok((effects, changes)) => (MutationOutcome::AppliedWithChanges { changes }, effects),
+        Ok(Done::Applied(effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),
+        Ok(Done::Applied(effects, changes)) => (MutationOutcome::AppliedWithChanges { changes }, effects),
+        Ok(Done::Review(effects, reason)) => (MutationOutcome::PendingReview { reason }, effects),
         Err((rejection, alternatives)) => (MutationOutcome::Rejected { rejection, alternatives }, Vec::new()),
     };
     Ok(MutationResult {
@@ -125,6 +129,14 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
 }
 
 type Refusal = (Rejection, Vec<Alternative>);
+
+/// What the central did with an accepted command.
+enum Done {
+    /// Applied: the effects' scopes and seqs, and what was changed from what was sent.
+    Applied(Vec<ScopeCursor>, Vec<AppliedChange>),
+    /// Taken for a person to decide, for the reason given.
+    Review(Vec<ScopeCursor>, String),
+}
 /// What an applied command did: where its effects were recorded, and what the
 /// central changed from what was sent.
 type Applied = (Vec<ScopeCursor>, Vec<AppliedChange>);
@@ -316,7 +328,8 @@ fn reserve(conn: &Connection, sku: &str, location_id: &str, quantity: i64) -> Re
 pub fn order_record(conn: &Connection, order_id: &str) -> Result<Option<OrderRecord>> {
     let head = conn
         .prepare_cached(
-            "SELECT id, number, store_id, customer_id, channel, status, fulfilment, payment, promise_date, created_at
+            "SELECT id, number, store_id, customer_id, channel, status, fulfilment, payment, promise_date, created_at,
+                    cancel_requested
              FROM customer_order WHERE id = ?1",
         )?
         .query_row([order_id], |r| {
@@ -331,11 +344,23 @@ pub fn order_record(conn: &Connection, order_id: &str) -> Result<Option<OrderRec
                 r.get::<_, String>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, String>(9)?,
+                r.get::<_, bool>(10)?,
             ))
         })
         .optional()?;
-    let Some((id, number, store_id, customer_id, channel, status, fulfilment, payment, promise_date, created_at)) =
-        head
+    let Some((
+        id,
+        number,
+        store_id,
+        customer_id,
+        channel,
+        status,
+        fulfilment,
+        payment,
+        promise_date,
+        created_at,
+        cancel_requested,
+    )) = head
     else {
         return Ok(None);
     };
@@ -364,6 +389,7 @@ pub fn order_record(conn: &Connection, order_id: &str) -> Result<Option<OrderRec
         payment: serde_json::from_str(&payment)?,
         promise_date,
         created_at,
+        cancel_requested,
     }))
 }
 
@@ -454,26 +480,35 @@ fn cancel_order(
     sp: &Savepoint<'_>,
     store: &LocationRecord,
     order_id: &str,
-) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+) -> Result<std::result::Result<Done, Refusal>> {
     let Some(order) = order_record(sp, order_id)? else {
         return Ok(Err(invalid("order_id", "unknown")));
     };
     if order.store_id != store.id {
         return Ok(Err((Rejection::Forbidden, Vec::new())));
     }
-    if order.status == "cancelled" {
-        return Ok(Ok(Vec::new()));
+    match order.status.as_str() {
+        "cancelled" => Ok(Ok(Done::Applied(Vec::new(), Vec::new()))),
+        "confirmed" => Ok(Ok(Done::Applied(cancel_now(sp, &order)?, Vec::new()))),
+        // The warehouse may have packed it already: it decides, and reports
+        // "cancelled" or "shipped" through the order status endpoint.
+        "picking" => {
+            sp.execute("UPDATE customer_order SET cancel_requested = 1 WHERE id = ?1", [order_id])?;
+            Ok(Ok(Done::Review(vec![record_order(sp, order_id)?], "picking".into())))
+        }
+        _ => Ok(Err((Rejection::NotCancellable, Vec::new()))),
     }
-    if !matches!(order.status.as_str(), "confirmed" | "picking") {
-        return Ok(Err((Rejection::NotCancellable, Vec::new())));
-    }
+}
+
+/// Cancels an order that has not shipped: its reservations are released.
+fn cancel_now(conn: &Connection, order: &OrderRecord) -> Result<Vec<ScopeCursor>> {
     let mut effects = Vec::new();
     for line in &order.lines {
-        effects.push(adjust_stock(sp, &line.sku, &line.source_location_id, 0, -line.quantity)?);
+        effects.push(adjust_stock(conn, &line.sku, &line.source_location_id, 0, -line.quantity)?);
     }
-    sp.execute("UPDATE customer_order SET status = 'cancelled' WHERE id = ?1", [order_id])?;
-    effects.push(record_order(sp, order_id)?);
-    Ok(Ok(effects))
+    conn.execute("UPDATE customer_order SET status = 'cancelled' WHERE id = ?1", [&order.id])?;
+    effects.push(record_order(conn, &order.id)?);
+    Ok(effects)
 }
 
 fn return_order(
@@ -542,12 +577,15 @@ pub fn advance_order(conn: &mut Connection, order_id: &str, status: &str) -> Res
         ("confirmed", "picking") => true,
         ("confirmed" | "picking", "shipped" | "ready_for_pickup") => true,
         ("shipped" | "ready_for_pickup", "delivered") => true,
+        ("confirmed" | "picking", "cancelled") => true,
         (from, to) => from == to,
     };
     if !allowed {
         return Err(crate::CentralError::Invalid(format!("an order {} cannot become {status}", order.status)));
     }
-    if order.status != status {
+    if order.status != status && status == "cancelled" {
+        cancel_now(&tx, &order)?;
+    } else if order.status != status {
         if matches!(status, "shipped" | "ready_for_pickup") {
             for line in &order.lines {
                 adjust_stock(&tx, &line.sku, &line.source_location_id, -line.quantity, -line.quantity)?;

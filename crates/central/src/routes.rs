@@ -230,8 +230,10 @@ async fn order_status(
     axum::extract::Path(id): axum::extract::Path<String>,
     Body(update): Body<OrderStatusUpdate>,
 ) -> Result<Json<OrderRecord>, CentralError> {
-    if !matches!(update.status.as_str(), "picking" | "shipped" | "ready_for_pickup" | "delivered") {
-        return Err(CentralError::Invalid("status must be picking, shipped, ready_for_pickup or delivered".into()));
+    if !matches!(update.status.as_str(), "picking" | "shipped" | "ready_for_pickup" | "delivered" | "cancelled") {
+        return Err(CentralError::Invalid(
+            "status must be picking, shipped, ready_for_pickup, delivered or cancelled".into(),
+        ));
     }
     let order = state
         .db

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0003_orders.sql"),
     include_str!("../migrations/sqlite/0004_customers.sql"),
     include_str!("../migrations/sqlite/0005_checksums.sql"),
+    include_str!("../migrations/sqlite/0006_cancel_requests.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;

@@ -210,12 +210,15 @@ pub struct OrderRecord {
     pub promise_date: Option<String>,
     /// Arrival at the central (RFC 3339).
     pub created_at: String,
+    /// A cancellation was asked for while the order is being picked.
+    #[serde(default)]
+    pub cancel_requested: bool,
 }
 
 /// A fulfilment system moves an order on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OrderStatusUpdate {
-    /// picking, shipped, ready_for_pickup or delivered.
+    /// picking, shipped, ready_for_pickup, delivered, or cancelled (before shipping).
     pub status: String,
 }
 
@@ -444,6 +447,11 @@ pub enum MutationOutcome {
     AppliedWithChanges {
         changes: Vec<AppliedChange>,
     },
+    /// Accepted, but a person must decide before it takes effect (e.g. cancelling an
+    /// order the warehouse is already picking); the outcome arrives as pulled data.
+    PendingReview {
+        reason: String,
+    },
     Rejected {
         rejection: Rejection,
         alternatives: Vec<Alternative>,
@@ -451,6 +459,7 @@ pub enum MutationOutcome {
 }
 
 impl MutationOutcome {
+    /// Whether the central took the command (applied, or taken for review).
     pub fn is_applied(&self) -> bool {
         !matches!(self, MutationOutcome::Rejected { .. })
     }

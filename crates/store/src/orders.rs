@@ -237,6 +237,9 @@ pub struct OrderView {
     pub total: Option<Money>,
     pub created_at: String,
     pub rejection: Option<RejectionView>,
+    /// A cancellation was asked for while the order is being picked: the warehouse
+    /// decides whether it can still be stopped.
+    pub cancel_requested: bool,
 }
 
 /// Why an order command can't be taken on the device.
@@ -647,8 +650,12 @@ impl Store {
             _ => OrderSync::Confirmed,
         };
         let rejection = latest.and_then(|c| c.result.as_ref()).and_then(|r| self.rejection_view(r));
+        let review_asked = commands
+            .iter()
+            .any(|c| c.result.as_ref().is_some_and(|r| matches!(r.outcome, MutationOutcome::PendingReview { .. })));
 
         let home = self.home()?;
+        let pulled_cancel_requested = pulled.as_ref().is_some_and(|o| o.cancel_requested);
         let (number, status, fulfilment, lines, payment, promise, created_at, customer_id) = match (pulled, local) {
             (Some(o), _) => (
                 o.number,
@@ -757,6 +764,8 @@ impl Store {
             total,
             created_at,
             rejection,
+            cancel_requested: (review_asked || pulled_cancel_requested)
+                && !matches!(status, OrderStatus::Cancelled | OrderStatus::Returned),
         })
     }
 

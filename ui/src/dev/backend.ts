@@ -333,6 +333,7 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
       total: q.total,
       created_at: createdAt,
       rejection: null,
+      cancel_requested: false,
     };
   }
 

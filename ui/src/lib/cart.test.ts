@@ -206,6 +206,7 @@ describe("retrying an order", () => {
     total: null,
     created_at: "2026-11-23T18:00:00Z",
     rejection: null,
+    cancel_requested: false,
   };
 
   it("puts the same lines and delivery back", () => {

@@ -40,6 +40,7 @@ const order = (id: string, over: Partial<OrderView> = {}): OrderView => ({
   total: null,
   created_at: "2026-11-23T12:00:00Z",
   rejection: null,
+  cancel_requested: false,
   ...over,
 });
 

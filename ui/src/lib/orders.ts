@@ -36,7 +36,8 @@ export function isOpen(o: Pick<OrderView, "status">): boolean {
 }
 
 export function canCancel(o: OrderView): boolean {
-  return CANCELLABLE.has(o.status);
+  // Once a cancellation is asked for, the warehouse decides: asking again changes nothing.
+  return CANCELLABLE.has(o.status) && !o.cancel_requested;
 }
 
 /** Units of each line that can still be returned. */

@@ -7,4 +7,9 @@ import type { OrderSync } from "./OrderSync";
 import type { PaymentRecord } from "./PaymentRecord";
 import type { RejectionView } from "./RejectionView";
 
-export type OrderView = { id: string, number: string, status: OrderStatus, sync: OrderSync, customer_id: string | null, customer_name: string | null, lines: Array<OrderLineView>, fulfilment: FulfilmentView, payment: PaymentRecord, promise_date: string | null, total: Money | null, created_at: string, rejection: RejectionView | null, };
+export type OrderView = { id: string, number: string, status: OrderStatus, sync: OrderSync, customer_id: string | null, customer_name: string | null, lines: Array<OrderLineView>, fulfilment: FulfilmentView, payment: PaymentRecord, promise_date: string | null, total: Money | null, created_at: string, rejection: RejectionView | null, 
+/**
+ * A cancellation was asked for while the order is being picked: the warehouse
+ * decides whether it can still be stopped.
+ */
+cancel_requested: boolean, };

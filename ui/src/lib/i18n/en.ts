@@ -289,6 +289,7 @@ export const en: Dictionary = {
   order_sync_sent: "Sent",
   order_sync_confirmed: "Confirmed",
   order_sync_needs_attention: "Needs attention",
+  order_cancel_requested: "Cancellation requested: the warehouse is already picking this order and will confirm whether it can still stop it.",
   order_sync_saved_here_note: "It will be sent to the central when the connection is back.",
 
   rejection_title: "The central could not confirm this order",

@@ -287,6 +287,7 @@ export const es = {
   order_sync_sent: "Enviado",
   order_sync_confirmed: "Confirmado",
   order_sync_needs_attention: "Requiere atención",
+  order_cancel_requested: "Anulación solicitada: la bodega ya está preparando el pedido y confirmará si aún puede detenerlo.",
   order_sync_saved_here_note: "Se enviará a la central cuando vuelva la conexión.",
 
   rejection_title: "La central no pudo confirmar este pedido",
