@@ -13,6 +13,7 @@ pub mod location;
 pub mod money;
 pub mod phone;
 pub mod promise;
+pub mod slots;
 pub mod sourcing;
 
 pub use availability::{available_to_promise, SafetyRule, StockLevel};
@@ -22,6 +23,10 @@ pub use location::LocationKind;
 pub use money::{Currency, Money, MoneyError};
 pub use phone::{Country, PhoneE164, PhoneError};
 pub use promise::{promise_date, PromiseRule, Route};
+pub use slots::{
+    free_slots, nearest_free, Booking, Exception, ExceptionKind, Service, Slot, SlotError, SlotRequest, SlotSearch,
+    Stylist, WorkingHours,
+};
 pub use sourcing::{
     choose_source, sourcing_alternatives, Candidate, Fulfilment, RequestingStore, SourcingChoice, SourcingError,
     SourcingRequest,
