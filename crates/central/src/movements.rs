@@ -95,22 +95,7 @@ fn decide_and_apply(tx: &rusqlite::Savepoint<'_>, channel: &str, m: &StockMoveme
     if !known {
         return Ok(rejected(m, MovementRejection::UnknownSku));
     }
-    let current: Option<StockRecord> = tx
-        .prepare_cached(
-            "SELECT sku, location_id, on_hand, reserved, in_transit, transit_eta FROM stock
-             WHERE sku = ?1 AND location_id = ?2",
-        )?
-        .query_row(params![m.sku, m.location_id], |r| {
-            Ok(StockRecord {
-                sku: r.get(0)?,
-                location_id: r.get(1)?,
-                on_hand: r.get(2)?,
-                reserved: r.get(3)?,
-                in_transit: r.get(4)?,
-                transit_eta: r.get(5)?,
-            })
-        })
-        .optional()?;
+    let current = storage::stock_of(tx, &m.sku, &m.location_id)?;
     let mut stock = current.unwrap_or(StockRecord {
         sku: m.sku.clone(),
         location_id: m.location_id.clone(),

@@ -311,16 +311,7 @@ fn reserve(conn: &Connection, sku: &str, location_id: &str, quantity: i64) -> Re
                    WHERE r.location_id = stock.location_id AND r.product_class = p.product_class), 0) >= ?3
              RETURNING sku, location_id, on_hand, reserved, in_transit, transit_eta",
         )?
-        .query_row(params![sku, location_id, quantity], |r| {
-            Ok(StockRecord {
-                sku: r.get(0)?,
-                location_id: r.get(1)?,
-                on_hand: r.get(2)?,
-                reserved: r.get(3)?,
-                in_transit: r.get(4)?,
-                transit_eta: r.get(5)?,
-            })
-        })
+        .query_row(params![sku, location_id, quantity], storage::stock_from_row)
         .optional()?)
 }
 
@@ -457,20 +448,7 @@ fn adjust_stock(
          SET on_hand = MAX(on_hand + ?3, 0), reserved = MAX(reserved + ?4, 0)",
     )?
     .execute(params![sku, location_id, delta_on_hand, delta_reserved])?;
-    let stock = conn
-        .prepare_cached(
-            "SELECT sku, location_id, on_hand, reserved, in_transit, transit_eta FROM stock WHERE sku = ?1 AND location_id = ?2",
-        )?
-        .query_row([sku, location_id], |r| {
-            Ok(StockRecord {
-                sku: r.get(0)?,
-                location_id: r.get(1)?,
-                on_hand: r.get(2)?,
-                reserved: r.get(3)?,
-                in_transit: r.get(4)?,
-                transit_eta: r.get(5)?,
-            })
-        })?;
+    let stock = storage::stock_of(conn, sku, location_id)?.ok_or(crate::CentralError::NotFound)?;
     let scope = inventory_scope(location_id);
     let seq = record_upsert(conn, &scope, &Record::Stock(stock))?;
     Ok(ScopeCursor { scope, after: seq })

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use vitrina_core::LocationKind;
 use vitrina_protocol::{
     inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
-    CATALOG_SCOPE,
+    StockRecord, CATALOG_SCOPE,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -247,6 +247,31 @@ pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> 
         return Ok(false);
     };
     Ok(location(conn, location_id)?.is_some_and(|l| l.country == store.country))
+}
+
+// ------------------------------------------------------------------ stock
+
+/// A stock row read as `sku, location_id, on_hand, reserved, in_transit, transit_eta`.
+pub fn stock_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StockRecord> {
+    Ok(StockRecord {
+        sku: r.get(0)?,
+        location_id: r.get(1)?,
+        on_hand: r.get(2)?,
+        reserved: r.get(3)?,
+        in_transit: r.get(4)?,
+        transit_eta: r.get(5)?,
+    })
+}
+
+/// The stock of one SKU at one location, if recorded.
+pub fn stock_of(conn: &Connection, sku: &str, location_id: &str) -> Result<Option<StockRecord>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT sku, location_id, on_hand, reserved, in_transit, transit_eta FROM stock
+             WHERE sku = ?1 AND location_id = ?2",
+        )?
+        .query_row([sku, location_id], stock_from_row)
+        .optional()?)
 }
 
 // ------------------------------------------------------------------ availability

@@ -699,13 +699,7 @@ impl Store {
             }
             None => None,
         };
-        let location_name = |id: &str| -> Result<String> {
-            Ok(self
-                .conn
-                .query_row("SELECT name FROM location WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?
-                .unwrap_or_else(|| id.to_owned()))
-        };
+        let location_name = |id: &str| self.location_name(id);
         let mut line_views = Vec::new();
         let mut total: Option<Money> = None;
         for (sku, quantity, returned, source) in lines {
@@ -785,10 +779,7 @@ impl Store {
             .iter()
             .map(|a| AlternativeView {
                 sku: a.sku.clone(),
-                location_name: self
-                    .conn
-                    .query_row("SELECT name FROM location WHERE id = ?1", [&a.location_id], |r| r.get(0))
-                    .unwrap_or_else(|_| a.location_id.clone()),
+                location_name: self.location_name(&a.location_id).unwrap_or_else(|_| a.location_id.clone()),
                 location_id: a.location_id.clone(),
                 atp: a.atp,
             })
@@ -821,6 +812,16 @@ impl Store {
             });
         }
         Ok(commands)
+    }
+
+    /// A location's name, or its id when the cache doesn't know it.
+    fn location_name(&self, id: &str) -> Result<String> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT name FROM location WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| id.to_owned()))
     }
 
     /// Marks every command up to `counter` as sent (awaiting an answer).

@@ -55,8 +55,8 @@ impl Store {
         let order_id = uuid::Uuid::now_v7().to_string();
         // Store, the random tail of the device id, and the device's counter: readable
         // at the till and never the same on two devices.
-        let device_tail: String =
-            enrollment.device_id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let id = &enrollment.device_id;
+        let device_tail = id.get(id.len().saturating_sub(8)..).unwrap_or(id);
         let number = format!("{}-{}-{counter:05}", enrollment.store.id, device_tail.to_uppercase());
         let command = Command::PlaceOrder(PlaceOrder {
             order_id: order_id.clone(),

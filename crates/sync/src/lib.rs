@@ -64,8 +64,7 @@ pub async fn push_pending(store: &Arc<Mutex<Store>>, client: &Client) -> Result<
 
 fn response_time() -> String {
     // Local receipt time, for the device's own record only; the central orders by arrival.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    format!("{}", now.as_secs())
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Pulls every scope of the device until the cache holds the central's head,
