@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 DATA_DIR ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME)/vitrina,$(CURDIR)/data)
 CENTRAL_LISTEN ?= 127.0.0.1:8787
 
-.PHONY: all deps ui build run test test-rust test-ui test-e2e lint bindings-check clean
+.PHONY: all deps ui build run test test-rust test-ui test-e2e test-public-booking bench-e2e lint bindings-check clean
 
 all: build
 
@@ -45,9 +45,17 @@ test-rust: build
 	cargo test --workspace
 
 test-e2e: build
-	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs
+	cd tests/e2e && timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs
 
-test: test-ui lint test-rust bindings-check test-e2e
+# The public booking page in headless Chromium (chromium + chromedriver), against a real central.
+test-public-booking: build
+	cd tests/public_booking && timeout 300 node --test --test-concurrency=1 booking.test.mjs
+
+# Benchmarks of the real app (not part of make test): colour switching in customer mode.
+bench-e2e: build
+	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-color-switch.mjs
+
+test: test-ui lint test-rust bindings-check test-e2e test-public-booking
 	@echo "make test: all suites passed"
 
 clean:

@@ -26,7 +26,7 @@ for _ in $(seq 1 300); do
 done
 echo
 echo "Central: http://$listen  (data: $data_dir/central, log: $data_dir/central/central.log)"
-sed -n '1,20p' "$data_dir/central/stdout.log" | grep -v "listening on"
+sed -n '1,60p' "$data_dir/central/stdout.log" | grep -v "listening on"
 echo "Device cache: $data_dir/device"
 echo
 

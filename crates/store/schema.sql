@@ -1,9 +1,27 @@
+CREATE INDEX appointment_start ON appointment (start);
 CREATE INDEX customer_email ON customer (email);
 CREATE INDEX customer_phone ON customer (phone);
 CREATE INDEX product_style_code ON product (style_code);
 CREATE INDEX provisional_reservation_stock ON provisional_reservation (sku, location_id);
 CREATE INDEX variant_gtin14 ON variant (gtin14);
 CREATE INDEX variant_product ON variant (product_id);
+CREATE TABLE appointment (
+    id         TEXT PRIMARY KEY,
+    stylist_id TEXT NOT NULL,
+    start      TEXT NOT NULL, -- RFC 3339 UTC
+    status     TEXT NOT NULL,
+    record     TEXT NOT NULL, -- protocol AppointmentRecord (JSON)
+    pulled     TEXT,
+    counter    INTEGER REFERENCES outbox (counter)
+) STRICT;
+CREATE TABLE associate (
+    id       TEXT PRIMARY KEY,
+    store_id TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    pin_hash TEXT NOT NULL, -- Argon2id PHC string
+    active   INTEGER NOT NULL CHECK (active IN (0, 1))
+) STRICT;
 CREATE TABLE customer (
     id                TEXT PRIMARY KEY,
     name              TEXT NOT NULL,
@@ -12,6 +30,20 @@ CREATE TABLE customer (
     email             TEXT, -- lower case
     marketing_consent INTEGER NOT NULL CHECK (marketing_consent IN (0, 1)),
     pending           INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)) -- made here, not yet confirmed
+, wishlist TEXT NOT NULL DEFAULT '[]') STRICT;
+CREATE TABLE customer_pick (
+    batch      TEXT NOT NULL CHECK (batch IN ('current', 'waiting')),
+    product_id TEXT NOT NULL,
+    color_code TEXT NOT NULL,
+    size       TEXT,
+    wanted     INTEGER NOT NULL CHECK (wanted IN (0, 1)),
+    picked_at  TEXT NOT NULL,
+    PRIMARY KEY (batch, product_id, color_code)
+) STRICT;
+CREATE TABLE customer_session (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    product_id TEXT NOT NULL,
+    started_at TEXT NOT NULL
 ) STRICT;
 CREATE TABLE local_order (
     id         TEXT PRIMARY KEY,
@@ -46,6 +78,11 @@ CREATE TABLE outbox (
     result      TEXT, -- protocol MutationResult (JSON) once answered
     created_at  TEXT NOT NULL,
     answered_at TEXT
+) STRICT;
+CREATE TABLE pin_guard (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    failures     INTEGER NOT NULL,
+    locked_until TEXT
 ) STRICT;
 CREATE TABLE product (
     id             TEXT PRIMARY KEY,
@@ -94,6 +131,10 @@ CREATE TABLE scope_entry (
     hash  INTEGER NOT NULL, -- protocol::entry_hash of the entry's record
     PRIMARY KEY (scope, key)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE service (
+    id     TEXT PRIMARY KEY,
+    record TEXT NOT NULL -- protocol ServiceRecord (JSON)
+) STRICT;
 CREATE TABLE stock (
     sku         TEXT NOT NULL,
     location_id TEXT NOT NULL,
@@ -106,6 +147,10 @@ CREATE TABLE stock (
 CREATE TABLE store_order (
     id     TEXT PRIMARY KEY,
     record TEXT NOT NULL -- protocol OrderRecord (JSON)
+) STRICT;
+CREATE TABLE stylist (
+    id     TEXT PRIMARY KEY,
+    record TEXT NOT NULL -- protocol StylistRecord (JSON)
 ) STRICT;
 CREATE TABLE variant (
     sku        TEXT PRIMARY KEY,

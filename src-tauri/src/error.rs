@@ -33,6 +33,20 @@ pub enum AppError {
         #[ts(type = "number")]
         count: i64,
     },
+    /// The device is in customer mode: only the customer's screen may run.
+    #[error("customer mode is on")]
+    CustomerMode,
+    /// No associate PIN has reached the device, so customer mode could not be left.
+    #[error("no associate PIN on this device yet")]
+    NoPins,
+    #[error("wrong PIN")]
+    WrongPin { attempts_left: u32 },
+    /// Too many wrong PINs.
+    #[error("PIN entry locked for {retry_after_s} s")]
+    PinLocked {
+        #[ts(type = "number")]
+        retry_after_s: i64,
+    },
     #[error("internal error")]
     Internal,
 }

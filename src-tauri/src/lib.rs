@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod images;
 pub mod platform;
 pub mod state;
 
@@ -34,6 +35,20 @@ pub const COMMANDS: &[&str] = &[
     "cancel_order",
     "return_order",
     "reset_device",
+    "enter_customer_mode",
+    "showcase",
+    "set_pick",
+    "exit_customer_mode",
+    "customer_selection",
+    "dismiss_selection",
+    "save_selection",
+    "list_services",
+    "stylist_days",
+    "appointment_slots",
+    "list_appointments",
+    "book_appointment",
+    "reschedule_appointment",
+    "set_appointment_status",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -43,24 +58,8 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    tauri::Builder::default()
-        .setup(|app| {
-            let data_dir = platform::data_dir(app.handle())?;
-            let core = state::AppCore::open(&data_dir)?;
-            let mut statuses = core.sync.watch();
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                while statuses.changed().await.is_ok() {
-                    let status = state::sync_status_view(&statuses.borrow_and_update());
-                    if let Err(e) = handle.emit("sync-status", status) {
-                        tracing::warn!(error = %e, "could not emit sync status");
-                    }
-                }
-            });
-            app.manage(core);
-            Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![
+    let handler: Box<dyn Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![
             commands::app_state,
             commands::enroll,
             commands::sync_status,
@@ -78,7 +77,58 @@ pub fn run() {
             commands::cancel_order,
             commands::return_order,
             commands::reset_device,
-        ])
+            commands::enter_customer_mode,
+            commands::showcase,
+            commands::set_pick,
+            commands::exit_customer_mode,
+            commands::customer_selection,
+            commands::dismiss_selection,
+            commands::save_selection,
+            commands::list_services,
+            commands::stylist_days,
+            commands::appointment_slots,
+            commands::list_appointments,
+            commands::book_appointment,
+            commands::reschedule_appointment,
+            commands::set_appointment_status,
+        ]);
+
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = platform::data_dir(app.handle())?;
+            let core = state::AppCore::open(&data_dir)?;
+            let mut statuses = core.sync.watch();
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                while statuses.changed().await.is_ok() {
+                    let status = state::sync_status_view(&statuses.borrow_and_update());
+                    if let Err(e) = handle.emit("sync-status", status) {
+                        tracing::warn!(error = %e, "could not emit sync status");
+                    }
+                }
+            });
+            if core.customer_mode() {
+                // Restarted in customer mode: it stays on, full screen.
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.set_fullscreen(true);
+                }
+            }
+            app.manage(core);
+            Ok(())
+        })
+        .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
+        .invoke_handler(move |invoke| {
+            // The customer-mode gate: one place, before any command runs, so every
+            // command is associate-only unless listed for customers.
+            let command = invoke.message.command();
+            let on = invoke.message.webview().try_state::<state::AppCore>().is_some_and(|core| core.customer_mode());
+            if !commands::allowed(command, on) {
+                tracing::warn!(command, "refused in customer mode");
+                invoke.resolver.reject(error::AppError::CustomerMode);
+                return true;
+            }
+            handler(invoke)
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "the app could not start");
@@ -106,7 +156,7 @@ mod tests {
     fn every_registered_command_is_in_the_handler() {
         let source = include_str!("lib.rs");
         let handler = &source[source.find("generate_handler![").unwrap()..];
-        let handler = &handler[..handler.find("])").unwrap()];
+        let handler = &handler[..handler.find("]);").unwrap()];
         for name in COMMANDS {
             assert!(handler.contains(&format!("commands::{name},")), "{name} is not handled");
         }

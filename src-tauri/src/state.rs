@@ -3,24 +3,43 @@
 
 use serde::Serialize;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use ts_rs::TS;
-use vitrina_store::{Store, StoreInfo};
-use vitrina_sync::{Phase, Status, SyncHandle};
+use vitrina_store::{CustomerSession, Store, StoreInfo};
+use vitrina_sync::{ImageCache, Phase, Status, SyncHandle};
 
 use crate::error::AppError;
 
 pub struct AppCore {
     store: Arc<Mutex<Store>>,
     pub sync: SyncHandle,
+    /// Product pictures, one file per content address.
+    pub images: ImageCache,
+    /// Mirrors the cache's customer session, for the invoke gate to read without
+    /// touching the database on every call.
+    customer_mode: AtomicBool,
 }
 
 impl AppCore {
     /// Opens the cache in `data_dir` and starts syncing.
     pub fn open(data_dir: &Path) -> Result<AppCore, Box<dyn std::error::Error>> {
-        let store = Arc::new(Mutex::new(Store::open(&data_dir.join("vitrina.db"))?));
-        let sync = tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store)) });
-        Ok(AppCore { store, sync })
+        let store = Store::open(&data_dir.join("vitrina.db"))?;
+        let customer_mode = AtomicBool::new(store.customer_session()?.is_some());
+        let store = Arc::new(Mutex::new(store));
+        let images = ImageCache::new(data_dir.join("images"));
+        let sync =
+            tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store), Some(images.clone())) });
+        Ok(AppCore { store, sync, images, customer_mode })
+    }
+
+    /// Whether the device is in customer mode.
+    pub fn customer_mode(&self) -> bool {
+        self.customer_mode.load(Ordering::SeqCst)
+    }
+
+    pub fn set_customer_mode(&self, on: bool) {
+        self.customer_mode.store(on, Ordering::SeqCst);
     }
 
     /// The cache, for one short read or write; never held across an await.
@@ -36,6 +55,8 @@ pub struct AppState {
     pub central_url: Option<String>,
     pub device_id: Option<String>,
     pub store: Option<StoreInfo>,
+    /// Set while the device is handed to a customer: only customer mode may show.
+    pub customer_mode: Option<CustomerSession>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -69,6 +90,8 @@ pub struct SyncStatus {
     /// Commands saved here that the central has not answered yet.
     #[ts(type = "number")]
     pub pending: u64,
+    /// Product pictures being fetched.
+    pub images: Option<SyncProgress>,
 }
 
 pub fn sync_status_view(status: &Status) -> SyncStatus {
@@ -85,6 +108,7 @@ pub fn sync_status_view(status: &Status) -> SyncStatus {
         last_synced_at: status.last_synced_at.clone(),
         error: status.error.clone().map(AppError::from),
         pending: status.pending,
+        images: status.images.map(|p| SyncProgress { done: p.done, total: p.total }),
     }
 }
 
@@ -95,5 +119,6 @@ pub fn app_state_view(store: &Store) -> Result<AppState, AppError> {
         central_url: enrollment.as_ref().map(|e| e.central_url.clone()),
         device_id: enrollment.as_ref().map(|e| e.device_id.clone()),
         store: store.store_info()?,
+        customer_mode: store.customer_session()?,
     })
 }

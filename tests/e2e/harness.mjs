@@ -66,6 +66,8 @@ export class Central {
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     this.codes = new Map();
+    /** Demo PINs by "store:role" (role: manager or associate). */
+    this.pins = new Map();
     /** Tokens of the sales channels the demo chain trusts, by channel name. */
     this.channelTokens = new Map();
     this.child = null;
@@ -94,6 +96,8 @@ export class Central {
       if (code) this.codes.set(code[1], code[2]);
       const channel = line.match(/^channel token (\S+): ([0-9a-f]{64})\s*$/);
       if (channel) this.channelTokens.set(channel[1], channel[2]);
+      const pin = line.match(/^pin (\S+)\s+(manager|associate)\s+(\d{4,8})\s/);
+      if (pin) this.pins.set(`${pin[1]}:${pin[2]}`, pin[3]);
     });
   }
 
@@ -111,6 +115,13 @@ export class Central {
   async dispose() {
     await this.stop();
     removeDir(this.dir);
+  }
+
+  /** The demo PIN of the store's `role` (manager or associate). */
+  pin(storeId, role) {
+    const pin = this.pins.get(`${storeId}:${role}`);
+    if (!pin) throw new Error(`no ${role} PIN printed for ${storeId}`);
+    return pin;
   }
 
   code(storeId) {
@@ -146,7 +157,7 @@ export class Central {
       method: "POST",
       headers: {
         authorization: `Bearer ${token}`,
-        "x-vitrina-protocol": "2",
+        "x-vitrina-protocol": "3",
         "content-type": "application/json",
       },
       body: JSON.stringify({ movements }),

@@ -57,6 +57,15 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
         sync_round(&device).await.unwrap();
         devices.push(device);
     }
+    // A second tablet in the first store: the two compete for its stylists' slots.
+    let second = Device::enroll_via(&central.url, &proxy.url, &central.mint_code(STORES[0]).unwrap()).await.unwrap();
+    sync_round(&second).await.unwrap();
+    devices.push(second);
+    let tomorrow = {
+        let tz = chrono_tz::America::Santiago;
+        chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Days::new(1)
+    };
+    let mut booked = 0;
     // A few SKUs left with three units to promise: devices compete for the last ones.
     let scarce: Vec<(String, i64, i64)> = {
         let conn = central.inspect().unwrap();
@@ -110,6 +119,34 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
                     device.store.lock().unwrap().cancel_order(&order.id, NOW).unwrap();
                 }
             }
+            2 | 3 => {
+                // A booking with a stylist tomorrow, in one of the first free slots; now
+                // and then a reschedule or a cancellation of an earlier one.
+                let mut cache = device.cache();
+                let customer: Option<String> =
+                    cache.connection().query_row("SELECT id FROM customer ORDER BY id LIMIT 1", [], |r| r.get(0)).ok();
+                let now = chrono::Utc::now();
+                let slots = cache.appointment_slots("SRV-IMAGEN", tomorrow, None, None, now).unwrap();
+                let earlier =
+                    cache.appointments(tomorrow, tomorrow).unwrap().into_iter().find(|a| a.status == "booked");
+                match (rng.gen_range(0..4), customer, earlier) {
+                    (0, _, Some(a)) if !slots.is_empty() => {
+                        let slot = &slots[rng.gen_range(0..slots.len().min(6))];
+                        let _ = cache.reschedule_appointment(&a.id, &slot.stylist_id, &slot.start, now).unwrap();
+                    }
+                    (1, _, Some(a)) => {
+                        let _ = cache.set_appointment_status(&a.id, "cancelled", now).unwrap();
+                    }
+                    (_, Some(customer), _) if !slots.is_empty() => {
+                        let slot = &slots[rng.gen_range(0..slots.len().min(6))];
+                        let made =
+                            cache.book_appointment(&customer, "SRV-IMAGEN", &slot.stylist_id, &slot.start, vec![], now);
+                        assert!(made.unwrap().is_ok(), "a free slot by the cache is bookable here");
+                        booked += 1;
+                    }
+                    _ => {}
+                }
+            }
             _ => {
                 let sku = skus[rng.gen_range(0..skus.len())].clone();
                 let order = NewOrder {
@@ -136,7 +173,7 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
         }
     }
     let fates = proxy.counts();
-    println!("{placed} orders placed; proxy fates (pass, drop before, drop after, truncate, error, delay): {fates:?}");
+    println!("{placed} orders placed, {booked} appointments booked; proxy fates (pass, drop before, drop after, truncate, error, delay): {fates:?}");
     assert!(fates[1..5].iter().all(|&n| n > 0), "every kind of fault happened: {fates:?}");
 
     // The link heals: every device drains its queue and catches up.
@@ -201,8 +238,21 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
     let broken: i64 =
         conn.query_row("SELECT COUNT(*) FROM stock WHERE reserved > on_hand OR on_hand < 0", [], |r| r.get(0)).unwrap();
     assert_eq!(broken, 0, "the central never promised more units than exist");
+    let double: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM appointment a JOIN appointment b ON a.stylist_id = b.stylist_id AND a.id < b.id
+             WHERE a.status IN ('booked', 'checked_in') AND b.status IN ('booked', 'checked_in')
+               AND a.busy_from < b.busy_until AND b.busy_from < a.busy_until",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(double, 0, "no stylist is booked twice at once");
+    let booked_at_central: i64 = conn.query_row("SELECT COUNT(*) FROM appointment", [], |r| r.get(0)).unwrap();
+    assert!(booked_at_central > 0, "bookings went through the faults too");
 
-    for (device, store) in devices.iter().zip(STORES) {
+    let homes = [STORES[0], STORES[1], STORES[2], STORES[0]];
+    for (device, store) in devices.iter().zip(homes) {
         let stock_sql = "SELECT s.sku || '@' || s.location_id, s.on_hand || '/' || s.reserved
                          FROM stock s JOIN location l ON l.id = s.location_id WHERE l.country = ?1";
         let at_central = central_rows(&central, stock_sql, "CL");
@@ -213,6 +263,17 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
         let at_central = central_rows(&central, orders_sql, store);
         let on_device = device_rows(device, "SELECT id, json_extract(record, '$.status') FROM store_order");
         assert_eq!(on_device, at_central, "{store}: the store's orders equal the central's");
+
+        // Appointments: the central's equal what the device holds of them (a booking
+        // the central refused stays on the device, marked, until the associate acts).
+        let appointments_sql = "SELECT id, status || '@' || stylist_id || '@' || json_extract(record, '$.start')
+                                FROM appointment WHERE store_id = ?1";
+        let at_central = central_rows(&central, appointments_sql, store);
+        let on_device = device_rows(
+            device,
+            "SELECT id, status || '@' || stylist_id || '@' || start FROM appointment WHERE pulled IS NOT NULL",
+        );
+        assert_eq!(on_device, at_central, "{store}: the store's appointments equal the central's");
 
         let customers_sql = "SELECT id, name FROM customer WHERE store_id = ?1";
         let at_central = central_rows(&central, customers_sql, store);

@@ -19,7 +19,7 @@ async fn until_on_hand(device: &Device, sku: &str, location: &str, on_hand: i64,
 
 async fn synced_device(central: &Central, store: &str) -> Device {
     let device = Device::enroll(&central.url, &central.code(store)).await.unwrap();
-    let handle = vitrina_sync::spawn(device.store.clone());
+    let handle = vitrina_sync::spawn(device.store.clone(), None);
     let mut status = handle.watch();
     tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| s.phase == Phase::Idle && s.online))
         .await

@@ -1,6 +1,8 @@
 //! Cross-part scenarios: a real central process and simulated devices on loopback.
 
+mod appointments;
 mod crash;
+mod customer_mode;
 mod faults;
 mod first_sync;
 mod live;

@@ -92,7 +92,7 @@ async fn an_order_placed_online_is_confirmed_and_reserves_the_units_at_its_sourc
 async fn an_order_placed_while_the_central_is_down_is_confirmed_after_it_returns() {
     let mut central = Central::start_demo().unwrap();
     let device = Device::enroll(&central.url, &central.code("CL-SCL-02")).await.unwrap();
-    let sync = vitrina_sync::spawn(device.store.clone());
+    let sync = vitrina_sync::spawn(device.store.clone(), None);
     let mut status = sync.watch();
     tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| s.phase == Phase::Idle && s.online))
         .await
@@ -146,7 +146,7 @@ async fn the_same_order_sent_three_times_makes_one_order_and_a_reused_id_with_an
     let result = device.client.push(&forged).await.unwrap().results.remove(0);
     assert_eq!(
         result.outcome,
-        MutationOutcome::Rejected { rejection: Rejection::Conflict, alternatives: vec![] },
+        MutationOutcome::Rejected { rejection: Rejection::Conflict, alternatives: vec![], slots: vec![] },
         "the same mutation with another body is refused"
     );
     assert_eq!(central_stock(&central, &sku, "CL-WH-01").1, reserved_before + 1);
@@ -187,7 +187,8 @@ async fn two_devices_ordering_the_last_unit_at_once_get_one_confirmation_and_one
     let applied = outcomes.iter().filter(|o| **o == MutationOutcome::Applied).count();
     assert_eq!(applied, 1, "exactly one device gets the last unit: {outcomes:?}");
     let rejected = outcomes.iter().find(|o| **o != MutationOutcome::Applied).unwrap();
-    let MutationOutcome::Rejected { rejection: Rejection::SoldOut { available, .. }, alternatives } = rejected else {
+    let MutationOutcome::Rejected { rejection: Rejection::SoldOut { available, .. }, alternatives, .. } = rejected
+    else {
         panic!("the other is told it is sold out: {rejected:?}");
     };
     assert_eq!(*available, 0);

@@ -33,6 +33,8 @@ pub struct Central {
     pub port: u16,
     pub db_path: PathBuf,
     codes: HashMap<String, String>,
+    /// Demo PINs by (store, role).
+    pins: HashMap<(String, String), String>,
     /// Bearer token of the demo point-of-sale channel, for stock movements.
     pub channel_token: String,
     _dir: tempfile::TempDir,
@@ -44,8 +46,17 @@ impl Central {
         let dir = tempfile::tempdir()?;
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
-        let (child, codes, channel_token) = spawn_central(&db_path, port)?;
-        Ok(Central { child, url: format!("http://127.0.0.1:{port}"), port, db_path, codes, channel_token, _dir: dir })
+        let Started { child, codes, pins, channel_token } = spawn_central(&db_path, port)?;
+        Ok(Central {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            db_path,
+            codes,
+            pins,
+            channel_token,
+            _dir: dir,
+        })
     }
 
     /// Kills the central (SIGKILL: no chance to finish anything).
@@ -57,9 +68,10 @@ impl Central {
     /// Starts the central again on the same database and port.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.kill();
-        let (child, codes, channel_token) = spawn_central(&self.db_path, self.port)?;
+        let Started { child, codes, pins, channel_token } = spawn_central(&self.db_path, self.port)?;
         self.child = child;
         self.codes.extend(codes);
+        self.pins.extend(pins);
         self.channel_token = channel_token;
         Ok(())
     }
@@ -67,6 +79,24 @@ impl Central {
     /// The demo enrollment code printed for `store_id`.
     pub fn code(&self, store_id: &str) -> String {
         self.codes.get(store_id).cloned().unwrap_or_else(|| panic!("no code printed for {store_id}"))
+    }
+
+    /// The demo PIN printed for the `role` (`manager` or `associate`) of `store_id`.
+    pub fn pin(&self, store_id: &str, role: &str) -> String {
+        self.pins
+            .get(&(store_id.to_owned(), role.to_owned()))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {role} PIN printed for {store_id}"))
+    }
+
+    /// A fresh one-time enrollment code for `store_id`, minted with the CLI.
+    pub fn mint_code(&self, store_id: &str) -> anyhow::Result<String> {
+        let output = Command::new(central_bin()?)
+            .args(["enroll-code", "--store", store_id, "--db"])
+            .arg(&self.db_path)
+            .output()?;
+        anyhow::ensure!(output.status.success(), "enroll-code failed: {}", String::from_utf8_lossy(&output.stderr));
+        Ok(String::from_utf8(output.stdout)?.trim().to_owned())
     }
 
     /// Posts stock movements as the demo point-of-sale system.
@@ -99,9 +129,17 @@ impl Drop for Central {
     }
 }
 
+/// What a started central printed.
+struct Started {
+    child: Child,
+    codes: HashMap<String, String>,
+    pins: HashMap<(String, String), String>,
+    channel_token: String,
+}
+
 /// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
-/// the enrollment codes per store and the demo channel token.
-fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<(Child, HashMap<String, String>, String)> {
+/// the enrollment codes per store, the demo PINs and the demo channel token.
+fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
     let mut child = Command::new(central_bin()?)
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db_path)
@@ -112,6 +150,7 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<(Child, HashMap<St
         .context("starting vitrina-central")?;
     let stdout = child.stdout.take().context("central stdout")?;
     let mut codes = HashMap::new();
+    let mut pins = HashMap::new();
     let mut channel_token = String::new();
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -125,6 +164,10 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<(Child, HashMap<St
             channel_token = token.trim().to_owned();
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() >= 4 && fields[0] == "pin" {
+            pins.insert((fields[1].to_owned(), fields[2].to_owned()), fields[3].to_owned());
+            continue;
+        }
         if fields.len() >= 2 && fields[1].len() == 9 && fields[1].as_bytes()[4] == b'-' {
             codes.insert(fields[0].to_owned(), fields[1].to_owned());
         }
@@ -134,7 +177,7 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<(Child, HashMap<St
     }
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Ok((child, codes, channel_token))
+    Ok(Started { child, codes, pins, channel_token })
 }
 
 pub fn free_port() -> anyhow::Result<u16> {

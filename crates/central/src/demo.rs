@@ -4,6 +4,9 @@ use crate::demo_data::{self, DemoChain, DemoLocationKind};
 use crate::error::CentralError;
 use crate::storage::{self, record_upsert, Db, Result};
 use rusqlite::params;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use vitrina_art::{Silhouette, Studio, FULL, THUMB};
 use vitrina_core::LocationKind;
 use vitrina_protocol::*;
 
@@ -17,6 +20,8 @@ pub struct DemoSummary {
     pub locations: usize,
     pub products: usize,
     pub stock_rows: usize,
+    /// Distinct pictures stored (several product colours share one).
+    pub images: usize,
 }
 
 /// Loads the demo chain if the database holds no locations yet.
@@ -24,22 +29,41 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
     db.blocking(|conn| {
         let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", [], |r| r.get(0))?;
         if existing > 0 {
-            return Ok(DemoSummary { loaded: false, locations: existing as usize, products: 0, stock_rows: 0 });
+            return Ok(DemoSummary {
+                loaded: false,
+                locations: existing as usize,
+                products: 0,
+                stock_rows: 0,
+                images: 0,
+            });
         }
+        let started = std::time::Instant::now();
         let chain = demo_data::chain(DEMO_SEED, DEMO_PRODUCTS);
+        let people = hash_demo_pins(&demo_people(&chain.locations))?;
+        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo PINs hashed");
         let tx = conn.transaction()?;
-        let summary = load(&tx, &chain)?;
+        let summary = load(&tx, &chain, &people)?;
         tx.commit()?;
         Ok(summary)
     })
 }
 
-fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary> {
+fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain, people: &[AssociateRecord]) -> Result<DemoSummary> {
     for l in &chain.locations {
         storage::insert_location(tx, &location_record(l))?;
     }
+    for person in people {
+        crate::associates::upsert(tx, person)?;
+    }
+    for service in demo_services() {
+        crate::appointments::upsert_service(tx, &service)?;
+    }
+    for stylist in demo_stylists(&chain.locations, chrono::Utc::now().date_naive()) {
+        crate::appointments::upsert_stylist(tx, &stylist)?;
+    }
+    let mut pictures = Pictures::new();
     for p in &chain.products {
-        let record = product_record(p);
+        let record = product_record(p, &mut |silhouette, hex| pictures.of(tx, silhouette, hex))?;
         tx.prepare_cached("INSERT INTO product (id, style_code, product_class, record) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![record.id, record.style_code, record.product_class, serde_json::to_string(&record)?])?;
         let mut insert_variant =
@@ -49,6 +73,7 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
         }
         record_upsert(tx, CATALOG_SCOPE, &Record::Product(record))?;
     }
+    tracing::info!(images = pictures.stored.len() * 2, "demo catalog and pictures stored");
     for r in &chain.safety_rules {
         let rule = SafetyRuleRecord {
             location_id: r.location_id.clone(),
@@ -82,8 +107,239 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain) -> Result<DemoSummary
     if let Some(e) = failure {
         return Err(e);
     }
-    tracing::info!(locations = chain.locations.len(), products = chain.products.len(), stock_rows, "demo chain loaded");
-    Ok(DemoSummary { loaded: true, locations: chain.locations.len(), products: chain.products.len(), stock_rows })
+    let images = pictures.stored.len() * 2;
+    tracing::info!(
+        locations = chain.locations.len(),
+        products = chain.products.len(),
+        stock_rows,
+        images,
+        "demo chain loaded"
+    );
+    Ok(DemoSummary {
+        loaded: true,
+        locations: chain.locations.len(),
+        products: chain.products.len(),
+        stock_rows,
+        images,
+    })
+}
+
+/// The demo catalog's pictures: a garment silhouette tinted with each colour, drawn
+/// once per (silhouette, colour) and stored by content address.
+struct Pictures {
+    studio: Studio,
+    stored: HashMap<(Silhouette, String), ColorImage>,
+}
+
+impl Pictures {
+    fn new() -> Pictures {
+        Pictures { studio: Studio::new(), stored: HashMap::new() }
+    }
+
+    fn of(&mut self, tx: &rusqlite::Connection, silhouette: Silhouette, hex: &str) -> Result<ColorImage> {
+        let key = (silhouette, hex.to_owned());
+        if let Some(image) = self.stored.get(&key) {
+            return Ok(image.clone());
+        }
+        let mut draw = |size| {
+            let png = self.studio.png(silhouette, size, hex).map_err(|e| CentralError::Internal(e.into()))?;
+            crate::images::put(tx, "image/png", &png)
+        };
+        let image = ColorImage { full: draw(FULL)?, thumb: draw(THUMB)? };
+        self.stored.insert(key, image.clone());
+        Ok(image)
+    }
+}
+
+/// The services a customer can book a stylist for.
+pub fn demo_services() -> Vec<ServiceRecord> {
+    let service =
+        |id: &str, es: (&str, &str), en: (&str, &str), minutes, before, after, specialty: &str, clp| ServiceRecord {
+            id: id.into(),
+            name_es: es.0.into(),
+            name_en: en.0.into(),
+            description_es: es.1.into(),
+            description_en: en.1.into(),
+            duration_minutes: minutes,
+            buffer_before_minutes: before,
+            buffer_after_minutes: after,
+            required_specialty: Some(specialty.into()),
+            prices: vec![
+                PriceRecord { currency: "CLP".into(), minor: clp },
+                PriceRecord { currency: "COP".into(), minor: clp * 4 },
+                PriceRecord { currency: "MXN".into(), minor: clp / 50 * 100 },
+            ],
+        };
+    vec![
+        service(
+            "SRV-IMAGEN",
+            ("Asesoría de imagen", "Una hora con un estilista para armar looks con lo que ya tienes y lo nuevo."),
+            ("Personal styling", "An hour with a stylist to put together looks from what you own and what is new."),
+            60,
+            10,
+            10,
+            "imagen",
+            0,
+        ),
+        service(
+            "SRV-EVENTO",
+            ("Look para evento", "Para un matrimonio, una graduación o una entrevista: el look completo, probado."),
+            ("Event look", "For a wedding, a graduation or an interview: the whole look, tried on."),
+            90,
+            15,
+            15,
+            "eventos",
+            0,
+        ),
+        service(
+            "SRV-AJUSTE",
+            ("Prueba y ajuste", "Medidas y ajustes de basta, manga o cintura con nuestra sastra."),
+            ("Fitting and alterations", "Measurements and hem, sleeve or waist adjustments with our tailor."),
+            30,
+            5,
+            10,
+            "sastreria",
+            4_990,
+        ),
+    ]
+}
+
+#[rustfmt::skip]
+static STYLISTS: [(&str, &str); 12] = [
+    ("Antonia Reyes", "Martín Valdés"), ("Josefa Herrera", "Diego Campos"), ("Catalina Vidal", "Ignacio Rivas"),
+    ("Fernanda Lagos", "Cristóbal Mena"), ("Laura Restrepo", "Santiago Ospina"), ("Mariana Gaviria", "Andrés Quintero"),
+    ("Juliana Cárdenas", "Felipe Arango"), ("Daniela Montoya", "Camilo Duque"), ("Ximena Robles", "Emiliano Fuentes"),
+    ("Regina Salinas", "Diego Ávila"), ("Fernanda Cortés", "Rodrigo Ibarra"), ("Paulina Medina", "Alejandro Nava"),
+];
+
+/// Two stylists per store: one for styling and events (also on Sundays), one for
+/// styling and alterations, off three days after `today` so the calendar shows an
+/// exception. Monday to Saturday 10:00–19:00 with a break 14:00–15:00, store time.
+pub fn demo_stylists(locations: &[demo_data::DemoLocation], today: chrono::NaiveDate) -> Vec<StylistRecord> {
+    use chrono::{NaiveTime, Weekday};
+    use vitrina_core::{Exception, ExceptionKind, WorkingHours};
+    let at = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    let workdays = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat];
+    let week = |start: u32, end: u32| -> Vec<WorkingHours> {
+        workdays.iter().map(|&weekday| WorkingHours { weekday, start: at(start), end: at(end) }).collect()
+    };
+    let stores = locations.iter().filter(|l| matches!(l.kind, DemoLocationKind::Store));
+    let mut stylists = Vec::new();
+    for (index, store) in stores.enumerate() {
+        let (first, second) = STYLISTS[index % STYLISTS.len()];
+        let mut sunday = week(10, 19);
+        sunday.push(WorkingHours { weekday: Weekday::Sun, start: at(11), end: at(17) });
+        stylists.push(StylistRecord {
+            id: format!("{}-STY-1", store.id),
+            store_id: store.id.clone(),
+            name: first.into(),
+            specialties: vec!["imagen".into(), "eventos".into()],
+            weekly_hours: sunday,
+            breaks: week(14, 15),
+            exceptions: Vec::new(),
+            active: true,
+        });
+        stylists.push(StylistRecord {
+            id: format!("{}-STY-2", store.id),
+            store_id: store.id.clone(),
+            name: second.into(),
+            specialties: vec!["imagen".into(), "sastreria".into()],
+            weekly_hours: week(10, 19),
+            breaks: week(14, 15),
+            exceptions: vec![Exception { date: today + chrono::Days::new(3), kind: ExceptionKind::DayOff }],
+            active: true,
+        });
+    }
+    stylists
+}
+
+/// A demo associate or manager with the PIN they sign in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPerson {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub pin: String,
+}
+
+#[rustfmt::skip]
+static MANAGERS: [&str; 12] = [
+    "Carolina Fuentes", "Andrés Vergara", "Paula Contreras", "Rodrigo Sepúlveda", "Daniela Ramírez", "Felipe Araya",
+    "Natalia Gómez", "Javier Morales", "Lorena Castillo", "Ricardo Navarro", "Mónica Salas", "Esteban Ortiz",
+];
+#[rustfmt::skip]
+static ASSOCIATES: [&str; 12] = [
+    "Camila Rojas", "Matías González", "Valentina Muñoz", "Sebastián Díaz", "Isidora Soto", "Benjamín Pérez",
+    "Sofía Hernández", "Tomás Silva", "Martina López", "Lucas Martínez", "Florencia Castro", "Joaquín Torres",
+];
+
+/// Every demo store's manager and associate, with PINs derived from the demo seed,
+/// so the same PINs can be printed at every start without storing them anywhere.
+pub fn demo_people(locations: &[demo_data::DemoLocation]) -> Vec<DemoPerson> {
+    let stores = locations.iter().filter(|l| matches!(l.kind, DemoLocationKind::Store));
+    let mut people = Vec::new();
+    for (index, store) in stores.enumerate() {
+        for (role, names) in [("manager", &MANAGERS), ("associate", &ASSOCIATES)] {
+            people.push(DemoPerson {
+                id: format!("{}-{role}", store.id),
+                store_id: store.id.clone(),
+                name: names[index % names.len()].to_owned(),
+                role,
+                pin: demo_pin(&store.id, role),
+            });
+        }
+    }
+    people
+}
+
+/// Four digits from the demo seed, the store and the role; never a trivial run.
+fn demo_pin(store_id: &str, role: &str) -> String {
+    let mut attempt = 0u32;
+    loop {
+        let digest = Sha256::digest(format!("{DEMO_SEED}:{store_id}:{role}:{attempt}"));
+        let n = u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]]) % 10_000;
+        let pin = format!("{n:04}");
+        let digits: Vec<u8> = pin.bytes().collect();
+        let same = digits.windows(2).all(|w| w[0] == w[1]);
+        let ascending = digits.windows(2).all(|w| w[1] == w[0] + 1);
+        if !same && !ascending {
+            return pin;
+        }
+        attempt += 1;
+    }
+}
+
+/// Hashes the demo PINs on both cores (Argon2 is slow on purpose).
+fn hash_demo_pins(people: &[DemoPerson]) -> Result<Vec<AssociateRecord>> {
+    let half = people.len().div_ceil(2).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = people
+            .chunks(half)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|p| {
+                            Ok(AssociateRecord {
+                                id: p.id.clone(),
+                                store_id: p.store_id.clone(),
+                                name: p.name.clone(),
+                                role: p.role.to_owned(),
+                                pin_hash: crate::associates::hash_pin(&p.pin)?,
+                                active: true,
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(people.len());
+        for worker in workers {
+            all.extend(worker.join().map_err(|_| CentralError::Internal(anyhow::anyhow!("PIN hashing panicked")))??);
+        }
+        Ok(all)
+    })
 }
 
 fn insert_stock(tx: &rusqlite::Transaction<'_>, s: &StockRecord) -> Result<()> {
@@ -114,8 +370,22 @@ fn location_record(l: &demo_data::DemoLocation) -> LocationRecord {
     }
 }
 
-fn product_record(p: &demo_data::DemoProduct) -> ProductRecord {
-    ProductRecord {
+fn product_record(
+    p: &demo_data::DemoProduct,
+    picture: &mut dyn FnMut(Silhouette, &str) -> Result<ColorImage>,
+) -> Result<ProductRecord> {
+    let silhouette = Silhouette::for_garment(&p.name_en);
+    let mut colors = Vec::with_capacity(p.colors.len());
+    for c in &p.colors {
+        colors.push(ColorRecord {
+            code: c.code.clone(),
+            name_es: c.name_es.clone(),
+            name_en: c.name_en.clone(),
+            hex: c.hex.clone(),
+            image: Some(picture(silhouette, &c.hex)?),
+        });
+    }
+    Ok(ProductRecord {
         id: p.id.clone(),
         style_code: p.style_code.clone(),
         name_es: p.name_es.clone(),
@@ -125,16 +395,7 @@ fn product_record(p: &demo_data::DemoProduct) -> ProductRecord {
         category_es: p.category_es.clone(),
         category_en: p.category_en.clone(),
         product_class: p.product_class.clone(),
-        colors: p
-            .colors
-            .iter()
-            .map(|c| ColorRecord {
-                code: c.code.clone(),
-                name_es: c.name_es.clone(),
-                name_en: c.name_en.clone(),
-                hex: c.hex.clone(),
-            })
-            .collect(),
+        colors,
         sizes: p.sizes.clone(),
         variants: p
             .variants
@@ -151,7 +412,7 @@ fn product_record(p: &demo_data::DemoProduct) -> ProductRecord {
             .iter()
             .map(|(currency, minor)| PriceRecord { currency: currency.clone(), minor: *minor })
             .collect(),
-    }
+    })
 }
 
 /// A fresh one-time enrollment code for every store, valid for `valid_for`:

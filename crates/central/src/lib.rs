@@ -5,11 +5,15 @@
 //! serves it. Architecture invariant: this crate never links the device's cache or
 //! sync client; it shares only `vitrina-core` and `vitrina-protocol` with them.
 
+pub mod appointments;
+pub mod associates;
 pub mod auth;
 pub mod demo;
 pub mod demo_data;
 pub mod error;
+pub mod images;
 pub mod movements;
+pub mod public;
 pub mod push;
 pub mod routes;
 pub mod storage;

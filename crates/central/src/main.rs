@@ -105,11 +105,17 @@ async fn serve(path: PathBuf, listen: SocketAddr, load_demo: bool, allow_remote:
         print!("One-time enrollment codes (valid 24 h; also in {}):\n{listing}", codes_file.display());
         let channel_token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, "demo-pos"))?;
         println!("channel token demo-pos: {channel_token}");
+        println!("Demo PINs (store, role, PIN, name):");
+        let chain = vitrina_central::demo_data::chain(demo::DEMO_SEED, demo::DEMO_PRODUCTS);
+        for person in demo::demo_people(&chain.locations) {
+            println!("pin {:<12} {:<9} {}  {}", person.store_id, person.role, person.pin, person.name);
+        }
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let local = listener.local_addr()?;
     println!("vitrina-central listening on http://{local}");
-    axum::serve(listener, app(AppState::new(db)))
+    // With each connection's address: the public booking page's rate limits are per client.
+    axum::serve(listener, app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -11,6 +11,8 @@
 //! available-to-promise (on hand − reserved − safety), so no two devices, however
 //! they interleave, are ever confirmed more units than exist.
 
+use crate::appointments;
+use crate::error::CentralError;
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
 use rusqlite::{params, Connection, OptionalExtension, Savepoint};
 use vitrina_protocol::*;
@@ -78,7 +80,11 @@ fn conflict(mutation: &Mutation) -> MutationResult {
     MutationResult {
         mutation_id: mutation.mutation_id.clone(),
         counter: mutation.counter,
-        outcome: MutationOutcome::Rejected { rejection: Rejection::Conflict, alternatives: Vec::new() },
+        outcome: MutationOutcome::Rejected {
+            rejection: Rejection::Conflict,
+            alternatives: Vec::new(),
+            slots: Vec::new(),
+        },
         effects: Vec::new(),
         replayed: false,
     }
@@ -112,12 +118,37 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
         }
         Command::CancelOrder(cancel) => cancel_order(sp, store, &cancel.order_id)?,
         Command::ReturnOrder(ret) => applied(return_order(sp, device_id, store, ret)?),
+        Command::SaveWishlist(save) => applied(save_wishlist(sp, store, save)?),
+        Command::BookAppointment(b) => {
+            let booker = appointments::Booker::Device { customer_id: &b.customer_id };
+            return Ok(booking_result(
+                mutation,
+                appointments::book(
+                    sp,
+                    store,
+                    &b.appointment_id,
+                    &b.stylist_id,
+                    &b.service_id,
+                    &b.start,
+                    booker,
+                    &b.items,
+                )?,
+            ));
+        }
+        Command::RescheduleAppointment(r) => {
+            return Ok(booking_result(mutation, appointments::reschedule(sp, store, r)?));
+        }
+        Command::SetAppointmentStatus(s) => {
+            return Ok(booking_result(mutation, appointments::set_status(sp, store, s)?));
+        }
     };
     let (outcome, effects) = match outcome {
         Ok(Done::Applied(effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),
         Ok(Done::Applied(effects, changes)) => (MutationOutcome::AppliedWithChanges { changes }, effects),
         Ok(Done::Review(effects, reason)) => (MutationOutcome::PendingReview { reason }, effects),
-        Err((rejection, alternatives)) => (MutationOutcome::Rejected { rejection, alternatives }, Vec::new()),
+        Err((rejection, alternatives)) => {
+            (MutationOutcome::Rejected { rejection, alternatives, slots: Vec::new() }, Vec::new())
+        }
     };
     Ok(MutationResult {
         mutation_id: mutation.mutation_id.clone(),
@@ -126,6 +157,37 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
         effects,
         replayed: false,
     })
+}
+
+/// The result of an appointment command: applied with its effect, or refused with
+/// the nearest free slots when the stylist was taken.
+fn booking_result(
+    mutation: &Mutation,
+    done: std::result::Result<ScopeCursor, appointments::Refused>,
+) -> MutationResult {
+    use appointments::Refused;
+    let (outcome, effects) = match done {
+        Ok(effect) if effect.after == 0 => (MutationOutcome::Applied, Vec::new()),
+        Ok(effect) => (MutationOutcome::Applied, vec![effect]),
+        Err(refused) => {
+            let (rejection, slots) = match refused {
+                Refused::Invalid { field, detail } => {
+                    (Rejection::Invalid { field: field.into(), detail: detail.into() }, Vec::new())
+                }
+                Refused::Forbidden => (Rejection::Forbidden, Vec::new()),
+                Refused::SlotTaken(slots) => (Rejection::SlotTaken, slots),
+                Refused::NotChangeable => (Rejection::NotChangeable, Vec::new()),
+            };
+            (MutationOutcome::Rejected { rejection, alternatives: Vec::new(), slots }, Vec::new())
+        }
+    };
+    MutationResult {
+        mutation_id: mutation.mutation_id.clone(),
+        counter: mutation.counter,
+        outcome,
+        effects,
+        replayed: false,
+    }
 }
 
 type Refusal = (Rejection, Vec<Alternative>);
@@ -428,9 +490,93 @@ fn create_customer(
     if inserted == 0 {
         return Ok(Ok(Vec::new()));
     }
-    let scope = store_scope(&store.id);
-    let seq = record_upsert(sp, &scope, &Record::Customer(customer.clone()))?;
-    Ok(Ok(vec![ScopeCursor { scope, after: seq }]))
+    Ok(Ok(vec![record_customer(sp, &customer.id)?]))
+}
+
+/// A customer as the central knows it, with their saved wishlist.
+pub fn customer_record(conn: &Connection, customer_id: &str) -> Result<Option<CustomerRecord>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, store_id, name, phone, email, marketing_consent, wishlist FROM customer WHERE id = ?1",
+        )?
+        .query_row([customer_id], |r| {
+            Ok((
+                CustomerRecord {
+                    id: r.get(0)?,
+                    store_id: r.get(1)?,
+                    name: r.get(2)?,
+                    phone: r.get(3)?,
+                    email: r.get(4)?,
+                    marketing_consent: r.get(5)?,
+                    wishlist: Vec::new(),
+                },
+                r.get::<_, String>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((mut record, wishlist)) = row else {
+        return Ok(None);
+    };
+    record.wishlist = serde_json::from_str(&wishlist)?;
+    Ok(Some(record))
+}
+
+/// Publishes a customer's current record to its store's devices.
+fn record_customer(conn: &Connection, customer_id: &str) -> Result<ScopeCursor> {
+    let record = customer_record(conn, customer_id)?
+        .ok_or_else(|| CentralError::Internal(anyhow::anyhow!("customer {customer_id} vanished")))?;
+    let scope = store_scope(&record.store_id);
+    let seq = record_upsert(conn, &scope, &Record::Customer(record))?;
+    Ok(ScopeCursor { scope, after: seq })
+}
+
+/// Most items a customer's wishlist keeps; the oldest go first.
+const WISHLIST_LIMIT: usize = 100;
+
+/// Adds what a customer liked in store to their profile. The same product, colour
+/// and size is kept once; "wanted" wins over a plain favourite.
+fn save_wishlist(
+    sp: &Savepoint<'_>,
+    store: &LocationRecord,
+    save: &SaveWishlist,
+) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
+    if save.items.is_empty() || save.items.len() > WISHLIST_LIMIT {
+        return Ok(Err(invalid("items", "count")));
+    }
+    let Some(mut customer) = customer_record(sp, &save.customer_id)? else {
+        return Ok(Err(invalid("customer_id", "unknown")));
+    };
+    if customer.store_id != store.id {
+        return Ok(Err((Rejection::Forbidden, Vec::new())));
+    }
+    for item in &save.items {
+        let product: Option<String> = sp
+            .prepare_cached("SELECT record FROM product WHERE id = ?1")?
+            .query_row([&item.product_id], |r| r.get(0))
+            .optional()?;
+        let Some(product) = product else {
+            return Ok(Err(invalid("product_id", "unknown")));
+        };
+        let product: ProductRecord = serde_json::from_str(&product)?;
+        if !product.colors.iter().any(|c| c.code == item.color_code) {
+            return Ok(Err(invalid("color_code", "unknown")));
+        }
+        if item.size.as_ref().is_some_and(|size| !product.sizes.contains(size)) {
+            return Ok(Err(invalid("size", "unknown")));
+        }
+        let same = |w: &&mut WishlistItem| {
+            w.product_id == item.product_id && w.color_code == item.color_code && w.size == item.size
+        };
+        match customer.wishlist.iter_mut().find(same) {
+            Some(existing) => existing.wanted |= item.wanted,
+            None => customer.wishlist.push(item.clone()),
+        }
+    }
+    let excess = customer.wishlist.len().saturating_sub(WISHLIST_LIMIT);
+    customer.wishlist.drain(..excess);
+    sp.prepare_cached("UPDATE customer SET wishlist = ?2 WHERE id = ?1")?
+        .execute(params![customer.id, serde_json::to_string(&customer.wishlist)?])?;
+    Ok(Ok(vec![record_customer(sp, &customer.id)?]))
 }
 
 /// Adds `delta_on_hand` and `delta_reserved` to a stock row (never below zero) and

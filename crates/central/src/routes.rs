@@ -21,7 +21,25 @@ const MAX_LIMIT: u32 = 5_000;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Vitrina central", description = "Sync and commerce API of Vitrina's central system."),
-    paths(health, openapi, enroll, session, pull, push, availability, stock_movements),
+    paths(
+        health,
+        openapi,
+        enroll,
+        session,
+        pull,
+        push,
+        availability,
+        stock_movements,
+        image,
+        crate::public::page,
+        crate::public::services,
+        crate::public::stores,
+        crate::public::slots,
+        crate::public::hold,
+        crate::public::release,
+        crate::public::confirm,
+        crate::public::calendar
+    ),
     components(schemas(
         Health,
         ApiError,
@@ -40,10 +58,31 @@ const MAX_LIMIT: u32 = 5_000;
         LocationRecord,
         ProductRecord,
         ColorRecord,
+        ColorImage,
         VariantRecord,
         PriceRecord,
         StockRecord,
-        SafetyRuleRecord
+        SafetyRuleRecord,
+        CustomerRecord,
+        WishlistItem,
+        AssociateRecord,
+        Command,
+        SaveWishlist,
+        SlotOffer,
+        crate::public::PublicErrorBody,
+        crate::public::PublicService,
+        crate::public::PublicPrice,
+        crate::public::PublicStore,
+        crate::public::PlaceMatch,
+        crate::public::StoresAnswer,
+        crate::public::PublicStylist,
+        crate::public::PublicSlot,
+        crate::public::SlotDay,
+        crate::public::SlotsAnswer,
+        crate::public::HoldRequest,
+        crate::public::HoldAnswer,
+        crate::public::ConfirmRequest,
+        crate::public::Confirmation
     ))
 )]
 pub struct ApiDoc;
@@ -59,6 +98,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/orders/{id}/status", post(order_status))
         .route("/v1/availability/{sku}", get(availability))
         .route("/v1/stock-movements", post(stock_movements))
+        .route("/v1/images/{hash}", get(image))
+        // The public booking page and its endpoints: no token, rate limited per client.
+        .merge(crate::public::routes(crate::public::RateConfig::default()))
         .with_state(state)
 }
 
@@ -281,6 +323,36 @@ async fn availability(
     let store = device.store;
     let response = state.db.call(move |conn| storage::availability(conn, &store, &sku)).await?;
     Ok(Json(response))
+}
+
+/// A product picture by content address. The bytes under an address never change,
+/// so devices may keep them forever.
+#[utoipa::path(get, path = "/v1/images/{hash}", security(("bearer" = [])),
+    params(("hash" = String, Path, description = "lowercase hex SHA-256 of the file")),
+    responses((status = 200, description = "the picture", content_type = "image/png"),
+        (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn image(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+) -> Result<axum::response::Response, CentralError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    device.require_current()?;
+    if !is_content_address(&hash) {
+        return Err(CentralError::NotFound);
+    }
+    let etag = format!("\"{hash}\"");
+    let image = state.db.call(move |conn| crate::images::get(conn, &hash)).await?.ok_or(CentralError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, image.content_type),
+            (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+            (header::ETAG, etag),
+        ],
+        image.bytes,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

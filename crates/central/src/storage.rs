@@ -23,6 +23,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0004_customers.sql"),
     include_str!("../migrations/sqlite/0005_checksums.sql"),
     include_str!("../migrations/sqlite/0006_cancel_requests.sql"),
+    include_str!("../migrations/sqlite/0007_customer_mode.sql"),
+    include_str!("../migrations/sqlite/0008_appointments.sql"),
+    include_str!("../migrations/sqlite/0009_public_booking.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;

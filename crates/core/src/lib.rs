@@ -10,6 +10,7 @@ pub mod availability;
 pub mod geo;
 pub mod gtin;
 pub mod location;
+pub mod lockout;
 pub mod money;
 pub mod phone;
 pub mod promise;

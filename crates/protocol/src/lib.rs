@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use vitrina_core::LocationKind;
 
 /// The protocol version this build speaks. Version 2 added the store scope
-/// (customers and orders) and the commands that fill it.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// (customers and orders) and the commands that fill it; version 3 added product
+/// images, the store's associates (PIN hashes) and customers' saved selections.
+pub const PROTOCOL_VERSION: u32 = 3;
 /// The oldest version whose pushes the central still takes, so that a device due
 /// for an update first delivers every command it queued: no sale is stranded. Every
 /// other request needs [`PROTOCOL_VERSION`] and answers `update_required` otherwise.
@@ -105,6 +106,33 @@ pub struct ColorRecord {
     pub name_en: String,
     /// `#RRGGBB` swatch.
     pub hex: String,
+    /// The product in this colour, when the catalog has a picture of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ColorImage>,
+}
+
+/// Content addresses of a colour's picture: the lowercase hex SHA-256 of each
+/// file's bytes, fetched with `GET /v1/images/{hash}`. A device keeps each file
+/// under its hash, so a picture shared by several products is stored once and a
+/// changed picture is a new address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ColorImage {
+    /// At tablet resolution (900 × 1200 in the demo catalog).
+    pub full: String,
+    /// For swatches and lists (180 × 240).
+    pub thumb: String,
+}
+
+/// True when `hash` has the shape of a content address: 64 lowercase hex digits.
+pub fn is_content_address(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The content address of `bytes`.
+pub fn content_address(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -169,6 +197,133 @@ pub enum Record {
     SafetyRule(SafetyRuleRecord),
     Customer(CustomerRecord),
     Order(OrderRecord),
+    Associate(AssociateRecord),
+    Service(ServiceRecord),
+    Stylist(StylistRecord),
+    Appointment(AppointmentRecord),
+}
+
+/// A service stylists perform, offered chain-wide (catalog scope).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecord {
+    pub id: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub description_es: String,
+    pub description_en: String,
+    pub duration_minutes: u32,
+    /// Preparation the stylist needs before the customer arrives.
+    pub buffer_before_minutes: u32,
+    /// Clean-up after.
+    pub buffer_after_minutes: u32,
+    /// Nobody without this specialty can be booked for the service.
+    pub required_specialty: Option<String>,
+    pub prices: Vec<PriceRecord>,
+}
+
+impl ServiceRecord {
+    /// The service as the slot rule sees it.
+    pub fn to_core(&self) -> vitrina_core::Service {
+        vitrina_core::Service {
+            id: self.id.clone(),
+            duration_minutes: self.duration_minutes,
+            buffer_before_minutes: self.buffer_before_minutes,
+            buffer_after_minutes: self.buffer_after_minutes,
+            required_specialty: self.required_specialty.clone(),
+        }
+    }
+}
+
+/// A stylist of a store with their schedule, in the store's local time (store scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StylistRecord {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    pub specialties: Vec<String>,
+    /// Weekly hours: `{"weekday": "Mon", "start": "10:00:00", "end": "14:00:00"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub weekly_hours: Vec<vitrina_core::WorkingHours>,
+    #[schema(value_type = Vec<Object>)]
+    pub breaks: Vec<vitrina_core::WorkingHours>,
+    /// Days off and special hours: `{"date": "2026-12-24", "kind": "day_off"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub exceptions: Vec<vitrina_core::Exception>,
+    pub active: bool,
+}
+
+impl StylistRecord {
+    /// The stylist as the slot rule sees it.
+    pub fn to_core(&self) -> vitrina_core::Stylist {
+        vitrina_core::Stylist {
+            id: self.id.clone(),
+            specialties: self.specialties.clone(),
+            weekly_hours: self.weekly_hours.clone(),
+            breaks: self.breaks.clone(),
+            exceptions: self.exceptions.clone(),
+        }
+    }
+}
+
+/// An appointment with a stylist (store scope: it carries the customer's contact).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AppointmentRecord {
+    pub id: String,
+    pub store_id: String,
+    pub stylist_id: String,
+    pub service_id: String,
+    pub customer_id: Option<String>,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub customer_email: Option<String>,
+    /// RFC 3339, UTC.
+    pub start: String,
+    pub end: String,
+    /// `start` minus the service's buffer before, `end` plus the buffer after: the
+    /// time the stylist is taken.
+    pub busy_from: String,
+    pub busy_until: String,
+    /// booked, checked_in, no_show or cancelled.
+    pub status: String,
+    /// `device` or `public` (the booking page).
+    pub channel: String,
+    /// SKUs the customer wants to try on.
+    pub items: Vec<String>,
+    pub created_at: String,
+}
+
+impl AppointmentRecord {
+    /// Whether the appointment still takes the stylist's time.
+    pub fn holds_time(&self) -> bool {
+        matches!(self.status.as_str(), "booked" | "checked_in")
+    }
+}
+
+/// Someone who works at a store. Travels in the store's scope only, so a device can
+/// check a PIN offline; the PIN itself never leaves the central's hashing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AssociateRecord {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    /// `associate` or `manager`.
+    pub role: String,
+    /// Argon2id PHC string of the associate's PIN.
+    pub pin_hash: String,
+    /// False once the associate has left: the PIN no longer opens anything.
+    pub active: bool,
+}
+
+/// A colour (and perhaps a size) a customer liked, saved to their profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WishlistItem {
+    pub product_id: String,
+    pub color_code: String,
+    pub size: Option<String>,
+    /// "I'd like this one" rather than a favourite.
+    pub wanted: bool,
+    /// When it was saved (RFC 3339, device clock; informative only).
+    pub saved_at: String,
 }
 
 /// A customer of a store. Personal data: sent only to the devices of its store.
@@ -183,6 +338,9 @@ pub struct CustomerRecord {
     pub email: Option<String>,
     /// Recorded explicitly; never assumed.
     pub marketing_consent: bool,
+    /// What the customer liked in store (customer mode), newest last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wishlist: Vec<WishlistItem>,
 }
 
 /// An order line with what came back of it.
@@ -238,6 +396,10 @@ impl Record {
             Record::SafetyRule(r) => format!("safety:{}:{}", r.location_id, r.product_class),
             Record::Customer(c) => format!("customer:{}", c.id),
             Record::Order(o) => format!("order:{}", o.id),
+            Record::Associate(a) => format!("associate:{}", a.id),
+            Record::Service(v) => format!("service:{}", v.id),
+            Record::Stylist(v) => format!("stylist:{}", v.id),
+            Record::Appointment(a) => format!("appointment:{}", a.id),
         }
     }
 }
@@ -325,6 +487,58 @@ pub enum Command {
     PlaceOrder(PlaceOrder),
     CancelOrder(CancelOrder),
     ReturnOrder(ReturnOrder),
+    SaveWishlist(SaveWishlist),
+    BookAppointment(BookAppointment),
+    RescheduleAppointment(RescheduleAppointment),
+    SetAppointmentStatus(SetAppointmentStatus),
+}
+
+/// Books a stylist for a customer. The central takes it only if the slot is still
+/// free by its own data; otherwise it answers `slot_taken` with the nearest free slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BookAppointment {
+    /// Made on the device (UUIDv7): the same booking sent twice is made once.
+    pub appointment_id: String,
+    pub stylist_id: String,
+    pub service_id: String,
+    /// RFC 3339.
+    pub start: String,
+    pub customer_id: String,
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+/// Moves an appointment to another time or stylist; it stays one appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RescheduleAppointment {
+    pub appointment_id: String,
+    pub stylist_id: String,
+    /// RFC 3339.
+    pub start: String,
+}
+
+/// Checks a customer in, marks a no-show, or cancels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SetAppointmentStatus {
+    pub appointment_id: String,
+    /// checked_in, no_show or cancelled.
+    pub status: String,
+}
+
+/// A free slot offered instead of one that was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SlotOffer {
+    pub stylist_id: String,
+    /// RFC 3339, UTC.
+    pub start: String,
+}
+
+/// Adds what a customer liked to their profile. An item already there (same
+/// product, colour and size) is not added twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SaveWishlist {
+    pub customer_id: String,
+    pub items: Vec<WishlistItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -429,6 +643,10 @@ pub enum Rejection {
     NotReturnable,
     /// This counter or mutation id was used before with a different body.
     Conflict,
+    /// The stylist is not free then (booked meanwhile, or outside their hours).
+    SlotTaken,
+    /// The appointment is cancelled or over: it can't be changed.
+    NotChangeable,
 }
 
 /// Somewhere else the rejected line could come from.
@@ -455,6 +673,9 @@ pub enum MutationOutcome {
     Rejected {
         rejection: Rejection,
         alternatives: Vec<Alternative>,
+        /// For a booking: the nearest free slots.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        slots: Vec<SlotOffer>,
     },
 }
 

@@ -81,7 +81,13 @@ fn product(n: usize) -> ProductRecord {
     let colors: Vec<ColorRecord> = (0..COLORS_PER_PRODUCT)
         .map(|c| {
             let (code, es, en) = COLORS[(n + c * 3) % COLORS.len()];
-            ColorRecord { code: code.into(), name_es: es.into(), name_en: en.into(), hex: "#334455".into() }
+            ColorRecord {
+                code: code.into(),
+                name_es: es.into(),
+                name_en: en.into(),
+                hex: "#334455".into(),
+                image: None,
+            }
         })
         .collect();
     let mut variants = Vec::new();

@@ -138,6 +138,30 @@ fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
             .execute(params![o.id, to_json(o)?])?;
             Ok(())
         }
+        Record::Associate(a) => {
+            tx.prepare_cached(
+                "INSERT INTO associate (id, store_id, name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name,
+                     role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active",
+            )?
+            .execute(params![a.id, a.store_id, a.name, a.role, a.pin_hash, a.active])?;
+            Ok(())
+        }
+        Record::Service(v) => {
+            tx.prepare_cached(
+                "INSERT INTO service (id, record) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+            )?
+            .execute(params![v.id, to_json(v)?])?;
+            Ok(())
+        }
+        Record::Stylist(v) => {
+            tx.prepare_cached(
+                "INSERT INTO stylist (id, record) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+            )?
+            .execute(params![v.id, to_json(v)?])?;
+            Ok(())
+        }
+        Record::Appointment(a) => crate::appointments::apply_pulled(tx, a),
     }
 }
 
@@ -276,6 +300,18 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
         }
         "order" => {
             tx.execute("DELETE FROM store_order WHERE id = ?1", [id])?;
+        }
+        "associate" => {
+            tx.execute("DELETE FROM associate WHERE id = ?1", [id])?;
+        }
+        "service" => {
+            tx.execute("DELETE FROM service WHERE id = ?1", [id])?;
+        }
+        "stylist" => {
+            tx.execute("DELETE FROM stylist WHERE id = ?1", [id])?;
+        }
+        "appointment" => {
+            tx.execute("DELETE FROM appointment WHERE id = ?1", [id])?;
         }
         other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
     }

@@ -14,6 +14,8 @@
 //!   the central applies.
 
 mod apply;
+mod appointments;
+mod customer_mode;
 mod migrate;
 mod orders;
 mod outbox;
@@ -25,6 +27,8 @@ use std::path::Path;
 use vitrina_protocol::LocationRecord;
 
 pub use apply::PageOutcome;
+pub use appointments::*;
+pub use customer_mode::*;
 pub use migrate::MIGRATIONS;
 pub use orders::*;
 pub use outbox::{LocalOrder, NewOrder};
@@ -113,3 +117,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests;
+
+/// A time as the cache stores it: RFC 3339 in UTC with milliseconds.
+pub(crate) fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -11,6 +11,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_outbox", include_str!("../migrations/0002_outbox.sql")),
     ("0003_customers", include_str!("../migrations/0003_customers.sql")),
     ("0004_checksums", include_str!("../migrations/0004_checksums.sql")),
+    ("0005_customer_mode", include_str!("../migrations/0005_customer_mode.sql")),
+    ("0006_appointments", include_str!("../migrations/0006_appointments.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

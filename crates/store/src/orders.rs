@@ -270,11 +270,11 @@ pub(crate) fn fold(text: &str) -> String {
 
 pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord, pending: bool) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO customer (id, name, name_folded, phone, email, marketing_consent, pending)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO customer (id, name, name_folded, phone, email, marketing_consent, pending, wishlist)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_folded = excluded.name_folded,
              phone = excluded.phone, email = excluded.email, marketing_consent = excluded.marketing_consent,
-             pending = excluded.pending",
+             pending = excluded.pending, wishlist = excluded.wishlist",
     )?
     .execute(params![
         c.id,
@@ -283,7 +283,8 @@ pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord, pending:
         c.phone,
         c.email.as_deref().map(str::to_lowercase),
         c.marketing_consent,
-        pending
+        pending,
+        crate::outbox::to_json(&c.wishlist)?
     ])?;
     Ok(())
 }
@@ -350,6 +351,7 @@ impl Store {
             phone,
             email,
             marketing_consent: input.marketing_consent,
+            wishlist: Vec::new(),
         };
         let tx = self.conn.transaction()?;
         upsert_customer(&tx, &record, true)?;
@@ -764,7 +766,7 @@ impl Store {
     }
 
     fn rejection_view(&self, result: &MutationResult) -> Option<RejectionView> {
-        let MutationOutcome::Rejected { rejection, alternatives } = &result.outcome else {
+        let MutationOutcome::Rejected { rejection, alternatives, .. } = &result.outcome else {
             return None;
         };
         let (reason, sku) = match rejection {
@@ -774,6 +776,8 @@ impl Store {
             Rejection::Conflict => ("conflict", None),
             Rejection::NotCancellable => ("not_cancellable", None),
             Rejection::NotReturnable => ("not_returnable", None),
+            Rejection::SlotTaken => ("slot_taken", None),
+            Rejection::NotChangeable => ("not_changeable", None),
         };
         let alternatives = alternatives
             .iter()
@@ -834,7 +838,7 @@ impl Store {
         Ok(())
     }
 
-    fn stock_levels_of(&self, sku: &str) -> Result<HashMap<String, StockLevel>> {
+    pub(crate) fn stock_levels_of(&self, sku: &str) -> Result<HashMap<String, StockLevel>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.location_id, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr
                  WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0)

@@ -126,7 +126,9 @@ impl Store {
             "DELETE FROM provisional_reservation; DELETE FROM local_order; DELETE FROM outbox;
              DELETE FROM store_order; DELETE FROM customer; DELETE FROM stock; DELETE FROM safety_rule;
              DELETE FROM product_search; DELETE FROM variant; DELETE FROM product; DELETE FROM location;
-             DELETE FROM scope_cursor; DELETE FROM meta;",
+             DELETE FROM scope_cursor; DELETE FROM scope_entry; DELETE FROM meta; DELETE FROM associate;
+             DELETE FROM customer_session; DELETE FROM customer_pick; DELETE FROM pin_guard;
+             DELETE FROM service; DELETE FROM stylist; DELETE FROM appointment;",
         )?;
         tx.commit()?;
         tracing::info!("device reset");
@@ -249,6 +251,7 @@ fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Re
     tx.execute("UPDATE local_order SET status = ?2 WHERE counter = ?1", params![result.counter, status])?;
     if state == "rejected" {
         tx.execute("DELETE FROM provisional_reservation WHERE counter = ?1", [result.counter])?;
+        crate::appointments::refused(tx, result.counter)?;
     }
     if let MutationOutcome::AppliedWithChanges { changes } = &result.outcome {
         apply_changes(tx, result.counter, changes)?;

@@ -357,7 +357,7 @@ fn location_from_row(r: &Row<'_>) -> rusqlite::Result<LocationRecord> {
     })
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
     serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -365,7 +365,7 @@ fn swatch(c: ColorRecord) -> Swatch {
     Swatch { color_code: c.code, name_es: c.name_es, name_en: c.name_en, hex: c.hex }
 }
 
-fn price_in(prices: &[PriceRecord], currency: &str) -> Option<Money> {
+pub(crate) fn price_in(prices: &[PriceRecord], currency: &str) -> Option<Money> {
     let wanted = Currency::parse(currency).ok()?;
     prices.iter().find(|p| p.currency == currency).map(|p| Money::new(p.minor, wanted))
 }

@@ -20,7 +20,7 @@ fn location(id: &str, kind: LocationKind, lat: f64, lon: f64) -> LocationRecord 
 }
 
 fn color(code: &str, es: &str, en: &str) -> ColorRecord {
-    ColorRecord { code: code.into(), name_es: es.into(), name_en: en.into(), hex: "#123456".into() }
+    ColorRecord { code: code.into(), name_es: es.into(), name_en: en.into(), hex: "#123456".into(), image: None }
 }
 
 fn product(id: &str, style: &str, es: &str, en: &str, class: &str, gtin_base: u64) -> ProductRecord {
@@ -368,6 +368,7 @@ fn an_order_the_central_refused_is_resolved_by_cancelling_it_here() {
                     available: 0,
                 },
                 alternatives: vec![Alternative { sku: "CAM-1042-CAF-S".into(), location_id: "FAR".into(), atp: 7 }],
+                slots: vec![],
             },
             effects: vec![],
             replayed: false,
@@ -528,4 +529,386 @@ fn a_cache_that_diverged_from_the_central_notices_by_checksum_and_pulls_the_scop
     let cursor = store.cursors().unwrap().into_iter().find(|c| c.scope == scope).unwrap();
     assert_eq!(cursor.after, 0, "and pulled again from the start");
     assert!(store.stock_count("NEAR").unwrap() > 0, "other scopes are untouched");
+}
+
+// ---------------------------------------------------------------- customer mode
+
+mod customer_mode {
+    use super::*;
+    use crate::{CannotEnter, Pick, PinCheck, SizeState};
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use chrono::{DateTime, TimeZone, Utc};
+
+    const NOW: &str = "2026-11-23T12:00:00Z";
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+    }
+
+    fn associate(id: &str, role: &str, pin: &str) -> Record {
+        let salt = SaltString::encode_b64(format!("salt-of-{id}").as_bytes()).unwrap();
+        let pin_hash = argon2::Argon2::default().hash_password(pin.as_bytes(), &salt).unwrap().to_string();
+        Record::Associate(AssociateRecord {
+            id: id.into(),
+            store_id: "HOME".into(),
+            name: format!("Persona {id}"),
+            role: role.into(),
+            pin_hash,
+            active: true,
+        })
+    }
+
+    /// The seeded cache with the home store's associate (PIN 4821) and manager (PIN 9035).
+    fn with_staff() -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = seeded();
+        let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+        scopes.push(store_scope("HOME"));
+        store.subscribe(&scopes).unwrap();
+        let staff =
+            vec![upsert(1, associate("A1", "associate", "4821")), upsert(2, associate("M1", "manager", "9035"))];
+        store.apply_page(&page(&store_scope("HOME"), staff), NOW).unwrap();
+        (dir, store)
+    }
+
+    fn favourite(color: &str) -> Pick {
+        Pick { product_id: "P1".into(), color_code: color.into(), size: None, wanted: false }
+    }
+
+    #[test]
+    fn each_size_says_whether_it_is_here_can_arrive_or_is_gone() {
+        let (_dir, mut store) = seeded();
+        store
+            .apply_page(
+                &ScopePage {
+                    cursor: 2,
+                    head: 2,
+                    ..page(&inventory_scope("WH"), vec![upsert(2, stock("CAM-1042-AZM-M", "WH", 10, 0))])
+                },
+                NOW,
+            )
+            .unwrap();
+        let showcase = store.showcase("P1", now()).unwrap();
+        let state = |color: &str, size: &str| {
+            let c = showcase.colors.iter().find(|c| c.color_code == color).unwrap();
+            let s = c.sizes.iter().find(|s| s.size == size).unwrap();
+            (s.state, s.in_store, s.arrives.clone())
+        };
+        // 5 on hand, 1 reserved, 2 kept back for walk-ins: 2 to sell here.
+        assert_eq!(state("CAF", "S"), (SizeState::InStore, 2, None));
+        // 2 on hand, all of it safety stock: not here, and nowhere else either.
+        assert_eq!(state("CAF", "M"), (SizeState::SoldOut, 0, None));
+        // Only at the warehouse: next-day delivery before the 14:00 cut-off in Santiago.
+        assert_eq!(state("AZM", "M"), (SizeState::Orderable, 0, Some("2026-11-24".into())));
+        assert_eq!(state("AZM", "S"), (SizeState::SoldOut, 0, None));
+        assert_eq!(showcase.colors.iter().map(|c| c.color_code.as_str()).collect::<Vec<_>>(), ["CAF", "AZM"]);
+        assert_eq!(showcase.price.map(|p| p.minor), Some(24990));
+    }
+
+    #[test]
+    fn customer_mode_needs_a_pin_on_the_device_to_be_left() {
+        let (_dir, mut store) = seeded();
+        assert_eq!(store.enter_customer_mode("P1", NOW).unwrap(), Err(CannotEnter::NoPins));
+        assert!(store.customer_session().unwrap().is_none());
+        let (_dir, mut store) = with_staff();
+        assert!(store.enter_customer_mode("P1", NOW).unwrap().is_ok());
+        assert!(matches!(store.enter_customer_mode("NOPE", NOW), Err(StoreError::NotFound)));
+    }
+
+    #[test]
+    fn picks_wait_for_the_associate_once_a_pin_is_given() {
+        let (_dir, mut store) = with_staff();
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        store.set_pick(&favourite("CAF"), true, NOW).unwrap();
+        store.set_pick(&favourite("AZM"), true, NOW).unwrap();
+        let wanted = Pick { size: Some("M".into()), wanted: true, ..favourite("AZM") };
+        let session = store.set_pick(&wanted, true, NOW).unwrap();
+        assert_eq!(session.picks.len(), 2, "one pick per colour");
+        assert!(matches!(store.set_pick(&favourite("ROJ"), true, NOW), Err(StoreError::NotFound)));
+
+        assert_eq!(store.exit_customer_mode("1234", now()).unwrap(), (PinCheck::Wrong { attempts_left: 4 }, None));
+        assert!(store.customer_session().unwrap().is_some(), "still the customer's");
+        let (check, selection) = store.exit_customer_mode("4821", now()).unwrap();
+        assert!(matches!(check, PinCheck::Accepted { ref associate_id, .. } if associate_id == "A1"));
+        let selection = selection.unwrap();
+        assert_eq!(selection.picks.len(), 2);
+        let azm = selection.picks.iter().find(|p| p.color_code == "AZM").unwrap();
+        assert_eq!(
+            (azm.wanted, azm.sku.as_deref(), azm.color_es.as_str()),
+            (true, Some("CAM-1042-AZM-M"), "Azul marino")
+        );
+        assert!(store.customer_session().unwrap().is_none());
+
+        // The next customer starts with nothing; the first one's picks still wait.
+        let next = store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        assert!(next.picks.is_empty());
+        assert_eq!(store.selection().unwrap().unwrap().picks.len(), 2);
+        store.exit_customer_mode("9035", now()).unwrap();
+        store.dismiss_selection().unwrap();
+        assert_eq!(store.selection().unwrap(), None);
+    }
+
+    #[test]
+    fn wrong_pins_lock_entry_and_a_restart_does_not_reset_it() {
+        let (dir, mut store) = with_staff();
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        for left in (1..=4).rev() {
+            assert_eq!(store.exit_customer_mode("0000", now()).unwrap().0, PinCheck::Wrong { attempts_left: left });
+        }
+        assert_eq!(store.exit_customer_mode("0000", now()).unwrap().0, PinCheck::Locked { retry_after_s: 30 });
+        drop(store);
+
+        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+        assert!(store.customer_session().unwrap().is_some(), "the mode survives a restart");
+        let later = now() + chrono::Duration::seconds(10);
+        // Even the right PIN is not checked while locked.
+        assert_eq!(store.exit_customer_mode("4821", later).unwrap().0, PinCheck::Locked { retry_after_s: 20 });
+        let after = now() + chrono::Duration::seconds(31);
+        assert_eq!(store.exit_customer_mode("0000", after).unwrap().0, PinCheck::Locked { retry_after_s: 60 });
+        let after = after + chrono::Duration::seconds(61);
+        assert!(matches!(store.exit_customer_mode("4821", after).unwrap().0, PinCheck::Accepted { .. }));
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        assert_eq!(store.exit_customer_mode("0000", after).unwrap().0, PinCheck::Wrong { attempts_left: 4 }, "reset");
+    }
+
+    #[test]
+    fn an_associate_who_left_no_longer_opens_it() {
+        let (_dir, mut store) = with_staff();
+        let Record::Associate(mut gone) = associate("A1", "associate", "4821") else { unreachable!() };
+        gone.active = false;
+        store
+            .apply_page(
+                &ScopePage {
+                    cursor: 3,
+                    head: 3,
+                    ..page(&store_scope("HOME"), vec![upsert(3, Record::Associate(gone))])
+                },
+                NOW,
+            )
+            .unwrap();
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        assert!(matches!(store.exit_customer_mode("4821", now()).unwrap().0, PinCheck::Wrong { .. }));
+        assert!(matches!(store.exit_customer_mode("9035", now()).unwrap().0, PinCheck::Accepted { .. }));
+    }
+
+    #[test]
+    fn a_reset_forgets_the_staff_and_the_session() {
+        let (_dir, mut store) = with_staff();
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        store.reset().unwrap().unwrap();
+        assert!(store.customer_session().unwrap().is_none());
+        let staff: i64 = store.connection().query_row("SELECT COUNT(*) FROM associate", [], |r| r.get(0)).unwrap();
+        assert_eq!(staff, 0);
+    }
+
+    #[test]
+    fn the_catalogs_pictures_are_listed_once_each() {
+        let (_dir, mut store) = seeded();
+        let mut shirt = product("P3", "CAM-3000", "Camisa", "Shirt", "core", 300);
+        let image = ColorImage { full: "a".repeat(64), thumb: "b".repeat(64) };
+        for c in &mut shirt.colors {
+            c.image = Some(image.clone());
+        }
+        store
+            .apply_page(
+                &ScopePage { cursor: 8, head: 8, ..page(CATALOG_SCOPE, vec![upsert(8, Record::Product(shirt))]) },
+                NOW,
+            )
+            .unwrap();
+        assert_eq!(store.image_addresses().unwrap(), ["a".repeat(64), "b".repeat(64)]);
+    }
+}
+
+// ---------------------------------------------------------------- appointments
+
+mod appointments {
+    use super::*;
+    use crate::{AppointmentSync, NewCustomer};
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+    use vitrina_core::{Exception, ExceptionKind, WorkingHours};
+
+    // Monday 2026-11-23, 09:00 in Santiago (UTC−3).
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+    }
+    const TUESDAY: &str = "2026-11-24";
+
+    fn at(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn stylist(id: &str, specialties: &[&str]) -> Record {
+        let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat];
+        Record::Stylist(StylistRecord {
+            id: id.into(),
+            store_id: "HOME".into(),
+            name: format!("Estilista {id}"),
+            specialties: specialties.iter().map(|s| s.to_string()).collect(),
+            weekly_hours: days.iter().map(|&weekday| WorkingHours { weekday, start: at(10), end: at(19) }).collect(),
+            breaks: days.iter().map(|&weekday| WorkingHours { weekday, start: at(14), end: at(15) }).collect(),
+            exceptions: vec![Exception {
+                date: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                kind: ExceptionKind::DayOff,
+            }],
+            active: true,
+        })
+    }
+
+    fn service() -> Record {
+        Record::Service(ServiceRecord {
+            id: "SRV".into(),
+            name_es: "Asesoría de imagen".into(),
+            name_en: "Personal styling".into(),
+            description_es: String::new(),
+            description_en: String::new(),
+            duration_minutes: 60,
+            buffer_before_minutes: 10,
+            buffer_after_minutes: 10,
+            required_specialty: Some("imagen".into()),
+            prices: vec![PriceRecord { currency: "CLP".into(), minor: 0 }],
+        })
+    }
+
+    /// Tuesday at `h`:00 in Santiago, as the central writes times.
+    fn tuesday_at(h: u32) -> String {
+        let local = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_time(at(h));
+        chrono_tz::America::Santiago
+            .from_local_datetime(&local)
+            .unwrap()
+            .with_timezone(&Utc)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// The seeded cache with a service, two stylists (one without the specialty) and a customer.
+    fn with_stylists() -> (tempfile::TempDir, Store, String) {
+        let (dir, mut store) = seeded();
+        let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+        scopes.push(store_scope("HOME"));
+        store.subscribe(&scopes).unwrap();
+        store.apply_page(&page(CATALOG_SCOPE, vec![upsert(8, service())]), "2026-11-23T12:00:00Z").unwrap();
+        let staff = vec![upsert(1, stylist("S1", &["imagen"])), upsert(2, stylist("S2", &["sastreria"]))];
+        store.apply_page(&page(&store_scope("HOME"), staff), "2026-11-23T12:00:00Z").unwrap();
+        let customer = store
+            .create_customer(
+                NewCustomer {
+                    name: "Ana Pérez".into(),
+                    phone: Some("+56 9 1234 5678".into()),
+                    email: None,
+                    marketing_consent: false,
+                },
+                "2026-11-23T12:00:00Z",
+            )
+            .unwrap()
+            .unwrap();
+        (dir, store, customer.id)
+    }
+
+    #[test]
+    fn slots_come_from_the_cache_for_stylists_with_the_specialty() {
+        let (_dir, store, _) = with_stylists();
+        let day = NaiveDate::parse_from_str(TUESDAY, "%Y-%m-%d").unwrap();
+        let slots = store.appointment_slots("SRV", day, None, None, now()).unwrap();
+        assert!(slots.iter().all(|s| s.stylist_id == "S1"), "only who has the specialty");
+        assert_eq!(slots.first().map(|s| s.local_start.as_str()), Some("2026-11-24T10:15"), "buffer before fits");
+        assert!(!slots.iter().any(|s| s.local_start == "2026-11-24T13:15"), "no slot runs into the break");
+        let wednesday = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert!(store.appointment_slots("SRV", wednesday, None, None, now()).unwrap().is_empty(), "day off");
+        let days = store.stylist_days(wednesday).unwrap();
+        assert!(days.iter().find(|d| d.id == "S1").unwrap().day_off);
+    }
+
+    #[test]
+    fn a_booking_made_here_is_pending_takes_the_slot_and_is_queued() {
+        let (_dir, mut store, customer) = with_stylists();
+        let start = tuesday_at(11);
+        let view = store.book_appointment(&customer, "SRV", "S1", &start, vec![], now()).unwrap().unwrap();
+        assert_eq!(
+            (view.sync, view.status.as_str(), view.local_start.as_str()),
+            (AppointmentSync::Pending, "booked", "2026-11-24T11:00")
+        );
+        assert_eq!(store.pending_count().unwrap(), 2, "the customer and the booking");
+        let day = NaiveDate::parse_from_str(TUESDAY, "%Y-%m-%d").unwrap();
+        let slots = store.appointment_slots("SRV", day, Some("S1"), None, now()).unwrap();
+        assert!(!slots.iter().any(|s| s.start == start), "taken here at once");
+        let moving = store.appointment_slots("SRV", day, Some("S1"), Some(&view.id), now()).unwrap();
+        assert!(moving.iter().any(|s| s.start == start), "its own time is free to the appointment being moved");
+        assert_eq!(store.book_appointment(&customer, "SRV", "S1", &start, vec![], now()).unwrap(), Err("slot_taken"));
+        assert_eq!(store.appointments(day, day).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_refused_reschedule_goes_back_to_the_centrals_version_with_the_slots_offered_instead() {
+        let (_dir, mut store, customer) = with_stylists();
+        let booked = store.book_appointment(&customer, "SRV", "S1", &tuesday_at(11), vec![], now()).unwrap().unwrap();
+        // The central took it: its record comes back in the store scope.
+        let mutations = store.pending_mutations(10).unwrap();
+        let answer = |counter: i64, mutation_id: &str, outcome: MutationOutcome| PushResponse {
+            results: vec![MutationResult {
+                mutation_id: mutation_id.into(),
+                counter,
+                outcome,
+                effects: vec![],
+                replayed: false,
+            }],
+            next_counter: counter + 1,
+        };
+        for m in &mutations {
+            store
+                .record_push(&answer(m.counter, &m.mutation_id, MutationOutcome::Applied), "2026-11-23T12:00:01Z")
+                .unwrap();
+        }
+        let central: AppointmentRecord = serde_json::from_str(
+            &store.connection().query_row("SELECT record FROM appointment", [], |r| r.get::<_, String>(0)).unwrap(),
+        )
+        .unwrap();
+        store
+            .apply_page(
+                &ScopePage {
+                    cursor: 3,
+                    head: 3,
+                    ..page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(central.clone()))])
+                },
+                "2026-11-23T12:00:02Z",
+            )
+            .unwrap();
+        assert_eq!(store.appointment(&booked.id).unwrap().sync, AppointmentSync::Confirmed);
+
+        // Moved here to 16:00; the central refuses: back to 11:00, with the reason.
+        let moved = store.reschedule_appointment(&booked.id, "S1", &tuesday_at(16), now()).unwrap().unwrap();
+        assert_eq!((moved.local_start.as_str(), moved.sync), ("2026-11-24T16:00", AppointmentSync::Pending));
+        let m = store.pending_mutations(10).unwrap().pop().unwrap();
+        let refusal = MutationOutcome::Rejected {
+            rejection: Rejection::SlotTaken,
+            alternatives: vec![],
+            slots: vec![SlotOffer { stylist_id: "S1".into(), start: tuesday_at(17) }],
+        };
+        store.record_push(&answer(m.counter, &m.mutation_id, refusal), "2026-11-23T12:00:03Z").unwrap();
+        let back = store.appointment(&booked.id).unwrap();
+        assert_eq!((back.local_start.as_str(), back.sync), ("2026-11-24T11:00", AppointmentSync::Rejected));
+        let rejection = back.rejection.unwrap();
+        assert_eq!(rejection.reason, "slot_taken");
+        assert_eq!(rejection.slots[0].local_start, "2026-11-24T17:00");
+        assert_eq!(rejection.slots[0].stylist_name, "Estilista S1");
+    }
+
+    #[test]
+    fn a_pulled_version_does_not_overwrite_a_change_still_unanswered() {
+        let (_dir, mut store, customer) = with_stylists();
+        let booked = store.book_appointment(&customer, "SRV", "S1", &tuesday_at(11), vec![], now()).unwrap().unwrap();
+        let mut central: AppointmentRecord = serde_json::from_str(
+            &store.connection().query_row("SELECT record FROM appointment", [], |r| r.get::<_, String>(0)).unwrap(),
+        )
+        .unwrap();
+        central.start = tuesday_at(12);
+        store
+            .apply_page(
+                &page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(central))]),
+                "2026-11-23T12:00:02Z",
+            )
+            .unwrap();
+        assert_eq!(
+            store.appointment(&booked.id).unwrap().local_start,
+            "2026-11-24T11:00",
+            "the device's change still shows"
+        );
+    }
 }

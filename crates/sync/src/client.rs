@@ -129,6 +129,20 @@ impl Client {
         self.send(request, Duration::from_secs(15)).await
     }
 
+    /// A product picture by content address; bytes that don't hash to `hash` (a
+    /// body damaged on the way) are a transport failure, to be fetched again.
+    pub async fn image(&self, hash: &str) -> Result<Vec<u8>, SyncError> {
+        if !vitrina_protocol::is_content_address(hash) {
+            return Err(SyncError::Protocol(format!("not a content address: {hash}")));
+        }
+        let request = self.authorised(self.http.get(format!("{}/v1/images/{hash}", self.base)))?;
+        let bytes = self.send_bytes(request, Duration::from_secs(60)).await?;
+        if vitrina_protocol::content_address(&bytes) != hash {
+            return Err(SyncError::Unreachable("picture damaged in transit".into()));
+        }
+        Ok(bytes)
+    }
+
     fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
         let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
         Ok(request.bearer_auth(token))
@@ -139,6 +153,20 @@ impl Client {
         request: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<T, SyncError> {
+        let bytes = self.send_bytes(request, timeout).await?;
+        // A body cut short by the network is a transport failure, not a protocol one.
+        serde_json::from_slice(&bytes).map_err(|e| {
+            if e.is_eof() {
+                SyncError::Unreachable("response cut short".into())
+            } else {
+                SyncError::Protocol(e.to_string())
+            }
+        })
+    }
+
+    /// Sends a request and answers the body of a successful response; every other
+    /// answer becomes the matching `SyncError`.
+    async fn send_bytes(&self, request: reqwest::RequestBuilder, timeout: Duration) -> Result<Vec<u8>, SyncError> {
         let response = request
             .header(PROTOCOL_HEADER, self.protocol.to_string())
             .timeout(timeout)
@@ -147,15 +175,8 @@ impl Client {
             .map_err(|e| SyncError::Unreachable(without_url(&e)))?;
         let status = response.status();
         if status.is_success() {
-            // A body cut short by the network is a transport failure, not a protocol one.
             let bytes = response.bytes().await.map_err(|e| SyncError::Unreachable(without_url(&e)))?;
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                if e.is_eof() {
-                    SyncError::Unreachable("response cut short".into())
-                } else {
-                    SyncError::Protocol(e.to_string())
-                }
-            });
+            return Ok(bytes.to_vec());
         }
         let error: Option<ApiError> = response.json().await.ok();
         Err(match (status, error.map(|e| e.code)) {

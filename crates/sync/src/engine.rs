@@ -42,6 +42,8 @@ pub struct Status {
     pub error: Option<SyncError>,
     /// Commands made here that the central has not answered yet.
     pub pending: u64,
+    /// Product pictures being fetched: how many of how many.
+    pub images: Option<Progress>,
 }
 
 /// What happened, as the driver reports it.
@@ -94,6 +96,7 @@ impl Engine {
                 last_synced_at,
                 error: None,
                 pending,
+                images: None,
             },
             backoff: BACKOFF_MIN,
             caught_up: false,
@@ -103,6 +106,11 @@ impl Engine {
 
     pub fn status(&self) -> &Status {
         &self.status
+    }
+
+    /// The driver reports pictures being fetched (None once done or stopped).
+    pub fn set_images(&mut self, images: Option<Progress>) {
+        self.status.images = images;
     }
 
     /// The next instruction after `event`.
@@ -116,6 +124,7 @@ impl Engine {
                     last_synced_at: None,
                     error: None,
                     pending: 0,
+                    images: None,
                 };
                 Instruction::WaitForWake
             }

@@ -10,9 +10,11 @@
 
 mod client;
 pub mod engine;
+pub mod images;
 mod task;
 
 pub use client::{Client, SyncError};
+pub use images::{fetch_images, missing_images, ImageCache};
 pub use task::{spawn, Phase, Status, SyncHandle};
 
 use std::sync::{Arc, Mutex};

@@ -5,6 +5,7 @@
 //! long-poll or a backoff at once.
 
 use crate::engine::{Engine, Event, Instruction};
+use crate::images::{fetch_images, missing_images, ImageCache};
 use crate::{apply_response, lock, push_pending, Client, Progress, SyncError, PAGE_SIZE};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
@@ -37,8 +38,9 @@ impl SyncHandle {
     }
 }
 
-/// Starts the sync task on the current tokio runtime.
-pub fn spawn(store: Arc<Mutex<Store>>) -> SyncHandle {
+/// Starts the sync task on the current tokio runtime. With an image cache, the
+/// catalog's pictures are fetched into it whenever the cache is current.
+pub fn spawn(store: Arc<Mutex<Store>>, images: Option<ImageCache>) -> SyncHandle {
     let (last, pending) = {
         let guard = lock(&store);
         (guard.oldest_confirmation().ok().flatten(), guard.pending_count().unwrap_or(0).max(0) as u64)
@@ -47,7 +49,7 @@ pub fn spawn(store: Arc<Mutex<Store>>) -> SyncHandle {
     let (tx, rx) = watch::channel(engine.status().clone());
     let wake = Arc::new(Notify::new());
     let handle = SyncHandle { status: rx, wake: Arc::clone(&wake) };
-    tokio::spawn(run(store, engine, tx, wake));
+    tokio::spawn(run(store, images, engine, tx, wake));
     handle
 }
 
@@ -66,19 +68,19 @@ fn woken(store: &Arc<Mutex<Store>>) -> Event {
 }
 
 /// The driver: performs each instruction of the engine and feeds back the outcome.
-async fn run(store: Arc<Mutex<Store>>, mut engine: Engine, status: watch::Sender<Status>, wake: Arc<Notify>) {
+async fn run(
+    store: Arc<Mutex<Store>>,
+    images: Option<ImageCache>,
+    mut engine: Engine,
+    status: watch::Sender<Status>,
+    wake: Arc<Notify>,
+) {
     let mut event = woken(&store);
     let mut client: Option<Client> = None;
     let mut done = 0u64;
     loop {
         let instruction = engine.handle(event);
-        status.send_if_modified(|s| {
-            let changed = s != engine.status();
-            if changed {
-                *s = engine.status().clone();
-            }
-            changed
-        });
+        publish(&status, &engine);
         event = match instruction {
             Instruction::WaitForWake => {
                 wake.notified().await;
@@ -115,6 +117,16 @@ async fn run(store: Arc<Mutex<Store>>, mut engine: Engine, status: watch::Sender
                         outcome = pull(&store, c, wait_ms) => match outcome {
                             Ok((applied, remaining, resync)) => {
                                 done += applied;
+                                if remaining == 0 && !resync {
+                                    if let Some(cache) = &images {
+                                        if let Some(woke) =
+                                            fetch_pictures(&store, c, cache, &mut engine, &status, &wake).await
+                                        {
+                                            event = woke;
+                                            continue;
+                                        }
+                                    }
+                                }
                                 Event::Pulled {
                                     remaining,
                                     resync,
@@ -131,6 +143,70 @@ async fn run(store: Arc<Mutex<Store>>, mut engine: Engine, status: watch::Sender
                 None => Event::Failed(SyncError::NotEnrolled),
             },
         };
+    }
+}
+
+fn publish(status: &watch::Sender<Status>, engine: &Engine) {
+    status.send_if_modified(|s| {
+        let changed = s != engine.status();
+        if changed {
+            *s = engine.status().clone();
+        }
+        changed
+    });
+}
+
+/// Fetches the catalog's pictures not on disk yet, showing progress. A failure is
+/// logged and left for the next round (pictures never hold up stock or orders); a
+/// local command or "sync now" interrupts it, and that wake is answered.
+async fn fetch_pictures(
+    store: &Arc<Mutex<Store>>,
+    client: &Client,
+    cache: &ImageCache,
+    engine: &mut Engine,
+    status: &watch::Sender<Status>,
+    wake: &Notify,
+) -> Option<Event> {
+    let missing = match missing_images(store, cache) {
+        Ok(m) if m.is_empty() => return None,
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing the pictures to fetch");
+            return None;
+        }
+    };
+    let total = missing.len() as u64;
+    engine.set_images(Some(Progress { done: 0, total }));
+    publish(status, engine);
+    let (progress_tx, mut progress_rx) = watch::channel(Progress { done: 0, total });
+    let fetch = fetch_images(client, cache, missing, move |p| {
+        let _ = progress_tx.send(p);
+    });
+    tokio::pin!(fetch);
+    let outcome = loop {
+        tokio::select! {
+            result = &mut fetch => break Ok(result),
+            changed = progress_rx.changed() => {
+                if changed.is_ok() {
+                    engine.set_images(Some(*progress_rx.borrow_and_update()));
+                    publish(status, engine);
+                }
+            }
+            _ = wake.notified() => break Err(woken(store)),
+        }
+    };
+    engine.set_images(None);
+    publish(status, engine);
+    match outcome {
+        Ok(Ok(fetched)) => {
+            tracing::info!(fetched, "product pictures fetched");
+            None
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "fetching product pictures; will retry");
+            None
+        }
+        Err(woke) => Some(woke),
     }
 }
 

@@ -1,8 +1,12 @@
 //! Tauri commands, one function of the cache or the sync client each. All are
 //! async so nothing blocks the window's thread.
 
+mod appointments;
+mod customer;
 mod orders;
 
+pub use appointments::*;
+pub use customer::*;
 pub use orders::*;
 
 use crate::error::AppError;

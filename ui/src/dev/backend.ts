@@ -5,14 +5,22 @@
 // ?error (sync error), ?stale (old figures), ?soldout (the central rejects
 // every order placed: sold out, with alternatives), ?unsent (two changes the
 // central has not answered yet: resetting the device is refused until a sync
-// sends them).
+// sends them), ?customer (the tablet starts in customer mode on the basic
+// tee, as after a restart), ?selection (a customer's selection is waiting for
+// the associate), ?nopins (no staff PIN on this device: customer mode is
+// refused), ?apptreject (the central refuses every booking and move: the slot
+// was taken, with the nearest free ones). The staff PIN is 1234; five wrong
+// tries lock the pad for 30 s.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { civilDate } from "../lib/i18n/format";
+import { clockMinutes, joinLocal, localToUtc, parseClock, weekdayIndex } from "../lib/agenda";
 import type {
   AlternativeView,
   AppState,
+  AppointmentView,
   CartLine,
+  CustomerSession,
   CustomerView,
   FulfilmentChoice,
   FulfilmentView,
@@ -22,11 +30,19 @@ import type {
   OrderQuote,
   OrderView,
   PaymentRecord,
+  PickView,
   ProductDetail,
   QuoteLine,
   SearchHit,
+  Selection,
+  ServiceView,
+  Showcase,
+  ShowcaseColor,
+  SizeAvailability,
+  SlotView,
   StockFigure,
   StoreInfo,
+  StylistDay,
   Swatch,
   SyncStatus,
   VariantView,
@@ -73,6 +89,7 @@ const SEEDS: Seed[] = [
   { id: "p-1003", style: "PL-0310", es: "Polera básica de algodón", en: "Basic cotton tee", catEs: "Poleras", catEn: "T-shirts", price: 9990, colors: ["WHT", "BLK", "NAV", "OLV", "TER", "SND", "DEN", "RED", "GRY"], sizes: ["XS", "S", "M", "L", "XL", "XXL"] },
   { id: "p-1004", style: "SW-5521", es: "Polerón con capucha", en: "Hooded sweatshirt", catEs: "Polerones", catEn: "Sweatshirts", price: 27990, colors: ["GRY", "BLK"], sizes: ["S", "M", "L", "XL"] },
   { id: "p-1005", style: "VS-7788", es: "Vestido midi de lino", en: "Linen midi dress", catEs: "Vestidos", catEn: "Dresses", price: 44990, colors: ["SND", "TER"], sizes: ["XS", "S", "M", "L"] },
+  { id: "p-1006", style: "AC-0905", es: "Bufanda de lana merino", en: "Merino wool scarf", catEs: "Accesorios", catEn: "Accessories", price: 19990, colors: ["TER", "GRY"], sizes: ["U"] },
 ];
 
 const HERE: LocationView = { id: STORE.id, kind: "store", name: STORE.name, city: STORE.city, country: "CL", distance_km: 0 };
@@ -442,6 +459,8 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
   return {
     seed,
     pendingCount,
+    /** The customers this device knows. */
+    customers: () => customers,
     /** Forgets every customer and order (the device was reset). */
     clear(): void {
       orders.length = 0;
@@ -557,13 +576,577 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
   };
 }
 
+// ---- Stylist appointments ----------------------------------------------------------
+
+interface DevService extends ServiceView {
+  before: number;
+  after: number;
+}
+
+const DEV_SERVICES: DevService[] = [
+  {
+    id: "SRV-IMAGEN",
+    name_es: "Asesoría de imagen",
+    name_en: "Personal styling",
+    description_es: "Una hora con un estilista para armar looks con lo que ya tienes y lo nuevo.",
+    description_en: "An hour with a stylist to put together looks from what you own and what is new.",
+    duration_minutes: 60,
+    price: { minor: 0, currency: "CLP" },
+    required_specialty: "imagen",
+    before: 10,
+    after: 10,
+  },
+  {
+    id: "SRV-EVENTO",
+    name_es: "Look para evento",
+    name_en: "Event look",
+    description_es: "Para un matrimonio, una graduación o una entrevista: el look completo, probado.",
+    description_en: "For a wedding, a graduation or an interview: the whole look, tried on.",
+    duration_minutes: 90,
+    price: { minor: 0, currency: "CLP" },
+    required_specialty: "eventos",
+    before: 15,
+    after: 15,
+  },
+  {
+    id: "SRV-AJUSTE",
+    name_es: "Prueba y ajuste",
+    name_en: "Fitting and alterations",
+    description_es: "Medidas y ajustes de basta, manga o cintura con nuestra sastra.",
+    description_en: "Measurements and hem, sleeve or waist adjustments with our tailor.",
+    duration_minutes: 30,
+    price: { minor: 4990, currency: "CLP" },
+    required_specialty: "sastreria",
+    before: 5,
+    after: 10,
+  },
+];
+
+interface DevStylist {
+  id: string;
+  name: string;
+  specialties: string[];
+  /** Hours by weekday, Monday = 0. */
+  hours: Record<number, [string, string]>;
+  offOn: string[];
+}
+
+interface DevAppointment {
+  view: AppointmentView;
+  busyFrom: number;
+  busyUntil: number;
+  /** Ever confirmed by the central. */
+  taken: boolean;
+}
+
+function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
+  const tz = STORE.time_zone;
+  const weekdays: Record<number, [string, string]> = { 0: ["10:00", "19:00"], 1: ["10:00", "19:00"], 2: ["10:00", "19:00"], 3: ["10:00", "19:00"], 4: ["10:00", "19:00"], 5: ["10:00", "19:00"] };
+  const stylists: DevStylist[] = [
+    { id: `${STORE.id}-STY-1`, name: "Antonia Reyes", specialties: ["imagen", "eventos"], hours: { ...weekdays, 6: ["11:00", "17:00"] }, offOn: [] },
+    { id: `${STORE.id}-STY-2`, name: "Martín Valdés", specialties: ["imagen", "sastreria"], hours: weekdays, offOn: [addDays(todayHere(), 3)] },
+  ];
+  const list: DevAppointment[] = [];
+  const reject = params.has("apptreject");
+  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const localOf = (ms: number) => joinLocal(civilDate(ms, tz), clockMinutes(ms, tz));
+
+  function dayOf(s: DevStylist, date: string): StylistDay {
+    const off = s.offOn.includes(date);
+    const hours = s.hours[weekdayIndex(date)];
+    const works = !off && !!hours;
+    return {
+      id: s.id,
+      name: s.name,
+      specialties: s.specialties,
+      periods: works ? [{ start: hours[0], end: hours[1] }] : [],
+      breaks: works && weekdayIndex(date) < 6 ? [{ start: "14:00", end: "15:00" }] : [],
+      day_off: off,
+    };
+  }
+
+  const holdsTime = (a: DevAppointment) =>
+    (a.view.status === "booked" || a.view.status === "checked_in") && a.view.sync !== "rejected";
+
+  function slots(serviceId: string, date: string, stylistId: string | null, except: string | null = null): SlotView[] {
+    const service = DEV_SERVICES.find((x) => x.id === serviceId);
+    if (!service) return [];
+    const out: SlotView[] = [];
+    for (const s of stylists) {
+      if (stylistId && s.id !== stylistId) continue;
+      if (service.required_specialty && !s.specialties.includes(service.required_specialty)) continue;
+      const d = dayOf(s, date);
+      for (const p of d.periods) {
+        const from = parseClock(p.start) ?? 0;
+        const to = parseClock(p.end) ?? 0;
+        for (let m = from; m + service.duration_minutes <= to; m += 15) {
+          if (m - service.before < from || m + service.duration_minutes + service.after > to) continue;
+          const inBreak = d.breaks.some((b) => {
+            const bs = parseClock(b.start) ?? 0;
+            const be = parseClock(b.end) ?? 0;
+            return m - service.before < be && bs < m + service.duration_minutes + service.after;
+          });
+          if (inBreak) continue;
+          const startText = localToUtc(joinLocal(date, m), tz);
+          if (!startText) continue;
+          const start = Date.parse(startText);
+          if (start < Date.now()) continue;
+          const busyFrom = start - service.before * 60_000;
+          const busyUntil = start + (service.duration_minutes + service.after) * 60_000;
+          const clash = list.some(
+            (a) => a.view.id !== except && a.view.stylist_id === s.id && holdsTime(a) && a.busyFrom < busyUntil && busyFrom < a.busyUntil,
+          );
+          if (clash) continue;
+          out.push({
+            stylist_id: s.id,
+            stylist_name: s.name,
+            start: iso(start),
+            end: iso(start + service.duration_minutes * 60_000),
+            local_start: joinLocal(date, m),
+          });
+        }
+      }
+    }
+    return out.sort((a, b) => a.start.localeCompare(b.start) || a.stylist_id.localeCompare(b.stylist_id));
+  }
+
+  function place(a: DevAppointment, stylistId: string, startMs: number): void {
+    const service = DEV_SERVICES.find((x) => x.id === a.view.service_id)!;
+    const stylist = stylists.find((x) => x.id === stylistId)!;
+    const end = startMs + service.duration_minutes * 60_000;
+    a.view.stylist_id = stylist.id;
+    a.view.stylist_name = stylist.name;
+    a.view.start = iso(startMs);
+    a.view.end = iso(end);
+    a.view.local_start = localOf(startMs);
+    a.view.local_end = localOf(end);
+    a.busyFrom = startMs - service.before * 60_000;
+    a.busyUntil = end + service.after * 60_000;
+  }
+
+  const isFree = (serviceId: string, stylistId: string, start: string, except: string | null) => {
+    const at = Date.parse(start);
+    if (Number.isNaN(at)) return false;
+    const date = civilDate(at, tz);
+    return slots(serviceId, date, stylistId, except).some((x) => Date.parse(x.start) === at);
+  };
+
+  /** The central's offer when it refuses: the free slots nearest the wanted start. */
+  function nearest(a: DevAppointment): SlotView[] {
+    const date = a.view.local_start.slice(0, 10);
+    const wanted = Date.parse(a.view.start);
+    return [...slots(a.view.service_id, date, null, a.view.id), ...slots(a.view.service_id, addDays(date, 1), null, a.view.id)]
+      .sort((x, y) => Math.abs(Date.parse(x.start) - wanted) - Math.abs(Date.parse(y.start) - wanted))
+      .slice(0, 4)
+      .sort((x, y) => x.start.localeCompare(y.start));
+  }
+
+  // What the central does with a change made here, a moment after it is sent.
+  function send(a: DevAppointment): void {
+    a.view.sync = "pending";
+    a.view.rejection = null;
+    env.changed();
+    deliver(a);
+  }
+
+  function deliver(a: DevAppointment): void {
+    if (!env.online()) return;
+    setTimeout(() => {
+      if (!env.online() || a.view.sync !== "pending" || !list.includes(a)) return;
+      if (reject && a.view.status === "booked") {
+        a.view.sync = "rejected";
+        a.view.rejection = { reason: "slot_taken", slots: nearest(a) };
+      } else {
+        a.view.sync = "confirmed";
+        a.taken = true;
+      }
+      env.changed();
+    }, 2200);
+  }
+
+  function make(args: {
+    customer: CustomerView;
+    serviceId: string;
+    stylistId: string;
+    start: number;
+    channel?: string;
+    status?: string;
+    sync?: AppointmentView["sync"];
+  }): DevAppointment {
+    const service = DEV_SERVICES.find((x) => x.id === args.serviceId)!;
+    const a: DevAppointment = {
+      view: {
+        id: `ap-${Math.random().toString(36).slice(2, 10)}`,
+        stylist_id: "",
+        stylist_name: "",
+        service_id: service.id,
+        service_es: service.name_es,
+        service_en: service.name_en,
+        customer_id: args.customer.id,
+        customer_name: args.customer.name,
+        customer_phone: args.customer.phone,
+        start: "",
+        end: "",
+        local_start: "",
+        local_end: "",
+        status: args.status ?? "booked",
+        channel: args.channel ?? "device",
+        sync: args.sync ?? "confirmed",
+        rejection: null,
+        items: [],
+      },
+      busyFrom: 0,
+      busyUntil: 0,
+      taken: (args.sync ?? "confirmed") === "confirmed",
+    };
+    place(a, args.stylistId, args.start);
+    list.push(a);
+    return a;
+  }
+
+  function seed(): void {
+    const at = (date: string, hhmm: string) => Date.parse(localToUtc(`${date}T${hhmm}`, tz) ?? "");
+    const today = todayHere();
+    const tomorrow = addDays(today, 1);
+    const [first, second] = stylists.map((s) => s.id);
+    const [camila, ignacio, maria, tomas] = DEV_CUSTOMERS;
+    make({ customer: camila, serviceId: "SRV-IMAGEN", stylistId: first, start: at(today, "11:00") });
+    make({ customer: ignacio, serviceId: "SRV-AJUSTE", stylistId: second, start: at(today, "10:15"), status: "checked_in" });
+    make({ customer: maria, serviceId: "SRV-AJUSTE", stylistId: second, start: at(today, "16:00"), channel: "public" });
+    make({ customer: tomas, serviceId: "SRV-IMAGEN", stylistId: first, start: at(today, "17:00"), status: "cancelled" });
+    make({ customer: maria, serviceId: "SRV-EVENTO", stylistId: first, start: at(tomorrow, "16:30"), sync: "pending" });
+    make({ customer: camila, serviceId: "SRV-IMAGEN", stylistId: second, start: at(tomorrow, "15:30"), channel: "public" });
+    if (reject) {
+      const refused = make({ customer: tomas, serviceId: "SRV-IMAGEN", stylistId: first, start: at(today, "15:30"), sync: "pending" });
+      refused.taken = false;
+      refused.view.sync = "rejected";
+      refused.view.rejection = { reason: "slot_taken", slots: nearest(refused) };
+    }
+    // The pending one is sent by the first sync.
+    for (const a of list) if (a.view.sync === "pending") deliver(a);
+  }
+
+  return {
+    seed,
+    pendingCount: () => list.filter((a) => a.view.sync === "pending").length,
+    clear(): void {
+      list.length = 0;
+    },
+    flush(): void {
+      for (const a of list) if (a.view.sync === "pending") deliver(a);
+    },
+    handle(cmd: string, args: Record<string, unknown>, customers: () => CustomerView[]): { ok: unknown } | { err: unknown } | null {
+      const date = String(args.date ?? "");
+      switch (cmd) {
+        case "list_services":
+          return { ok: DEV_SERVICES.map(({ before: _b, after: _a, ...view }) => view) };
+        case "stylist_days":
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { err: invalid("date", "date") };
+          return { ok: stylists.map((s) => dayOf(s, date)) };
+        case "appointment_slots":
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { err: invalid("date", "date") };
+          return { ok: slots(String(args.service_id ?? ""), date, typeof args.stylist_id === "string" ? args.stylist_id : null) };
+        case "list_appointments": {
+          const from = String(args.from ?? "");
+          const to = String(args.to ?? "");
+          if (to < from) return { err: invalid("to", "range") };
+          const found = list
+            .map((a) => a.view)
+            .filter((v) => v.local_start.slice(0, 10) >= from && v.local_start.slice(0, 10) <= to)
+            .sort((a, b) => a.start.localeCompare(b.start));
+          return { ok: copy(found) };
+        }
+        case "book_appointment": {
+          const customer = customers().find((c) => c.id === args.customer_id);
+          if (!customer) return { err: invalid("customer_id", "invalid") };
+          const start = String(args.start ?? "");
+          if (Number.isNaN(Date.parse(start))) return { err: invalid("start", "invalid") };
+          const serviceId = String(args.service_id ?? "");
+          const stylistId = String(args.stylist_id ?? "");
+          if (!isFree(serviceId, stylistId, start, null)) return { err: invalid("start", "slot_taken") };
+          const a = make({ customer, serviceId, stylistId, start: Date.parse(start), sync: "pending" });
+          a.taken = false;
+          send(a);
+          return { ok: copy(a.view) };
+        }
+        case "reschedule_appointment": {
+          const a = list.find((x) => x.view.id === args.appointment_id);
+          if (!a) return { err: { code: "not_found" } };
+          if (a.view.status !== "booked") return { err: invalid("status", "not_changeable") };
+          const start = String(args.start ?? "");
+          const stylistId = String(args.stylist_id ?? "");
+          if (!isFree(a.view.service_id, stylistId, start, a.view.id)) return { err: invalid("start", "slot_taken") };
+          place(a, stylistId, Date.parse(start));
+          send(a);
+          return { ok: copy(a.view) };
+        }
+        case "set_appointment_status": {
+          const a = list.find((x) => x.view.id === args.appointment_id);
+          if (!a) return { err: { code: "not_found" } };
+          const status = String(args.status ?? "");
+          if (!["checked_in", "no_show", "cancelled"].includes(status)) return { err: invalid("status", "invalid") };
+          if (!a.taken && a.view.sync === "rejected" && status === "cancelled") {
+            list.splice(list.indexOf(a), 1);
+            env.changed();
+            return { ok: null };
+          }
+          if (a.view.status !== "booked") return { err: invalid("status", "not_changeable") };
+          a.view.status = status;
+          send(a);
+          return { ok: copy(a.view) };
+        }
+        default:
+          return null;
+      }
+    },
+  };
+}
+
+// ---- Customer mode -----------------------------------------------------------
+
+/** A stand-in content address (64 hex digits) for a picture. */
+function fakeHash(text: string): string {
+  let out = "";
+  let h = 2166136261;
+  for (let round = 0; out.length < 64; round++) {
+    for (const ch of `${text}#${round}`) {
+      h ^= ch.charCodeAt(0);
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 64);
+}
+
+// The outline of each kind of garment, on a 1000 × 1250 canvas.
+const SHAPES: Record<string, string> = {
+  top: "M350 250 430 205Q500 255 570 205L650 250 810 370 740 480 660 430V1010H340V430L260 480 190 370Z",
+  jacket: "M340 230 440 195 500 260 560 195 660 230 800 330 850 900 755 915 700 480 690 1020H310L300 480 245 915 150 900 200 330Z",
+  trousers: "M355 190H645L700 1090H545L500 470 455 1090H300Z",
+  dress: "M415 190H585L605 390 770 1070H230L395 390Z",
+  scarf: "M330 260H670V470H600V1060H470V470H330Z",
+};
+
+function shapeOf(seed: Seed): string {
+  if (seed.catEn === "Jackets" || seed.catEn === "Sweatshirts") return SHAPES.jacket;
+  if (seed.catEn === "Jeans") return SHAPES.trousers;
+  if (seed.catEn === "Dresses") return SHAPES.dress;
+  if (seed.catEn === "Accessories") return SHAPES.scarf;
+  return SHAPES.top;
+}
+
+/** A product shot in the browser: the garment's outline in its colour on a studio backdrop. */
+function garmentSvg(seed: Seed, hex: string, size: number): string {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1250" width="${size}" height="${Math.round(size * 1.25)}">` +
+    `<defs><radialGradient id="b" cx="50%" cy="40%" r="80%"><stop offset="0" stop-color="#fbfaf8"/><stop offset="1" stop-color="#e7e3dc"/></radialGradient>` +
+    `<linearGradient id="s" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#fff" stop-opacity="0.22"/><stop offset="0.55" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.22"/></linearGradient></defs>` +
+    `<rect width="1000" height="1250" fill="url(#b)"/>` +
+    `<ellipse cx="500" cy="1130" rx="300" ry="34" fill="#000" opacity="0.08"/>` +
+    `<path d="${shapeOf(seed)}" fill="${hex}" stroke="rgba(0,0,0,0.18)" stroke-width="4" stroke-linejoin="round"/>` +
+    `<path d="${shapeOf(seed)}" fill="url(#s)"/></svg>`;
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
+/** Pictures by content address; a colour in NO_IMAGE has none, one in BROKEN_IMAGE one that fails to load. */
+const IMAGES = new Map<string, string>();
+const NO_IMAGE = new Set(["GRY"]);
+const BROKEN_IMAGE = new Set(["RED"]);
+
+function imagesOf(seed: Seed, color: string): { full: string; thumb: string } | null {
+  if (NO_IMAGE.has(color)) return null;
+  const full = fakeHash(`${seed.style}-${color}-full`);
+  const thumb = fakeHash(`${seed.style}-${color}-thumb`);
+  if (!BROKEN_IMAGE.has(color) && !IMAGES.has(full)) {
+    IMAGES.set(full, garmentSvg(seed, COLORS[color].hex, 1000));
+    IMAGES.set(thumb, garmentSvg(seed, COLORS[color].hex, 160));
+  }
+  return { full, thumb };
+}
+
+/** Like the vimg scheme of the desktop shell: unknown addresses fail to load. */
+function installImages(): void {
+  const w = window as unknown as { __TAURI_INTERNALS__?: Record<string, unknown> };
+  w.__TAURI_INTERNALS__ ??= {};
+  w.__TAURI_INTERNALS__.convertFileSrc = (path: string, protocol = "asset") =>
+    (protocol === "vimg" ? IMAGES.get(path) : undefined) ?? `${protocol}://localhost/${encodeURIComponent(path)}`;
+}
+
+function showcaseOf(seed: Seed): Showcase {
+  const d = detail(seed);
+  const here = figuresIn(d.here);
+  const elsewhere = d.elsewhere.map(figuresIn);
+  const today = todayHere();
+  const colors: ShowcaseColor[] = seed.colors.map((c) => {
+    const sizes: SizeAvailability[] = d.variants
+      .filter((v) => v.color_code === c)
+      .map((v) => {
+        const atp = here.get(v.sku) ?? 0;
+        if (atp > 0) return { sku: v.sku, size: v.size, state: "in_store", in_store: atp, arrives: null };
+        const at = d.elsewhere.findIndex((_, i) => (elsewhere[i].get(v.sku) ?? 0) > 0);
+        if (at < 0) return { sku: v.sku, size: v.size, state: "sold_out", in_store: 0, arrives: null };
+        const days = d.elsewhere[at].location.kind === "warehouse" ? 2 : 3;
+        return { sku: v.sku, size: v.size, state: "orderable", in_store: 0, arrives: addDays(today, days) };
+      });
+    return { color_code: c, name_es: COLORS[c].name_es, name_en: COLORS[c].name_en, hex: COLORS[c].hex, image: imagesOf(seed, c), sizes };
+  });
+  return {
+    product_id: seed.id,
+    style_code: seed.style,
+    name_es: seed.es,
+    name_en: seed.en,
+    description_es: d.description_es,
+    description_en: d.description_en,
+    category_es: seed.catEs,
+    category_en: seed.catEn,
+    price: d.price,
+    colors,
+  };
+}
+
+function figuresIn(ls: LocationStock): Map<string, number> {
+  return new Map(ls.figures.map((f) => [f.sku, f.atp]));
+}
+
+function pickOf(seed: Seed, color: string, size: string | null, wanted: boolean): PickView {
+  const sku = size ? `${seed.style}-${color}-${size}` : null;
+  return {
+    product_id: seed.id,
+    name_es: seed.es,
+    name_en: seed.en,
+    color_code: color,
+    color_es: COLORS[color].name_es,
+    color_en: COLORS[color].name_en,
+    hex: COLORS[color].hex,
+    thumb: imagesOf(seed, color)?.thumb ?? null,
+    size,
+    sku,
+    wanted,
+    price: { minor: seed.price, currency: "CLP" },
+  };
+}
+
+const STAFF_PIN = "1234";
+const PIN_ATTEMPTS = 5;
+const PIN_LOCK_S = 30;
+
+function customerSim(state: { get: () => AppState; set: (s: AppState) => void }) {
+  let waiting: Selection | null = null;
+  let failures = 0;
+  let lockedUntil = 0;
+  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+  if (params.has("selection")) {
+    const tee = SEEDS[2];
+    waiting = {
+      picks: [pickOf(tee, "TER", "M", true), pickOf(tee, "NAV", null, false), pickOf(tee, "GRY", "L", true), pickOf(tee, "SND", null, false)],
+      made_at: minutesAgo(6),
+    };
+  }
+
+  const session = (): CustomerSession | null => state.get().customer_mode;
+  const setSession = (s: CustomerSession | null) => state.set({ ...state.get(), customer_mode: s });
+
+  function start(productId: string): void {
+    setSession({ product_id: productId, started_at: new Date().toISOString(), picks: [] });
+  }
+
+  return {
+    start,
+    handle(cmd: string, args: Record<string, unknown>): { ok: unknown } | { err: unknown } | null {
+      switch (cmd) {
+        case "enter_customer_mode": {
+          if (params.has("nopins")) return { err: { code: "no_pins" } };
+          const current = session();
+          if (current) return { ok: copy(current) };
+          if (!SEEDS.some((x) => x.id === args.product_id)) return { err: { code: "not_found" } };
+          start(String(args.product_id));
+          return { ok: copy(session()) };
+        }
+        case "showcase": {
+          const seed = SEEDS.find((x) => x.id === args.product_id);
+          return seed ? { ok: showcaseOf(seed) } : { err: { code: "not_found" } };
+        }
+        case "set_pick": {
+          const current = session();
+          if (!current) return { err: invalid("customer_mode", "off") };
+          const seed = SEEDS.find((x) => x.id === args.product_id);
+          const color = String(args.color_code ?? "");
+          if (!seed || !seed.colors.includes(color)) return { err: { code: "not_found" } };
+          const size = typeof args.size === "string" ? args.size : null;
+          const wanted = !!args.wanted;
+          if (wanted && (!size || !seed.sizes.includes(size))) return { err: invalid("size", "required") };
+          const picks = current.picks.filter((p) => !(p.product_id === seed.id && p.color_code === color));
+          if (args.on) picks.push(pickOf(seed, color, wanted ? size : null, wanted));
+          setSession({ ...current, picks });
+          return { ok: copy(session()) };
+        }
+        case "exit_customer_mode": {
+          const now = Date.now();
+          if (now < lockedUntil) return { err: { code: "pin_locked", retry_after_s: Math.ceil((lockedUntil - now) / 1000) } };
+          if (String(args.pin ?? "") !== STAFF_PIN) {
+            failures += 1;
+            if (failures >= PIN_ATTEMPTS) {
+              failures = 0;
+              lockedUntil = now + PIN_LOCK_S * 1000;
+              return { err: { code: "pin_locked", retry_after_s: PIN_LOCK_S } };
+            }
+            return { err: { code: "wrong_pin", attempts_left: PIN_ATTEMPTS - failures } };
+          }
+          failures = 0;
+          const current = session();
+          setSession(null);
+          if (!current || current.picks.length === 0) return { ok: null };
+          waiting = { picks: current.picks, made_at: new Date().toISOString() };
+          return { ok: copy(waiting) };
+        }
+        case "customer_selection":
+          return { ok: copy(waiting) };
+        case "dismiss_selection":
+          waiting = null;
+          return { ok: null };
+        case "save_selection":
+          if (!waiting) return { err: { code: "not_found" } };
+          if (!DEV_CUSTOMERS.some((c) => c.id === args.customer_id) && !String(args.customer_id ?? "").startsWith("cus-")) {
+            return { err: { code: "not_found" } };
+          }
+          waiting = null;
+          return { ok: null };
+        default:
+          return null;
+      }
+    },
+  };
+}
+
+/** What the backend still answers while the tablet is in a customer's hands. */
+const CUSTOMER_MODE_COMMANDS = new Set([
+  "app_state",
+  "sync_status",
+  "enter_customer_mode",
+  "showcase",
+  "set_pick",
+  "exit_customer_mode",
+  "customer_selection",
+  "dismiss_selection",
+  "save_selection",
+]);
+
 export function installDevBackend(): void {
   clearMocks();
   const preEnrolled =
-    params.has("enrolled") || params.has("offline") || params.has("error") || params.has("stale") || params.has("unsent");
+    params.has("enrolled") ||
+    params.has("offline") ||
+    params.has("error") ||
+    params.has("stale") ||
+    params.has("unsent") ||
+    params.has("customer") ||
+    params.has("selection") ||
+    params.has("nopins");
   let state: AppState = preEnrolled
-    ? { enrolled: true, central_url: "http://127.0.0.1:8787", device_id: "dev-device", store: STORE }
-    : { enrolled: false, central_url: null, device_id: null, store: null };
+    ? { enrolled: true, central_url: "http://127.0.0.1:8787", device_id: "dev-device", store: STORE, customer_mode: null }
+    : { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null };
   let status: SyncStatus = {
     phase: params.has("error") ? "error" : params.has("offline") ? "offline" : "idle",
     online: !params.has("offline"),
@@ -571,6 +1154,7 @@ export function installDevBackend(): void {
     last_synced_at: preEnrolled ? minutesAgo(4) : null,
     error: params.has("error") ? { code: "central_unreachable" } : null,
     pending: 0,
+    images: null,
   };
 
   const publish = (s: SyncStatus) => {
@@ -578,14 +1162,24 @@ export function installDevBackend(): void {
     void emit("sync-status", s);
   };
 
-  const orders = ordersSim({
-    online: () => status.online,
-    // Each answer of the central is a pull: the screens refresh on it.
-    changed: (pending) =>
-      publish({ ...status, pending, last_synced_at: status.online ? new Date().toISOString() : status.last_synced_at }),
-  });
-  if (preEnrolled) orders.seed();
-  status = { ...status, pending: orders.pendingCount() };
+  // Each answer of the central is a pull: the screens refresh on it.
+  const changed = () =>
+    publish({
+      ...status,
+      pending: orders.pendingCount() + appointments.pendingCount(),
+      last_synced_at: status.online ? new Date().toISOString() : status.last_synced_at,
+    });
+  const orders = ordersSim({ online: () => status.online, changed: () => changed() });
+  const appointments = appointmentsSim({ online: () => status.online, changed: () => changed() });
+  if (preEnrolled) {
+    orders.seed();
+    appointments.seed();
+  }
+  status = { ...status, pending: orders.pendingCount() + appointments.pendingCount() };
+
+  const customer = customerSim({ get: () => state, set: (s) => (state = s) });
+  if (params.has("customer")) customer.start(SEEDS[2].id);
+  installImages();
 
   // For trying the offline flow: ?demo=…,online or offline.
   devHooks.setOnline = (online: boolean) => {
@@ -596,7 +1190,10 @@ export function installDevBackend(): void {
       error: null,
       last_synced_at: online ? new Date().toISOString() : status.last_synced_at,
     });
-    if (online) orders.flush();
+    if (online) {
+      orders.flush();
+      appointments.flush();
+    }
   };
 
   function firstSync(): void {
@@ -610,7 +1207,8 @@ export function installDevBackend(): void {
       } else {
         clearInterval(timer);
         orders.seed();
-        publish({ phase: "idle", online: true, progress: null, last_synced_at: new Date().toISOString(), error: null, pending: 0 });
+        appointments.seed();
+        publish({ phase: "idle", online: true, progress: null, last_synced_at: new Date().toISOString(), error: null, pending: 0, images: null });
       }
     }, 250);
   }
@@ -621,6 +1219,10 @@ export function installDevBackend(): void {
   mockIPC(
     (cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
+      // Like the real backend: in a customer's hands, the associate's commands are refused.
+      if (state.customer_mode && !CUSTOMER_MODE_COMMANDS.has(cmd)) return fail(20, { code: "customer_mode" });
+      const picked = customer.handle(cmd, args);
+      if (picked) return "ok" in picked ? delay(cmd === "showcase" ? 120 : 60, () => picked.ok) : fail(120, picked.err);
       switch (cmd) {
         case "app_state":
           return state;
@@ -633,13 +1235,14 @@ export function installDevBackend(): void {
           if (!code) return fail(200, { code: "invalid", field: "code", reason: "empty" });
           if (url.includes(":9999")) return fail(900, { code: "central_unreachable" });
           if (code.toUpperCase() === "USED") return fail(600, { code: "bad_enrollment_code" });
-          state = { enrolled: true, central_url: url, device_id: "dev-device", store: STORE };
+          state = { enrolled: true, central_url: url, device_id: "dev-device", store: STORE, customer_mode: null };
           setTimeout(firstSync, 50);
           return delay(700, () => state);
         }
         case "sync_now":
           if (!status.online) return fail(400, { code: "central_unreachable" });
           orders.flush();
+          appointments.flush();
           publish({ ...status, phase: "syncing" });
           return delay(900, () => {
             publish({ ...status, phase: "idle", last_synced_at: new Date().toISOString(), error: null });
@@ -649,10 +1252,11 @@ export function installDevBackend(): void {
           // Like the real command: refused while changes made here are unsent.
           if (status.pending > 0) return fail(300, { code: "unsent_commands", count: status.pending });
           orders.clear();
-          state = { enrolled: false, central_url: null, device_id: null, store: null };
+          appointments.clear();
+          state = { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null };
           // The sync task idles, offline and empty, until the next enrollment.
           return delay(600, () => {
-            publish({ phase: "idle", online: false, progress: null, last_synced_at: null, error: null, pending: 0 });
+            publish({ phase: "idle", online: false, progress: null, last_synced_at: null, error: null, pending: 0, images: null });
             return state;
           });
         }
@@ -678,7 +1282,7 @@ export function installDevBackend(): void {
           return s ? delay(60, () => detail(s)) : fail(50, { code: "not_found" });
         }
         default: {
-          const answer = orders.handle(cmd, args);
+          const answer = orders.handle(cmd, args) ?? appointments.handle(cmd, args, orders.customers);
           if (!answer) return fail(0, `unknown command ${cmd}`);
           return "ok" in answer ? delay(40 + Math.random() * 120, () => answer.ok) : fail(150, answer.err);
         }
@@ -693,7 +1297,8 @@ export function installDevBackend(): void {
 
 // ?demo=STEP,STEP… drives the UI for screenshots: type:TEXT, click:TESTID,
 // clickn:TESTID:N, fill:TESTID:VALUE, select:TESTID:VALUE, lang:en, wait:MS,
-// scan:DIGITS, enter, escape, online, offline.
+// scan:DIGITS, enter, escape, online, offline; in customer mode swipe:left or
+// swipe:right on the picture, pin:DIGITS on the staff PIN pad (then OK).
 async function runDemo(script: string): Promise<void> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const byId = (id: string) => document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`);
@@ -739,6 +1344,30 @@ async function runDemo(script: string): Promise<void> {
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
       await sleep(400);
+    } else if (op === "swipe") {
+      // A mouse drag across the picture, like a finger.
+      const stage = byId("cm-stage")[0];
+      if (stage) {
+        const r = stage.getBoundingClientRect();
+        const y = r.top + r.height / 2;
+        const [from, to] = a === "right" ? [r.left + r.width * 0.3, r.left + r.width * 0.7] : [r.left + r.width * 0.7, r.left + r.width * 0.3];
+        const fire = (type: string, x: number) =>
+          stage.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: "mouse", button: 0, buttons: 1, clientX: x, clientY: y, bubbles: true }));
+        fire("pointerdown", from);
+        for (let i = 1; i <= 6; i++) {
+          fire("pointermove", from + ((to - from) * i) / 6);
+          await sleep(16);
+        }
+        fire("pointerup", to);
+      }
+      await sleep(400);
+    } else if (op === "pin") {
+      for (const d of a) {
+        byId(`pin-key-${d}`)[0]?.click();
+        await sleep(80);
+      }
+      byId("pin-ok")[0]?.click();
+      await sleep(600);
     } else if (op === "online" || op === "offline") {
       devHooks.setOnline?.(op === "online");
       await sleep(400);

@@ -11,6 +11,7 @@ const status = (over: Partial<SyncStatus>): SyncStatus => ({
   last_synced_at: null,
   error: null,
   pending: 0,
+  images: null,
   ...over,
 });
 

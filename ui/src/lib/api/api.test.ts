@@ -1,11 +1,20 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import {
   COMMANDS,
+  appointmentSlots,
+  bookAppointment,
   cancelOrder,
   createCustomer,
+  customerSelection,
+  dismissSelection,
+  enterCustomerMode,
+  exitCustomerMode,
   findBarcode,
+  imageUrl,
+  listAppointments,
   listOrders,
+  listServices,
   normaliseError,
   orderDetail,
   placeOrder,
@@ -13,9 +22,15 @@ import {
   quoteOrder,
   resetDevice,
   regionStores,
+  rescheduleAppointment,
   returnOrder,
+  saveSelection,
   search,
   searchCustomers,
+  setAppointmentStatus,
+  setPick,
+  showcase,
+  stylistDays,
 } from "./index";
 
 describe("normaliseError", () => {
@@ -28,6 +43,18 @@ describe("normaliseError", () => {
     });
     expect(normaliseError({ code: "protocol", detail: "x" })).toEqual({ code: "protocol", detail: "x" });
     expect(normaliseError({ code: "unsent_commands", count: 2 })).toEqual({ code: "unsent_commands", count: 2 });
+  });
+
+  it("keeps the customer-mode errors", () => {
+    expect(normaliseError({ code: "customer_mode" })).toEqual({ code: "customer_mode" });
+    expect(normaliseError({ code: "no_pins" })).toEqual({ code: "no_pins" });
+    expect(normaliseError({ code: "wrong_pin", attempts_left: 2 })).toEqual({ code: "wrong_pin", attempts_left: 2 });
+    expect(normaliseError({ code: "wrong_pin", attempts_left: 0 })).toEqual({ code: "wrong_pin", attempts_left: 0 });
+    expect(normaliseError({ code: "pin_locked", retry_after_s: 30 })).toEqual({ code: "pin_locked", retry_after_s: 30 });
+    expect(normaliseError({ code: "pin_locked", retry_after_s: 30, attempts_left: 0 })).toEqual({
+      code: "pin_locked",
+      retry_after_s: 30,
+    });
   });
 
   it("drops extra fields", () => {
@@ -50,6 +77,14 @@ describe("normaliseError", () => {
       { code: "unsent_commands" },
       { code: "unsent_commands", count: "2" },
       { code: "unsent_commands", count: Number.NaN },
+      { code: "wrong_pin" },
+      { code: "wrong_pin", attempts_left: "2" },
+      { code: "wrong_pin", attempts_left: -1 },
+      { code: "wrong_pin", attempts_left: Number.POSITIVE_INFINITY },
+      { code: "pin_locked" },
+      { code: "pin_locked", retry_after_s: null },
+      { code: "pin_locked", retry_after_s: Number.NaN },
+      { code: "Customer_Mode" },
     ]) {
       expect(normaliseError(e)).toEqual({ code: "internal" });
     }
@@ -84,6 +119,20 @@ describe("commands", () => {
         "cancel_order",
         "return_order",
         "reset_device",
+        "enter_customer_mode",
+        "showcase",
+        "set_pick",
+        "exit_customer_mode",
+        "customer_selection",
+        "dismiss_selection",
+        "save_selection",
+        "list_services",
+        "stylist_days",
+        "appointment_slots",
+        "list_appointments",
+        "book_appointment",
+        "reschedule_appointment",
+        "set_appointment_status",
       ].sort(),
     );
   });
@@ -160,8 +209,138 @@ describe("commands", () => {
     await expect(findBarcode("4006381333931")).rejects.toEqual({ code: "internal" });
   });
 
+  it("passes the customer-mode commands' arguments in snake_case", async () => {
+    const seen: [string, unknown][] = [];
+    const session = { product_id: "p1", started_at: "2026-11-23T18:00:00Z", picks: [] };
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "enter_customer_mode" || cmd === "set_pick") return session;
+      return null;
+    });
+    await expect(enterCustomerMode("p1")).resolves.toEqual(session);
+    await showcase("p1");
+    await setPick({ productId: "p1", colorCode: "NAV", size: null, wanted: false, on: true });
+    await setPick({ productId: "p1", colorCode: "BLK", size: "M", wanted: true, on: true });
+    await setPick({ productId: "p1", colorCode: "NAV", size: null, wanted: false, on: false });
+    await expect(exitCustomerMode("1234")).resolves.toBeNull();
+    await expect(customerSelection()).resolves.toBeNull();
+    await dismissSelection();
+    await saveSelection("cus-1");
+    expect(seen).toEqual([
+      ["enter_customer_mode", { product_id: "p1" }],
+      ["showcase", { product_id: "p1" }],
+      ["set_pick", { product_id: "p1", color_code: "NAV", size: null, wanted: false, on: true }],
+      ["set_pick", { product_id: "p1", color_code: "BLK", size: "M", wanted: true, on: true }],
+      ["set_pick", { product_id: "p1", color_code: "NAV", size: null, wanted: false, on: false }],
+      ["exit_customer_mode", { pin: "1234" }],
+      ["customer_selection", {}],
+      ["dismiss_selection", {}],
+      ["save_selection", { customer_id: "cus-1" }],
+    ]);
+  });
+
+  it("passes the appointment commands' arguments in snake_case", async () => {
+    const seen: [string, unknown][] = [];
+    const view = { id: "ap-1", sync: "pending" };
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (["list_services", "stylist_days", "appointment_slots", "list_appointments"].includes(cmd)) return [];
+      if (cmd === "set_appointment_status" && (args as { status?: string }).status === "cancelled") return null;
+      return view;
+    });
+    await listServices();
+    await stylistDays("2026-11-24");
+    await appointmentSlots("SRV-IMAGEN", "2026-11-24", null);
+    await appointmentSlots("SRV-IMAGEN", "2026-11-24", "CL-SCL-01-STY-1", "ap-1");
+    await listAppointments("2026-11-23", "2026-11-29");
+    await expect(
+      bookAppointment({
+        customerId: "cus-1",
+        serviceId: "SRV-IMAGEN",
+        stylistId: "CL-SCL-01-STY-1",
+        start: "2026-11-24T13:15:00Z",
+        items: [],
+      }),
+    ).resolves.toEqual(view);
+    await rescheduleAppointment("ap-1", "CL-SCL-01-STY-2", "2026-11-24T15:15:00Z");
+    await expect(setAppointmentStatus("ap-1", "checked_in")).resolves.toEqual(view);
+    await expect(setAppointmentStatus("ap-1", "cancelled")).resolves.toBeNull();
+    expect(seen).toEqual([
+      ["list_services", {}],
+      ["stylist_days", { date: "2026-11-24" }],
+      ["appointment_slots", { service_id: "SRV-IMAGEN", date: "2026-11-24", stylist_id: null, except_id: null }],
+      [
+        "appointment_slots",
+        { service_id: "SRV-IMAGEN", date: "2026-11-24", stylist_id: "CL-SCL-01-STY-1", except_id: "ap-1" },
+      ],
+      ["list_appointments", { from: "2026-11-23", to: "2026-11-29" }],
+      [
+        "book_appointment",
+        {
+          customer_id: "cus-1",
+          service_id: "SRV-IMAGEN",
+          stylist_id: "CL-SCL-01-STY-1",
+          start: "2026-11-24T13:15:00Z",
+          items: [],
+        },
+      ],
+      ["reschedule_appointment", { appointment_id: "ap-1", stylist_id: "CL-SCL-01-STY-2", start: "2026-11-24T15:15:00Z" }],
+      ["set_appointment_status", { appointment_id: "ap-1", status: "checked_in" }],
+      ["set_appointment_status", { appointment_id: "ap-1", status: "cancelled" }],
+    ]);
+  });
+
+  it("rejects a taken slot and an unchangeable appointment as invalid fields", async () => {
+    mockIPC(() => {
+      throw { code: "invalid", field: "start", reason: "slot_taken" };
+    });
+    await expect(rescheduleAppointment("ap-1", "s", "2026-11-24T15:15:00Z")).rejects.toEqual({
+      code: "invalid",
+      field: "start",
+      reason: "slot_taken",
+    });
+    mockIPC(() => {
+      throw { code: "invalid", field: "status", reason: "not_changeable" };
+    });
+    await expect(setAppointmentStatus("ap-1", "no_show")).rejects.toEqual({
+      code: "invalid",
+      field: "status",
+      reason: "not_changeable",
+    });
+  });
+
+  it("rejects a wrong PIN with the attempts left, and a locked pad with the wait", async () => {
+    mockIPC(() => {
+      throw { code: "wrong_pin", attempts_left: 2 };
+    });
+    await expect(exitCustomerMode("0000")).rejects.toEqual({ code: "wrong_pin", attempts_left: 2 });
+    mockIPC(() => {
+      throw { code: "pin_locked", retry_after_s: 45 };
+    });
+    await expect(exitCustomerMode("0000")).rejects.toEqual({ code: "pin_locked", retry_after_s: 45 });
+    mockIPC(() => {
+      throw { code: "no_pins" };
+    });
+    await expect(enterCustomerMode("p1")).rejects.toEqual({ code: "no_pins" });
+  });
+
+  it("serves images from the vimg scheme on every platform", () => {
+    const hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    mockConvertFileSrc("linux");
+    expect(imageUrl(hash)).toBe(`vimg://localhost/${hash}`);
+    mockConvertFileSrc("macos");
+    expect(imageUrl(hash)).toBe(`vimg://localhost/${hash}`);
+    mockConvertFileSrc("windows");
+    expect(imageUrl(hash)).toBe(`http://vimg.localhost/${hash}`);
+  });
+
+  it("gives an address that fails to load when there is no shell", () => {
+    clearMocks();
+    expect(imageUrl("abc")).toBe("vimg://localhost/abc");
+  });
+
   it("resets the device, or says how many commands are unsent", async () => {
-    const forgotten = { enrolled: false, central_url: null, device_id: null, store: null };
+    const forgotten = { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null };
     mockIPC((cmd) => (cmd === "reset_device" ? forgotten : null));
     await expect(resetDevice()).resolves.toEqual(forgotten);
     mockIPC(() => {

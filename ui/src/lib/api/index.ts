@@ -1,12 +1,14 @@
 // The only module that talks to the Rust side. Screens import these typed
 // functions and get plain values back; every failure rejects with a UiError.
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppError,
   AppState,
+  AppointmentView,
   BarcodeHit,
   CartLine,
+  CustomerSession,
   CustomerView,
   FulfilmentChoice,
   LocationView,
@@ -16,6 +18,11 @@ import type {
   PaymentRecord,
   ProductDetail,
   SearchHit,
+  Selection,
+  ServiceView,
+  Showcase,
+  SlotView,
+  StylistDay,
   SyncStatus,
 } from "../bindings";
 
@@ -38,6 +45,20 @@ export const COMMANDS = [
   "cancel_order",
   "return_order",
   "reset_device",
+  "enter_customer_mode",
+  "showcase",
+  "set_pick",
+  "exit_customer_mode",
+  "customer_selection",
+  "dismiss_selection",
+  "save_selection",
+  "list_services",
+  "stylist_days",
+  "appointment_slots",
+  "list_appointments",
+  "book_appointment",
+  "reschedule_appointment",
+  "set_appointment_status",
 ] as const;
 
 /**
@@ -45,7 +66,13 @@ export const COMMANDS = [
  * UI relies on, so it stays valid whether or not the generated AppError
  * already lists them.
  */
-export type UiError = AppError | { code: "unsent_commands"; count: number };
+export type UiError =
+  | AppError
+  | { code: "unsent_commands"; count: number }
+  | { code: "customer_mode" }
+  | { code: "no_pins" }
+  | { code: "wrong_pin"; attempts_left: number }
+  | { code: "pin_locked"; retry_after_s: number };
 
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -59,11 +86,17 @@ const SIMPLE_CODES = new Set<string>([
   "not_enrolled",
   "already_enrolled",
   "not_found",
+  "customer_mode",
+  "no_pins",
   "internal",
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
 }
 
 /**
@@ -83,6 +116,12 @@ export function normaliseError(err: unknown): UiError {
   }
   if (code === "unsent_commands" && typeof err.count === "number" && Number.isFinite(err.count)) {
     return { code, count: err.count };
+  }
+  if (code === "wrong_pin" && isCount(err.attempts_left)) {
+    return { code, attempts_left: err.attempts_left };
+  }
+  if (code === "pin_locked" && isCount(err.retry_after_s)) {
+    return { code, retry_after_s: err.retry_after_s };
   }
   return { code: "internal" };
 }
@@ -186,6 +225,155 @@ export function returnOrder(orderId: string, lines: CartLine[]): Promise<OrderVi
  */
 export function resetDevice(): Promise<AppState> {
   return call<AppState>("reset_device");
+}
+
+// ---- Customer mode ---------------------------------------------------------
+
+/**
+ * Hands the tablet to a customer on this product. While the mode is on the
+ * backend refuses every associate command with `customer_mode`. Refused with
+ * `no_pins` while no associate PIN exists on this device (the mode could not
+ * be left).
+ */
+export function enterCustomerMode(productId: string): Promise<CustomerSession> {
+  return call<CustomerSession>("enter_customer_mode", { product_id: productId });
+}
+
+/** Every colour of a product with its images and what each size can be had as. */
+export function showcase(productId: string): Promise<Showcase> {
+  return call<Showcase>("showcase", { product_id: productId });
+}
+
+export interface PickRequest {
+  productId: string;
+  colorCode: string;
+  /** The chosen size; null for a favourite. */
+  size: string | null;
+  /** "I'd like this one" (with a size) rather than a favourite. */
+  wanted: boolean;
+  /** false removes the colour's pick. */
+  on: boolean;
+}
+
+/** Records (or with `on: false` removes) the customer's pick of a colour; one pick per colour. */
+export function setPick(req: PickRequest): Promise<CustomerSession> {
+  return call<CustomerSession>("set_pick", {
+    product_id: req.productId,
+    color_code: req.colorCode,
+    size: req.size,
+    wanted: req.wanted,
+    on: req.on,
+  });
+}
+
+/**
+ * Ends customer mode with an associate's PIN. Resolves to what the customer
+ * picked (null when nothing); refused with `wrong_pin` or `pin_locked`.
+ */
+export function exitCustomerMode(pin: string): Promise<Selection | null> {
+  return call<Selection | null>("exit_customer_mode", { pin });
+}
+
+/** The customer's selection still waiting for the associate, if any. */
+export function customerSelection(): Promise<Selection | null> {
+  return call<Selection | null>("customer_selection");
+}
+
+/** Forgets the waiting selection. */
+export function dismissSelection(): Promise<null> {
+  return call<null>("dismiss_selection");
+}
+
+/** Saves the waiting selection to a customer's profile (it syncs to the central). */
+export function saveSelection(customerId: string): Promise<null> {
+  return call<null>("save_selection", { customer_id: customerId });
+}
+
+// ---- Stylist appointments ----------------------------------------------------
+
+/** The services a stylist can be booked for. */
+export function listServices(): Promise<ServiceView[]> {
+  return call<ServiceView[]>("list_services");
+}
+
+/** Each stylist's working periods and breaks on a store-local date ("YYYY-MM-DD"). */
+export function stylistDays(date: string): Promise<StylistDay[]> {
+  return call<StylistDay[]>("stylist_days", { date });
+}
+
+/**
+ * Free slots for a service on a store-local date, for one stylist or (null)
+ * any who can perform it. Computed on the device: offline too.
+ */
+/**
+ * Free slots for a service on a store-local date, for one stylist or any.
+ * `exceptId`: an appointment being moved, whose own time counts as free.
+ */
+export function appointmentSlots(
+  serviceId: string,
+  date: string,
+  stylistId: string | null,
+  exceptId: string | null = null,
+): Promise<SlotView[]> {
+  return call<SlotView[]>("appointment_slots", { service_id: serviceId, date, stylist_id: stylistId, except_id: exceptId });
+}
+
+/** Appointments between two store-local dates, both included (at most 42 days apart). */
+export function listAppointments(from: string, to: string): Promise<AppointmentView[]> {
+  return call<AppointmentView[]>("list_appointments", { from, to });
+}
+
+export interface BookAppointmentRequest {
+  customerId: string;
+  serviceId: string;
+  stylistId: string;
+  /** The chosen slot's `start` (RFC 3339, UTC). */
+  start: string;
+  items: string[];
+}
+
+/**
+ * Books a stylist: shown at once, pending until the central confirms it.
+ * Refused with `invalid` start/slot_taken when this device already knows the
+ * slot is taken.
+ */
+export function bookAppointment(req: BookAppointmentRequest): Promise<AppointmentView> {
+  return call<AppointmentView>("book_appointment", {
+    customer_id: req.customerId,
+    service_id: req.serviceId,
+    stylist_id: req.stylistId,
+    start: req.start,
+    items: req.items,
+  });
+}
+
+/** Moves an appointment to a stylist and a start (RFC 3339, UTC). */
+export function rescheduleAppointment(appointmentId: string, stylistId: string, start: string): Promise<AppointmentView> {
+  return call<AppointmentView>("reschedule_appointment", { appointment_id: appointmentId, stylist_id: stylistId, start });
+}
+
+export type AppointmentStatusChange = "checked_in" | "no_show" | "cancelled";
+
+/**
+ * Checks in, marks a no-show or cancels. Resolves to null when a booking the
+ * central refused was cancelled: it is simply dropped.
+ */
+export function setAppointmentStatus(appointmentId: string, status: AppointmentStatusChange): Promise<AppointmentView | null> {
+  return call<AppointmentView | null>("set_appointment_status", { appointment_id: appointmentId, status });
+}
+
+/** The scheme the Rust side serves catalogue images from, by content hash. */
+export const IMAGE_SCHEME = "vimg";
+
+/** A URL the webview can load for an image's content hash. */
+export function imageUrl(hash: string): string {
+  try {
+    return convertFileSrc(hash, IMAGE_SCHEME);
+  } catch {
+    // No desktop shell (nor the dev backend): an address that fails to load,
+    // so the screens show their fallback.
+    return `${IMAGE_SCHEME}://localhost/${encodeURIComponent(hash)}`;
+  }
 }
 
 /**

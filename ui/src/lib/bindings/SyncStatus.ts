@@ -7,4 +7,8 @@ export type SyncStatus = { phase: SyncPhase, online: boolean, progress: SyncProg
 /**
  * Commands saved here that the central has not answered yet.
  */
-pending: number, };
+pending: number, 
+/**
+ * Product pictures being fetched.
+ */
+images: SyncProgress | null, };

@@ -190,6 +190,21 @@ export function formatLongDate(isoDate: string, locale: string, currentYear?: nu
   return `${weekday} ${date}`;
 }
 
+/** A wall-clock time "HH:MM" (already on the store's clock) in the locale, 24-hour. */
+export function formatClock(hhmm: string, locale: string): string {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm.trim());
+  if (!m) return hhmm;
+  const d = new Date(Date.UTC(2000, 0, 1, Number(m[1]) % 24, Number(m[2])));
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }).format(d);
+}
+
+/** The weekday of a calendar date: "lun", "Mon" (short) or "lunes", "Monday" (long). */
+export function formatWeekday(isoDate: string, locale: string, width: "short" | "long" = "short"): string {
+  const d = utcDay(isoDate);
+  if (!d) return isoDate;
+  return new Intl.DateTimeFormat(locale, { weekday: width, timeZone: "UTC" }).format(d);
+}
+
 /** Date and time of an instant in the store's time zone: "23 nov 2026, 21:00". */
 export function formatDateTime(iso: string, locale: string, timeZone?: string | null): string {
   const d = new Date(iso);
@@ -203,4 +218,13 @@ export function formatDateTime(iso: string, locale: string, timeZone?: string | 
     hourCycle: "h23",
     timeZone: validZone(timeZone),
   }).format(d);
+}
+
+/** A wait in seconds as a clock: "0:42", "5:00", "1:02:03" (rounded up). */
+export function formatCountdown(seconds: number): string {
+  const s = Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : 0;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${r}` : `${m}:${r}`;
 }

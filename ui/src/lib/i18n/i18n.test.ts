@@ -6,11 +6,13 @@ import { promiseDateText } from "./dates";
 import {
   civilDate,
   daysFromToday,
+  formatClock,
   formatDate,
   formatLongDate,
   formatKm,
   formatMoney,
   formatTime,
+  formatWeekday,
   fractionDigits,
   isStale,
   localeFor,
@@ -72,9 +74,17 @@ describe("translate", () => {
       { code: "invalid", field: "email", reason: "format" },
       { code: "invalid", field: "address", reason: "too_short" },
       { code: "invalid", field: "quantity", reason: "range" },
+      { code: "invalid", field: "start", reason: "slot_taken" },
+      { code: "invalid", field: "status", reason: "not_changeable" },
       { code: "protocol", detail: "bad json" },
       { code: "unsent_commands", count: 2 },
       { code: "unsent_commands", count: 1 },
+      { code: "customer_mode" },
+      { code: "no_pins" },
+      { code: "wrong_pin", attempts_left: 3 },
+      { code: "wrong_pin", attempts_left: 1 },
+      { code: "wrong_pin", attempts_left: 0 },
+      { code: "pin_locked", retry_after_s: 90 },
       { code: "internal" },
     ];
     for (const e of errors) {
@@ -159,6 +169,26 @@ describe("dates, times and distances", () => {
   });
 });
 
+describe("customer-mode errors", () => {
+  it("tell the associate what to do", () => {
+    expect(translate("es", ...errorMessageKey({ code: "no_pins" }))).toMatch(/PIN de personal.*jefe de tienda/);
+    expect(translate("en", ...errorMessageKey({ code: "no_pins" }))).toMatch(/no staff PIN.*store manager/);
+    expect(translate("en", ...errorMessageKey({ code: "customer_mode" }))).toMatch(/enter their PIN/);
+  });
+
+  it("count the attempts left and the wait", () => {
+    expect(errorMessageKey({ code: "wrong_pin", attempts_left: 4 })).toEqual(["error_wrong_pin", { count: 4 }]);
+    expect(errorMessageKey({ code: "wrong_pin", attempts_left: 1 })[0]).toBe("error_wrong_pin_one");
+    expect(errorMessageKey({ code: "wrong_pin", attempts_left: 0 })[0]).toBe("error_wrong_pin_last");
+    expect(translate("es", ...errorMessageKey({ code: "pin_locked", retry_after_s: 90 }))).toBe(
+      "Demasiados intentos. Vuelve a intentarlo en 1:30.",
+    );
+    expect(translate("en", ...errorMessageKey({ code: "pin_locked", retry_after_s: 4.2 }))).toBe(
+      "Too many attempts. Try again in 0:05.",
+    );
+  });
+});
+
 describe("customer and order errors", () => {
   it("explain each field and reason in the associate's words", () => {
     const key = (field: string, reason: string) => errorMessageKey({ code: "invalid", field, reason })[0];
@@ -214,5 +244,28 @@ describe("promise dates", () => {
     expect(promiseDateText("en", "en-US", "2026-11-26", "America/Santiago", monday)).toBe("Thursday November 26");
     expect(formatLongDate("2027-01-04", "es-CL", 2026)).toBe("lunes 4 de enero de 2027");
     expect(formatLongDate("2027-01-04", "en-US", 2026)).toBe("Monday January 4, 2027");
+  });
+});
+
+describe("appointment errors and times", () => {
+  it("say a slot was taken or an appointment cannot change, in the associate's words", () => {
+    const key = (field: string, reason: string) => errorMessageKey({ code: "invalid", field, reason })[0];
+    expect(key("start", "slot_taken")).toBe("error_slot_taken");
+    expect(translate("es", key("start", "slot_taken"))).toBe("Ese horario ya no está disponible. Elige otro.");
+    expect(translate("en", key("start", "slot_taken"))).toMatch(/no longer available/);
+    expect(key("status", "not_changeable")).toBe("error_not_changeable");
+    expect(translate("es", key("status", "not_changeable"))).toMatch(/ya no se puede cambiar/);
+    expect(key("customer_id", "invalid")).toBe("error_appt_customer");
+    expect(key("start", "invalid")).toBe("error_appt_start");
+  });
+
+  it("shows wall-clock times in 24 hours and weekdays in the store's language", () => {
+    expect(formatClock("09:05", "es-CL")).toBe("09:05");
+    expect(formatClock("14:30", "es-CL")).toBe("14:30");
+    expect(formatClock("14:30", "en-US")).toBe("14:30");
+    expect(formatClock("nope", "es-CL")).toBe("nope");
+    expect(formatWeekday("2026-11-24", "es-CL")).toMatch(/^mar/);
+    expect(formatWeekday("2026-11-24", "en-US")).toBe("Tue");
+    expect(formatWeekday("2026-11-24", "es-CL", "long")).toBe("martes");
   });
 });

@@ -5,8 +5,12 @@ import type { Money, StoreInfo } from "../bindings";
 import type { MessageKey } from "./es";
 import { promiseDateText } from "./dates";
 import {
+  civilDate,
+  formatClock,
   formatDate,
   formatDateTime,
+  formatLongDate,
+  formatWeekday,
   formatKm,
   formatNumber,
   formatPercent,
@@ -107,4 +111,25 @@ export function promiseDate(isoDate: string, nowMs: number = Date.now()): string
 /** Date and time of an instant in the store's time zone. */
 export function dateTime(iso: string): string {
   return formatDateTime(iso, currentLocale(), state.store?.time_zone);
+}
+
+/** A store wall-clock time, from "HH:MM" or "YYYY-MM-DDTHH:MM": "10:15". */
+export function clock(local: string): string {
+  const at = local.indexOf("T");
+  return formatClock(at >= 0 ? local.slice(at + 1, at + 6) : local, currentLocale());
+}
+
+/** A calendar date with its weekday: "martes 24 de noviembre" (the year when not this one). */
+export function longDay(isoDate: string, nowMs: number = Date.now()): string {
+  return formatLongDate(isoDate, currentLocale(), Number(civilDate(nowMs, state.store?.time_zone).slice(0, 4)));
+}
+
+/** The short weekday of a calendar date: "mar", "Tue". */
+export function weekday(isoDate: string): string {
+  return formatWeekday(isoDate, currentLocale(), "short");
+}
+
+/** The store's calendar date now ("YYYY-MM-DD"). */
+export function storeToday(nowMs: number = Date.now()): string {
+  return civilDate(nowMs, state.store?.time_zone);
 }

@@ -2,6 +2,7 @@
 // by tests.
 import type { UiError } from "../api";
 import { en } from "./en";
+import { formatCountdown } from "./format";
 import { es, type Dictionary, type MessageKey } from "./es";
 
 export type Lang = "es" | "en";
@@ -52,6 +53,16 @@ export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] 
       return err.count === 1
         ? ["error_unsent_commands_one", undefined]
         : ["error_unsent_commands", { count: err.count }];
+    case "customer_mode":
+      return ["error_customer_mode", undefined];
+    case "no_pins":
+      return ["error_no_pins", undefined];
+    case "wrong_pin":
+      if (err.attempts_left <= 0) return ["error_wrong_pin_last", undefined];
+      if (err.attempts_left === 1) return ["error_wrong_pin_one", undefined];
+      return ["error_wrong_pin", { count: err.attempts_left }];
+    case "pin_locked":
+      return ["error_pin_locked", { time: formatCountdown(err.retry_after_s) }];
     case "internal":
       return ["error_internal", undefined];
   }
@@ -66,6 +77,8 @@ const FIELD_REASON_KEYS: Record<string, MessageKey> = {
   "phone:invalid_number": "error_phone_invalid_number",
   "email:format": "error_email_format",
   "address:too_short": "error_address_too_short",
+  "start:slot_taken": "error_slot_taken",
+  "status:not_changeable": "error_not_changeable",
 };
 
 // Any other reason for these fields still gets a message in the associate's words.
@@ -75,6 +88,8 @@ const FIELD_FALLBACK_KEYS: Record<string, MessageKey> = {
   email: "error_email_format",
   address: "error_address_too_short",
   quantity: "error_quantity",
+  start: "error_appt_start",
+  customer_id: "error_appt_customer",
 };
 
 function invalidFieldKey(field: string, reason: string): [MessageKey, undefined] | null {

@@ -1,0 +1,204 @@
+// End to end: an associate books a stylist for a new customer tomorrow, the central
+// confirms it; then drags the appointment two hours later on the day calendar, the
+// central moves it; then cancels it, and the central cancels it.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { App, By, Central } from "./harness.mjs";
+
+const STORE = "CL-SCL-01";
+/** "Asesoría de imagen", 60 minutes, in the demo chain. */
+const SERVICE = "SRV-IMAGEN";
+/** The store's first demo stylist (styling and events; works every day tomorrow can be). */
+const STYLIST = `${STORE}-STY-1`;
+const CUSTOMER = { name: "Josefina Alarcón", phone: "9 7654 3210" };
+
+/** "YYYY-MM-DD" plus `days`. */
+function addDays(date, days) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** "YYYY-MM-DDTHH:MM" plus `minutes` (same day). */
+function addMinutes(local, minutes) {
+  const [date, time] = local.split("T");
+  const [h, m] = time.split(":").map(Number);
+  const total = h * 60 + m + minutes;
+  return `${date}T${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** The calendar block of an appointment, or null when it is not on screen. */
+async function block(app, id) {
+  const found = await app.driver.findElements(By.css(`[data-testid="appointment-block"][data-id="${id}"]`));
+  return found[0] ?? null;
+}
+
+async function blockAttr(app, id, name) {
+  const element = await block(app, id);
+  return element ? element.getAttribute(name) : null;
+}
+
+/** The central's row of an appointment: [stylist_id, status, start]. */
+function atCentral(central, id) {
+  const rows = central.query(
+    "SELECT stylist_id, status, json_extract(record, '$.start') FROM appointment WHERE id = ?",
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** Free slots the device offers (its own command, as the screens call it). */
+async function freeSlots(app, date, stylistId) {
+  return app.driver.executeAsyncScript(
+    "const done = arguments[arguments.length - 1];" +
+      "window.__TAURI_INTERNALS__.invoke('appointment_slots', { service_id: arguments[0], date: arguments[1], stylist_id: arguments[2] })" +
+      ".then((s) => done(s.map((x) => x.local_start)), (e) => done({ error: e }));",
+    SERVICE,
+    date,
+    stylistId,
+  );
+}
+
+test("an associate books a stylist, drags the appointment two hours later and cancels it", async () => {
+  const central = await Central.start();
+  const app = await App.launch("appointments");
+  try {
+    await app.enrollAndSync(central, STORE);
+    const [[stylists]] = central.query("SELECT COUNT(*) FROM stylist WHERE store_id = ?", [STORE]);
+    assert.ok(stylists >= 2, "the demo store has its stylists");
+
+    // The agenda opens on today, in the store's time zone; tomorrow is one step on.
+    await app.click("nav-appointments");
+    await app.screen("appointments");
+    await app.el("agenda-day");
+    const today = await app.attr("agenda-day", "data-date");
+    assert.match(today, /^\d{4}-\d{2}-\d{2}$/);
+    app.screenshot("agenda-today");
+    const tomorrow = addDays(today, 1);
+    await app.click("agenda-next");
+    await app.waitFor(async () => (await app.attr("agenda-day", "data-date")) === tomorrow, 15_000, "tomorrow's agenda");
+    assert.deepEqual(
+      (await app.attrs("stylist-column", "data-stylist-id")).slice(0, 2),
+      [STYLIST, `${STORE}-STY-2`],
+      "a column per stylist",
+    );
+    app.screenshot("agenda-tomorrow");
+
+    // Book: a new customer, the service, tomorrow, the first stylist, the first free slot.
+    await app.click("appointment-new");
+    await app.el("booking-sheet");
+    await app.type("customer-search", CUSTOMER.name.split(" ")[0]);
+    await app.type("customer-name", CUSTOMER.name);
+    await app.type("customer-phone", CUSTOMER.phone);
+    await app.click("customer-save");
+    await app.el("selected-customer", 15_000);
+    await (await app.driver.findElement(By.css(`[data-testid="booking-service"][data-service-id="${SERVICE}"]`))).click();
+    await (await app.driver.findElement(By.css(`[data-testid="booking-date"][data-date="${tomorrow}"]`))).click();
+    await app.waitFor(
+      async () => (await app.attrs("booking-stylist", "data-stylist-id")).includes(STYLIST),
+      15_000,
+      "the first stylist is offered",
+    );
+    await (await app.driver.findElement(By.css(`[data-testid="booking-stylist"][data-stylist-id="${STYLIST}"]`))).click();
+    await app.waitFor(
+      async () => {
+        const slots = await app.all("booking-slot");
+        return slots.length > 0 && (await slots[0].getAttribute("data-stylist-id")) === STYLIST;
+      },
+      15_000,
+      "the first stylist's free slots",
+    );
+    const first = (await app.all("booking-slot"))[0];
+    const slotStart = await first.getAttribute("data-start");
+    const slotLocal = await first.getAttribute("data-local-start");
+    assert.ok(slotLocal.startsWith(`${tomorrow}T`), `a slot tomorrow: ${slotLocal}`);
+    await first.click();
+    assert.equal(await app.attr("booking-slot", "aria-pressed"), "true");
+    app.screenshot("booking-ready");
+    await app.click("booking-confirm");
+    await app.waitFor(async () => !(await app.visible("booking-sheet")), 15_000, "the booking sheet closes");
+
+    // The block shows at once, pending, and turns confirmed when the central takes it.
+    await app.waitFor(
+      async () => {
+        const blocks = await app.driver.findElements(
+          By.css(`[data-testid="appointment-block"][data-local-start="${slotLocal}"][data-stylist-id="${STYLIST}"]`),
+        );
+        return blocks.length === 1;
+      },
+      15_000,
+      "the new appointment's block",
+    );
+    const id = await (
+      await app.driver.findElement(
+        By.css(`[data-testid="appointment-block"][data-local-start="${slotLocal}"][data-stylist-id="${STYLIST}"]`),
+      )
+    ).getAttribute("data-id");
+    app.screenshot("booked");
+    await app.waitFor(async () => (await blockAttr(app, id, "data-sync")) === "confirmed", 90_000, "the central confirms the booking");
+    assert.equal(await blockAttr(app, id, "data-status"), "booked");
+    app.screenshot("booking-confirmed");
+    const booked = atCentral(central, id);
+    assert.ok(booked, "the central has the appointment");
+    assert.equal(booked[0], STYLIST);
+    assert.equal(booked[1], "booked");
+    assert.equal(Date.parse(booked[2]), Date.parse(slotStart), "at the slot booked");
+    const [[forCustomer]] = central.query(
+      "SELECT COUNT(*) FROM appointment WHERE json_extract(record, '$.customer_name') = ?",
+      [CUSTOMER.name],
+    );
+    assert.equal(forCustomer, 1);
+
+    // Drag the block two hours down the same column.
+    const target = addMinutes(slotLocal, 120);
+    const free = await freeSlots(app, tomorrow, STYLIST);
+    assert.ok(Array.isArray(free) && free.includes(target), `${target} is free: ${JSON.stringify(free)}`);
+    const hourPx = Number(await app.attr("agenda-day", "data-hour-px"));
+    assert.ok(hourPx >= 64 && hourPx <= 80, `an hour is ${hourPx} px`);
+    const element = await block(app, id);
+    await app.driver
+      .actions({ async: true })
+      .move({ origin: element, x: 0, y: 0 })
+      .press()
+      .move({ origin: element, x: 0, y: 16, duration: 100 })
+      .move({ origin: element, x: 0, y: hourPx, duration: 150 })
+      .move({ origin: element, x: 0, y: 2 * hourPx, duration: 150 })
+      .release()
+      .perform();
+    await app.waitFor(async () => (await blockAttr(app, id, "data-local-start")) === target, 15_000, `moved to ${target}`);
+    assert.equal(await blockAttr(app, id, "data-stylist-id"), STYLIST, "same stylist");
+    app.screenshot("dragged");
+    await app.waitFor(async () => (await blockAttr(app, id, "data-sync")) === "confirmed", 90_000, "the central confirms the move");
+    app.screenshot("move-confirmed");
+    const moved = atCentral(central, id);
+    assert.equal(moved[1], "booked");
+    assert.equal(moved[0], STYLIST);
+    assert.equal(Date.parse(moved[2]) - Date.parse(slotStart), 2 * 3_600_000, "the central's start moved two hours");
+    const [[stillOne]] = central.query(
+      "SELECT COUNT(*) FROM appointment WHERE json_extract(record, '$.customer_name') = ?",
+      [CUSTOMER.name],
+    );
+    assert.equal(stillOne, 1, "still one appointment");
+
+    // Open it and cancel it.
+    await (await block(app, id)).click();
+    await app.el("appointment-detail");
+    assert.equal(await app.attr("appointment-detail", "data-id"), id);
+    assert.equal(await app.attr("appointment-detail", "data-sync"), "confirmed");
+    app.screenshot("detail");
+    await app.click("appointment-cancel");
+    await app.el("appointment-cancel-confirm");
+    app.screenshot("cancel-confirm");
+    await app.click("appointment-cancel-confirm");
+    await app.waitFor(async () => !(await app.visible("appointment-detail")), 15_000, "the detail closes");
+    await app.waitFor(async () => (await block(app, id)) === null, 15_000, "cancelled appointments are hidden");
+    await app.click("agenda-show-cancelled");
+    await app.waitFor(async () => (await blockAttr(app, id, "data-status")) === "cancelled", 15_000, "shown when asked for");
+    await app.waitFor(async () => (await blockAttr(app, id, "data-sync")) === "confirmed", 90_000, "the central confirms the cancellation");
+    app.screenshot("cancelled");
+    await app.waitFor(async () => atCentral(central, id)?.[1] === "cancelled", 30_000, "the central shows it cancelled");
+  } finally {
+    await app.quit();
+    await central.dispose();
+  }
+});

@@ -1,0 +1,197 @@
+//! Stylist appointments at the central: one booking per slot however many ask at
+//! once, a booking that lost its slot refused with the nearest free ones, and a
+//! reschedule that stays one appointment.
+
+use chrono::{Days, NaiveTime, TimeZone, Utc};
+use vitrina_protocol::*;
+use vitrina_sync::pull_until_current;
+use vitrina_tests::{Central, Device};
+
+const STORE: &str = "CL-SCL-01";
+const STYLIST: &str = "CL-SCL-01-STY-1";
+
+/// Tomorrow at `hour` on the store's clock (Santiago), as RFC 3339 UTC.
+fn tomorrow_at(hour: u32) -> String {
+    let tz = chrono_tz::America::Santiago;
+    let day = Utc::now().with_timezone(&tz).date_naive() + Days::new(1);
+    let local = day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap());
+    tz.from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn mutation(counter: i64, command: Command) -> Mutation {
+    Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, command }
+}
+
+fn booking(customer_id: &str, start: &str) -> Command {
+    Command::BookAppointment(BookAppointment {
+        appointment_id: uuid::Uuid::now_v7().to_string(),
+        stylist_id: STYLIST.into(),
+        service_id: "SRV-IMAGEN".into(),
+        start: start.into(),
+        customer_id: customer_id.into(),
+        items: vec![],
+    })
+}
+
+/// A customer of the store, created through `device`'s first push.
+async fn customer(device: &Device) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    let record = CustomerRecord {
+        id: id.clone(),
+        store_id: STORE.into(),
+        name: "Isidora Pérez".into(),
+        phone: Some("+56987650000".into()),
+        email: None,
+        marketing_consent: false,
+        wishlist: vec![],
+    };
+    let answer = device
+        .client
+        .push(&PushRequest { mutations: vec![mutation(1, Command::CreateCustomer(record))] })
+        .await
+        .unwrap();
+    assert!(answer.results[0].outcome.is_applied());
+    id
+}
+
+fn appointments_at(central: &Central, start: &str) -> Vec<(String, String)> {
+    let conn = central.inspect().unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, status FROM appointment WHERE json_extract(record, '$.start') = ?1 AND status = 'booked'")
+        .unwrap();
+    stmt.query_map([start], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_devices_asking_for_one_slot_at_once_make_exactly_one_booking() {
+    let central = Central::start_demo().unwrap();
+    let first = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let customer = customer(&first).await;
+    let mut devices = vec![first];
+    for _ in 1..50 {
+        devices.push(Device::enroll(&central.url, &central.mint_code(STORE).unwrap()).await.unwrap());
+    }
+    let start = tomorrow_at(11);
+    let tasks: Vec<_> = devices
+        .iter()
+        .enumerate()
+        .map(|(i, device)| {
+            let client = device.client.clone();
+            let counter = if i == 0 { 2 } else { 1 };
+            let push = PushRequest { mutations: vec![mutation(counter, booking(&customer, &start))] };
+            tokio::spawn(async move { client.push(&push).await })
+        })
+        .collect();
+    let mut applied = 0;
+    let mut taken = 0;
+    for task in tasks {
+        let answer = task.await.unwrap().unwrap();
+        match &answer.results[0].outcome {
+            MutationOutcome::Applied => applied += 1,
+            MutationOutcome::Rejected { rejection: Rejection::SlotTaken, slots, .. } => {
+                taken += 1;
+                assert!(!slots.is_empty(), "a refused booking offers other slots");
+                assert!(slots.iter().all(|s| s.start != start || s.stylist_id != STYLIST));
+            }
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    assert_eq!((applied, taken), (1, 49));
+    assert_eq!(appointments_at(&central, &start).len(), 1, "one booking at the central");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_that_lost_its_slot_is_refused_with_the_nearest_free_ones_and_reaches_devices() {
+    let central = Central::start_demo().unwrap();
+    let here = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let late = Device::enroll(&central.url, &central.mint_code(STORE).unwrap()).await.unwrap();
+    let customer = customer(&here).await;
+    let start = tomorrow_at(16);
+    let won =
+        here.client.push(&PushRequest { mutations: vec![mutation(2, booking(&customer, &start))] }).await.unwrap();
+    assert_eq!(won.results[0].outcome, MutationOutcome::Applied);
+
+    // The other tablet booked the same slot offline; its command arrives now.
+    let lost =
+        late.client.push(&PushRequest { mutations: vec![mutation(1, booking(&customer, &start))] }).await.unwrap();
+    let MutationOutcome::Rejected { rejection: Rejection::SlotTaken, slots, .. } = &lost.results[0].outcome else {
+        panic!("expected slot_taken, got {:?}", lost.results[0].outcome);
+    };
+    assert_eq!(slots.len(), 3);
+    let wanted = chrono::DateTime::parse_from_rfc3339(&start).unwrap();
+    for offer in slots {
+        let at = chrono::DateTime::parse_from_rfc3339(&offer.start).unwrap();
+        assert!(offer.stylist_id != STYLIST || at != wanted);
+        assert!((at - wanted).num_hours().abs() <= 24, "near the wanted time: {}", offer.start);
+    }
+
+    // Devices of the store receive the appointment, with the customer's name.
+    pull_until_current(&late.store, &late.client, |_| {}).await.unwrap();
+    let (stylist, name): (String, String) = late
+        .cache()
+        .connection()
+        .query_row(
+            "SELECT stylist_id, json_extract(record, '$.customer_name') FROM appointment WHERE start = ?1",
+            [&start],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((stylist.as_str(), name.as_str()), (STYLIST, "Isidora Pérez"));
+    let services: i64 = late.cache().connection().query_row("SELECT COUNT(*) FROM service", [], |r| r.get(0)).unwrap();
+    let stylists: i64 = late.cache().connection().query_row("SELECT COUNT(*) FROM stylist", [], |r| r.get(0)).unwrap();
+    assert_eq!((services, stylists), (3, 2), "the chain's services and this store's stylists only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rescheduled_appointment_stays_one_and_frees_its_old_slot() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let customer = customer(&device).await;
+    let (old, new) = (tomorrow_at(11), tomorrow_at(17));
+    let book = booking(&customer, &old);
+    let Command::BookAppointment(ref made) = book else { unreachable!() };
+    let id = made.appointment_id.clone();
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(2, book.clone())] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+
+    let reschedule = Command::RescheduleAppointment(RescheduleAppointment {
+        appointment_id: id.clone(),
+        stylist_id: STYLIST.into(),
+        start: new.clone(),
+    });
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(3, reschedule)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+    let all: i64 = central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM appointment WHERE id = ?1 AND json_extract(record, '$.start') = ?2",
+            [&id, &new],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(all, 1, "the same appointment, moved");
+    assert!(appointments_at(&central, &old).is_empty());
+    // The old slot is free again: another booking takes it.
+    let answer =
+        device.client.push(&PushRequest { mutations: vec![mutation(4, booking(&customer, &old))] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+
+    // Cancelling frees the new one; a cancelled appointment can't be moved back.
+    let cancel =
+        Command::SetAppointmentStatus(SetAppointmentStatus { appointment_id: id.clone(), status: "cancelled".into() });
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(5, cancel)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+    assert!(appointments_at(&central, &new).is_empty());
+    let back = Command::RescheduleAppointment(RescheduleAppointment {
+        appointment_id: id,
+        stylist_id: STYLIST.into(),
+        start: new,
+    });
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(6, back)] }).await.unwrap();
+    assert!(matches!(answer.results[0].outcome, MutationOutcome::Rejected { rejection: Rejection::NotChangeable, .. }));
+}
