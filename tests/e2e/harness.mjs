@@ -269,13 +269,25 @@ export class App {
   /** An attribute of the first element with this test id, or null when there is none. */
   async attr(testId, name) {
     const found = await this.all(testId);
-    return found.length > 0 ? found[0].getAttribute(name) : null;
+    if (found.length === 0) return null;
+    try {
+      return await found[0].getAttribute(name);
+    } catch (e) {
+      // Re-rendered between finding it and asking: as if not there yet.
+      if (e?.name !== "StaleElementReferenceError") throw e;
+      return null;
+    }
   }
 
   /** Whether some element with this test id is displayed. */
   async visible(testId) {
     for (const element of await this.all(testId)) {
-      if (await element.isDisplayed()) return true;
+      try {
+        if (await element.isDisplayed()) return true;
+      } catch (e) {
+        // Removed between finding it and asking: it is not shown.
+        if (e?.name !== "StaleElementReferenceError") throw e;
+      }
     }
     return false;
   }
