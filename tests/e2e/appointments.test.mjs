@@ -202,3 +202,56 @@ test("an associate books a stylist, drags the appointment two hours later and ca
     await central.dispose();
   }
 });
+
+test("a booking made on the public page shows in the store's agenda within seconds", async () => {
+  const central = await Central.start();
+  const app = await App.launch("appointments-public");
+  try {
+    await app.enrollAndSync(central, STORE);
+    await app.click("nav-appointments");
+    await app.screen("appointments");
+    await app.el("agenda-day");
+    const today = await app.attr("agenda-day", "data-date");
+    const tomorrow = addDays(today, 1);
+    await app.click("agenda-next");
+    await app.waitFor(async () => (await app.attr("agenda-day", "data-date")) === tomorrow, 10_000, "tomorrow");
+    app.screenshot("agenda-before");
+
+    // A customer books at home: the first free slot tomorrow, held, then confirmed.
+    const api = async (method, url, body) => {
+      const res = await fetch(`${central.url}${url}`, {
+        method,
+        headers: body ? { "content-type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const json = await res.json();
+      assert.ok(res.ok, `${method} ${url} answered ${res.status}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    const slots = await api("GET", `/v1/public/slots?store=${STORE}&service=SRV-EVENTO&from=${tomorrow}&to=${tomorrow}`);
+    const slot = slots.days[0].slots[0];
+    assert.ok(slot, "tomorrow has a free slot");
+    const hold = await api("POST", "/v1/public/holds", { store_id: STORE, service_id: "SRV-EVENTO", start: slot.start });
+    const booked = await api("POST", `/v1/public/holds/${hold.hold_id}/confirm`, {
+      name: "Trinidad Vergara",
+      phone: "+56 9 8877 6655",
+      email: "trinidad@example.cl",
+    });
+    const posted = Date.now();
+
+    // The tablet shows it without anyone touching it: the live stream brings it.
+    await app.waitFor(async () => (await block(app, booked.booking_id)) !== null, 15_000, "the public booking's block");
+    const seconds = (Date.now() - posted) / 1000;
+    assert.ok(seconds < 15, `shown after ${seconds}s`);
+    assert.equal(await blockAttr(app, booked.booking_id, "data-local-start"), `${tomorrow}T${slot.time}`);
+    app.screenshot("public-booking-shown");
+    await (await block(app, booked.booking_id)).click();
+    await app.el("appointment-detail");
+    await app.el("appointment-channel");
+    assert.match(await (await app.el("appointment-detail")).getText(), /Trinidad Vergara/);
+    app.screenshot("public-booking-detail");
+  } finally {
+    await app.quit();
+    await central.dispose();
+  }
+});
