@@ -113,6 +113,10 @@ CREATE TABLE provisional_reservation (
     quantity    INTEGER NOT NULL,
     PRIMARY KEY (counter, sku, location_id)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE room (
+    id     TEXT PRIMARY KEY,
+    record TEXT NOT NULL -- protocol RoomRecord (JSON)
+) STRICT;
 CREATE TABLE safety_rule (
     location_id   TEXT NOT NULL,
     product_class TEXT NOT NULL,

@@ -195,3 +195,73 @@ async fn a_rescheduled_appointment_stays_one_and_frees_its_old_slot() {
     let answer = device.client.push(&PushRequest { mutations: vec![mutation(6, back)] }).await.unwrap();
     assert!(matches!(answer.results[0].outcome, MutationOutcome::Rejected { rejection: Rejection::NotChangeable, .. }));
 }
+
+/// The first day from tomorrow (store clock) on which both demo stylists work: not a
+/// Sunday, not the second stylist's day off (three days after the central's today).
+fn day_both_work() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let tz = chrono_tz::America::Santiago;
+    let day_off = Utc::now().date_naive() + Days::new(3);
+    let mut day = Utc::now().with_timezone(&tz).date_naive() + Days::new(1);
+    while day.weekday() == chrono::Weekday::Sun || day == day_off {
+        day = day + Days::new(1);
+    }
+    day
+}
+
+fn at(day: chrono::NaiveDate, hour: u32, minute: u32) -> String {
+    let tz = chrono_tz::America::Santiago;
+    let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap());
+    tz.from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stylists_cannot_share_the_one_vip_fitting_room_at_once() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let customer = customer(&device).await;
+    let day = day_both_work();
+    let book = |stylist: &str, service: &str, start: String| {
+        Command::BookAppointment(BookAppointment {
+            appointment_id: uuid::Uuid::now_v7().to_string(),
+            stylist_id: stylist.into(),
+            service_id: service.into(),
+            start,
+            customer_id: customer.clone(),
+            items: vec![],
+        })
+    };
+    // An event look (90 min) with the first stylist takes the VIP fitting room 11:00–12:30.
+    let event = book(STYLIST, "SRV-EVENTO", at(day, 11, 0));
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(2, event)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+    // A fitting with the other stylist, free herself, needs the same room: refused until 12:30.
+    let fitting = book("CL-SCL-01-STY-2", "SRV-AJUSTE", at(day, 12, 0));
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(3, fitting)] }).await.unwrap();
+    let MutationOutcome::Rejected { rejection: Rejection::SlotTaken, slots, .. } = &answer.results[0].outcome else {
+        panic!("expected slot_taken, got {:?}", answer.results[0].outcome);
+    };
+    assert!(
+        slots
+            .iter()
+            .all(|s| s.start.as_str() < at(day, 10, 30).as_str() || s.start.as_str() >= at(day, 12, 30).as_str()),
+        "{slots:?}"
+    );
+    let later = book("CL-SCL-01-STY-2", "SRV-AJUSTE", at(day, 12, 30));
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(4, later)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied, "right after the event look");
+
+    // The device knows the room and offers the same.
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let offered =
+        device.cache().appointment_slots("SRV-AJUSTE", day, Some("CL-SCL-01-STY-2"), None, Utc::now()).unwrap();
+    let starts: Vec<&str> = offered.iter().map(|s| s.local_start.as_str()).collect();
+    let local = |h: u32, m: u32| format!("{day}T{h:02}:{m:02}");
+    assert!(!starts.contains(&local(11, 30).as_str()), "the room is taken then: {starts:?}");
+    assert!(!starts.contains(&local(12, 45).as_str()), "the fitting booked at 12:30 holds the room");
+    assert!(starts.contains(&local(10, 15).as_str()) || starts.contains(&local(13, 15).as_str()), "{starts:?}");
+}

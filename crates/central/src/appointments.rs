@@ -59,6 +59,62 @@ pub fn stylists_of(conn: &Connection, store_id: &str) -> Result<Vec<StylistRecor
     Ok(stylists)
 }
 
+/// Adds or replaces a room and publishes it to the store's devices.
+pub fn upsert_room(conn: &Connection, room: &RoomRecord) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO room (id, store_id, record) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, record = excluded.record",
+    )?
+    .execute(params![room.id, room.store_id, serde_json::to_string(room)?])?;
+    record_upsert(conn, &store_scope(&room.store_id), &Record::Room(room.clone()))
+}
+
+/// The store's room capacity per kind, and the rooms its appointments take between
+/// `from` and `until` (except `except`, the appointment being moved).
+pub fn rooms_and_uses(
+    conn: &Connection,
+    store_id: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    except: Option<&str>,
+) -> Result<(Vec<vitrina_core::RoomCapacity>, Vec<vitrina_core::RoomUse>)> {
+    let mut rooms = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT record FROM room WHERE store_id = ?1")?;
+        for raw in stmt.query_map([store_id], |r| r.get::<_, String>(0))? {
+            let room: RoomRecord = serde_json::from_str(&raw?)?;
+            rooms.push(vitrina_core::RoomCapacity { kind: room.kind, capacity: room.capacity });
+        }
+    }
+    let mut kinds = std::collections::HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT record FROM service")?;
+        for raw in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let service: ServiceRecord = serde_json::from_str(&raw?)?;
+            if let Some(kind) = service.room_kind {
+                kinds.insert(service.id, kind);
+            }
+        }
+    }
+    let mut uses = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT record FROM appointment
+         WHERE store_id = ?1 AND status IN ('booked', 'checked_in') AND busy_until > ?2 AND busy_from < ?3",
+    )?;
+    for raw in stmt.query_map(params![store_id, utc_text(from), utc_text(until)], |r| r.get::<_, String>(0))? {
+        let a: AppointmentRecord = serde_json::from_str(&raw?)?;
+        if Some(a.id.as_str()) == except {
+            continue;
+        }
+        if let (Some(kind), Some(from), Some(until)) =
+            (kinds.get(&a.service_id), parse_time(&a.start), parse_time(&a.end))
+        {
+            uses.push(vitrina_core::RoomUse { kind: kind.clone(), from, until });
+        }
+    }
+    Ok((rooms, uses))
+}
+
 /// Adds or replaces a service and publishes it in the catalog.
 pub fn upsert_service(conn: &Connection, service: &ServiceRecord) -> Result<i64> {
     conn.prepare_cached(
@@ -140,8 +196,10 @@ pub fn check_slot(
         step_minutes: SLOT_STEP_MINUTES,
         lead_minutes: 0,
     };
+    let (rooms, uses) = rooms_and_uses(conn, &store.id, window_from, window_until, except)?;
     let request =
-        SlotRequest::new(service.to_core(), stylists.clone(), busy.clone(), tz, search(Some(stylist.id.clone()), 0));
+        SlotRequest::new(service.to_core(), stylists.clone(), busy.clone(), tz, search(Some(stylist.id.clone()), 0))
+            .map(|r| r.with_rooms(rooms.clone(), uses.clone()));
     let free = match request {
         Ok(request) => free_slots(&request, now),
         Err(_) => Vec::new(), // e.g. the stylist left: nothing is free with them
@@ -150,7 +208,7 @@ pub fn check_slot(
         return Ok(Ok(()));
     }
     let everyone = SlotRequest::new(service.to_core(), stylists, busy, tz, search(None, ALTERNATIVE_DAYS))
-        .map(|request| free_slots(&request, now))
+        .map(|request| free_slots(&request.with_rooms(rooms, uses), now))
         .unwrap_or_default();
     let offers = nearest_free(&everyone, start, ALTERNATIVES)
         .into_iter()

@@ -61,6 +61,16 @@ fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain, people: &[AssociateRe
     for stylist in demo_stylists(&chain.locations, chrono::Utc::now().date_naive()) {
         crate::appointments::upsert_stylist(tx, &stylist)?;
     }
+    for store in chain.locations.iter().filter(|l| matches!(l.kind, DemoLocationKind::Store)) {
+        let room = RoomRecord {
+            id: format!("{}-PROBADOR-VIP", store.id),
+            store_id: store.id.clone(),
+            name: "Probador VIP".into(),
+            kind: "probador_vip".into(),
+            capacity: 1,
+        };
+        crate::appointments::upsert_room(tx, &room)?;
+    }
     let mut pictures = Pictures::new();
     for p in &chain.products {
         let record = product_record(p, &mut |silhouette, hex| pictures.of(tx, silhouette, hex))?;
@@ -164,6 +174,8 @@ pub fn demo_services() -> Vec<ServiceRecord> {
             buffer_before_minutes: before,
             buffer_after_minutes: after,
             required_specialty: Some(specialty.into()),
+            // Event looks and fittings are tried on in the store's one VIP fitting room.
+            room_kind: matches!(specialty, "eventos" | "sastreria").then(|| "probador_vip".to_owned()),
             prices: vec![
                 PriceRecord { currency: "CLP".into(), minor: clp },
                 PriceRecord { currency: "COP".into(), minor: clp * 4 },

@@ -963,8 +963,9 @@ impl Context {
             lead_minutes: PUBLIC_LEAD_MINUTES,
         };
         let stylists = self.stylists.iter().map(StylistRecord::to_core).collect();
+        let (rooms, uses) = appointments::rooms_and_uses(conn, &self.store.id, window_from, window_until, None)?;
         match SlotRequest::new(self.service.to_core(), stylists, busy, self.tz, search) {
-            Ok(request) => Ok(free_slots(&request, now)),
+            Ok(request) => Ok(free_slots(&request.with_rooms(rooms, uses), now)),
             Err(e) => Err(PublicError::Invalid { field: None, message: e.to_string() }),
         }
     }

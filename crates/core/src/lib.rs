@@ -25,8 +25,8 @@ pub use money::{Currency, Money, MoneyError};
 pub use phone::{Country, PhoneE164, PhoneError};
 pub use promise::{promise_date, PromiseRule, Route};
 pub use slots::{
-    free_slots, nearest_free, Booking, Exception, ExceptionKind, Service, Slot, SlotError, SlotRequest, SlotSearch,
-    Stylist, WorkingHours,
+    free_slots, nearest_free, Booking, Exception, ExceptionKind, RoomCapacity, RoomUse, Service, Slot, SlotError,
+    SlotRequest, SlotSearch, Stylist, WorkingHours,
 };
 pub use sourcing::{
     choose_source, sourcing_alternatives, Candidate, Fulfilment, RequestingStore, SourcingChoice, SourcingError,

@@ -40,6 +40,10 @@
 //! means its earlier instant, for slot starts and bounds alike; each local start is
 //! offered once, so the second pass through that hour offers no slots of its own.
 //!
+//! - **Rooms.** A service that needs a kind of room (a fitting room) is offered only
+//!   while, at every moment of its time (`[start, end)`, buffers not included), fewer
+//!   appointments use a room of that kind than the store has ([`SlotRequest::with_rooms`]).
+//!
 //! [`nearest_free`] picks, among computed slots, those nearest to a wanted instant:
 //! the alternatives offered when a booking is rejected.
 
@@ -65,6 +69,25 @@ pub struct Service {
     pub buffer_after_minutes: u32,
     /// The specialty a stylist must have to perform the service.
     pub required_specialty: Option<String>,
+    /// The kind of room the service takes (a fitting room, say), if any.
+    #[serde(default)]
+    pub room_kind: Option<String>,
+}
+
+/// Rooms of one kind in the store: how many appointments needing that kind can
+/// run at the same time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCapacity {
+    pub kind: String,
+    pub capacity: u32,
+}
+
+/// A room of some kind taken over `[from, until)` (an existing appointment's service time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomUse {
+    pub kind: String,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
 }
 
 /// A stretch of local wall-clock time on one weekday.
@@ -176,6 +199,8 @@ pub struct SlotRequest {
     bookings: Vec<Booking>,
     store_tz: Tz,
     search: SlotSearch,
+    rooms: Vec<RoomCapacity>,
+    room_uses: Vec<RoomUse>,
 }
 
 impl SlotRequest {
@@ -205,7 +230,35 @@ impl SlotRequest {
                 return Err(SlotError::UnknownStylist(id.clone()));
             }
         }
-        Ok(SlotRequest { service, stylists, bookings, store_tz, search })
+        Ok(SlotRequest { service, stylists, bookings, store_tz, search, rooms: Vec::new(), room_uses: Vec::new() })
+    }
+
+    /// The store's rooms and what takes them: a service that needs a kind of room is
+    /// offered only while fewer appointments than that kind's capacity use it at any
+    /// moment of its time. Without rooms of its kind, it is never offered.
+    pub fn with_rooms(mut self, rooms: Vec<RoomCapacity>, uses: Vec<RoomUse>) -> SlotRequest {
+        self.rooms = rooms;
+        self.room_uses = uses;
+        self
+    }
+
+    /// Whether a room of `kind` is free for `[from, until)`: the most uses of that kind
+    /// at one moment in the interval stays below the kind's capacity.
+    fn room_free(&self, kind: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
+        let capacity: u32 = self.rooms.iter().filter(|r| r.kind == kind).map(|r| r.capacity).sum();
+        let mut edges: Vec<(DateTime<Utc>, i32)> = Vec::new();
+        for u in self.room_uses.iter().filter(|u| u.kind == kind && overlaps((from, until), (u.from, u.until))) {
+            edges.push((u.from.max(from), 1));
+            edges.push((u.until.min(until), -1));
+        }
+        // Ends before starts at the same instant: back-to-back uses don't add up.
+        edges.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut most) = (0i32, 0i32);
+        for (_, delta) in edges {
+            now += delta;
+            most = most.max(now);
+        }
+        (most as u32) < capacity
     }
 
     pub fn service(&self) -> &Service {
@@ -329,7 +382,8 @@ pub fn free_slots(request: &SlotRequest, now: DateTime<Utc>) -> Vec<Slot> {
                     let free = at >= earliest_start
                         && occupied.0 >= period.0
                         && occupied.1 <= period.1
-                        && !breaks.iter().chain(&busy).any(|taken| overlaps(occupied, *taken));
+                        && !breaks.iter().chain(&busy).any(|taken| overlaps(occupied, *taken))
+                        && service.room_kind.as_deref().is_none_or(|kind| request.room_free(kind, at, slot_end));
                     free.then(|| Slot { stylist_id: stylist.id.clone(), start: at, end: slot_end, local_start: local })
                 };
                 let (mut local, local_end) = (date.and_time(start), date.and_time(end));
@@ -403,6 +457,7 @@ mod tests {
             buffer_before_minutes: before,
             buffer_after_minutes: after,
             required_specialty: None,
+            room_kind: None,
         }
     }
 
@@ -818,5 +873,40 @@ mod tests {
         ana.exceptions = vec![day_off, special];
         let json = serde_json::to_string(&ana).unwrap();
         assert_eq!(serde_json::from_str::<Stylist>(&json).unwrap(), ana, "a stylist survives a round trip");
+    }
+
+    #[test]
+    fn a_service_that_needs_a_room_waits_for_one_of_its_kind() {
+        let team = vec![
+            stylist("ana", vec![hours(Tue, t(10, 0), t(12, 0))]),
+            stylist("bea", vec![hours(Tue, t(10, 0), t(12, 0))]),
+        ];
+        let fitting = Service { room_kind: Some("probador".into()), ..service(60, 0, 0) };
+        let request = |capacity: u32, uses: Vec<RoomUse>| {
+            let rooms = vec![RoomCapacity { kind: "probador".into(), capacity }];
+            let r = SlotRequest::new(fitting.clone(), team.clone(), vec![], Santiago, search(tuesday(), tuesday(), 30));
+            free_slots(&r.unwrap().with_rooms(rooms, uses), long_ago())
+        };
+        // 10:00–11:00 local (UTC−3) the one fitting room is taken, by another stylist's customer.
+        let taken =
+            vec![RoomUse { kind: "probador".into(), from: utc(2026, 3, 10, 13, 0), until: utc(2026, 3, 10, 14, 0) }];
+        assert_eq!(
+            who_when(&request(1, taken.clone())),
+            ["ana Tue 11:00", "bea Tue 11:00"],
+            "nobody starts while the room is taken; right after it is free again"
+        );
+        assert_eq!(request(2, taken.clone()).len(), 6, "with two rooms the first use leaves one");
+        let two = [
+            taken.clone(),
+            vec![RoomUse { kind: "probador".into(), from: utc(2026, 3, 10, 13, 30), until: utc(2026, 3, 10, 14, 30) }],
+        ]
+        .concat();
+        assert_eq!(clock(&request(2, two)), ["Tue 11:00", "Tue 11:00"], "both rooms are in use together until 11:00");
+        let other_kind =
+            vec![RoomUse { kind: "sala".into(), from: utc(2026, 3, 10, 13, 0), until: utc(2026, 3, 10, 15, 0) }];
+        assert_eq!(request(1, other_kind).len(), 6, "another kind of room doesn't count");
+        assert!(request(0, vec![]).is_empty(), "no room of the kind: never offered");
+        let plain = find(service(60, 0, 0), team.clone(), vec![], Santiago, search(tuesday(), tuesday(), 30));
+        assert_eq!(plain.len(), 6, "a service without a room kind ignores rooms");
     }
 }

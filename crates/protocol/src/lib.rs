@@ -201,6 +201,7 @@ pub enum Record {
     Service(ServiceRecord),
     Stylist(StylistRecord),
     Appointment(AppointmentRecord),
+    Room(RoomRecord),
 }
 
 /// A service stylists perform, offered chain-wide (catalog scope).
@@ -219,6 +220,20 @@ pub struct ServiceRecord {
     /// Nobody without this specialty can be booked for the service.
     pub required_specialty: Option<String>,
     pub prices: Vec<PriceRecord>,
+    /// The kind of room the service takes (a fitting room), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_kind: Option<String>,
+}
+
+/// A room of a store that some services take, such as a fitting room (store scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RoomRecord {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    pub kind: String,
+    /// Appointments it holds at once.
+    pub capacity: u32,
 }
 
 impl ServiceRecord {
@@ -230,6 +245,7 @@ impl ServiceRecord {
             buffer_before_minutes: self.buffer_before_minutes,
             buffer_after_minutes: self.buffer_after_minutes,
             required_specialty: self.required_specialty.clone(),
+            room_kind: self.room_kind.clone(),
         }
     }
 }
@@ -400,6 +416,7 @@ impl Record {
             Record::Service(v) => format!("service:{}", v.id),
             Record::Stylist(v) => format!("stylist:{}", v.id),
             Record::Appointment(a) => format!("appointment:{}", a.id),
+            Record::Room(r) => format!("room:{}", r.id),
         }
     }
 }

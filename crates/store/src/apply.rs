@@ -162,6 +162,13 @@ fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
             Ok(())
         }
         Record::Appointment(a) => crate::appointments::apply_pulled(tx, a),
+        Record::Room(r) => {
+            tx.prepare_cached(
+                "INSERT INTO room (id, record) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+            )?
+            .execute(params![r.id, to_json(r)?])?;
+            Ok(())
+        }
     }
 }
 
@@ -312,6 +319,9 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
         }
         "appointment" => {
             tx.execute("DELETE FROM appointment WHERE id = ?1", [id])?;
+        }
+        "room" => {
+            tx.execute("DELETE FROM room WHERE id = ?1", [id])?;
         }
         other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
     }

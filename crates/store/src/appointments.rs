@@ -13,10 +13,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
-use vitrina_core::{free_slots, Booking, ExceptionKind, Money, SlotRequest, SlotSearch};
+use vitrina_core::{free_slots, Booking, ExceptionKind, Money, RoomCapacity, RoomUse, SlotRequest, SlotSearch};
 use vitrina_protocol::{
-    AppointmentRecord, BookAppointment, Command, MutationOutcome, MutationResult, RescheduleAppointment, ServiceRecord,
-    SetAppointmentStatus, StylistRecord,
+    AppointmentRecord, BookAppointment, Command, MutationOutcome, MutationResult, RescheduleAppointment, RoomRecord,
+    ServiceRecord, SetAppointmentStatus, StylistRecord,
 };
 
 /// Minutes between offered starts: the central's grid, so what is offered here is
@@ -263,6 +263,30 @@ impl Store {
         Ok(out)
     }
 
+    /// The store's room capacity per kind, and the rooms its appointments take (as
+    /// this device knows them), except `except`.
+    fn rooms_and_uses(&self, except: Option<&str>) -> Result<(Vec<RoomCapacity>, Vec<RoomUse>)> {
+        let rooms: Vec<RoomRecord> = {
+            let mut stmt = self.conn.prepare_cached("SELECT record FROM room")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.map(|raw| parse_json(&raw?)).collect::<Result<_>>()?
+        };
+        let kinds: HashMap<String, String> =
+            self.service_records()?.into_iter().filter_map(|s| s.room_kind.map(|k| (s.id, k))).collect();
+        let mut uses = Vec::new();
+        for (record, sync) in self.appointment_records()? {
+            if Some(record.id.as_str()) == except || !record.holds_time() || sync == AppointmentSync::Rejected {
+                continue;
+            }
+            if let (Some(kind), Some(from), Some(until)) =
+                (kinds.get(&record.service_id), parse_utc(&record.start), parse_utc(&record.end))
+            {
+                uses.push(RoomUse { kind: kind.clone(), from, until });
+            }
+        }
+        Ok((rooms.into_iter().map(|r| RoomCapacity { kind: r.kind, capacity: r.capacity }).collect(), uses))
+    }
+
     /// Free slots for a service on the local `date`, for one stylist or any who can
     /// perform it, computed from the cache: offline too. The time of `except` (an
     /// appointment being moved) counts as free.
@@ -301,6 +325,8 @@ impl Store {
         let Ok(request) = SlotRequest::new(service.to_core(), core, self.busy(except)?, tz, search) else {
             return Ok(Vec::new());
         };
+        let (rooms, uses) = self.rooms_and_uses(except)?;
+        let request = request.with_rooms(rooms, uses);
         Ok(free_slots(&request, now)
             .into_iter()
             .map(|slot| SlotView {

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_checksums", include_str!("../migrations/0004_checksums.sql")),
     ("0005_customer_mode", include_str!("../migrations/0005_customer_mode.sql")),
     ("0006_appointments", include_str!("../migrations/0006_appointments.sql")),
+    ("0007_rooms", include_str!("../migrations/0007_rooms.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

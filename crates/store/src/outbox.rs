@@ -128,7 +128,7 @@ impl Store {
              DELETE FROM product_search; DELETE FROM variant; DELETE FROM product; DELETE FROM location;
              DELETE FROM scope_cursor; DELETE FROM scope_entry; DELETE FROM meta; DELETE FROM associate;
              DELETE FROM customer_session; DELETE FROM customer_pick; DELETE FROM pin_guard;
-             DELETE FROM service; DELETE FROM stylist; DELETE FROM appointment;",
+             DELETE FROM service; DELETE FROM stylist; DELETE FROM appointment; DELETE FROM room;",
         )?;
         tx.commit()?;
         tracing::info!("device reset");

@@ -765,6 +765,7 @@ mod appointments {
             buffer_after_minutes: 10,
             required_specialty: Some("imagen".into()),
             prices: vec![PriceRecord { currency: "CLP".into(), minor: 0 }],
+            room_kind: None,
         })
     }
 
