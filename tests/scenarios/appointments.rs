@@ -265,3 +265,59 @@ async fn two_stylists_cannot_share_the_one_vip_fitting_room_at_once() {
     assert!(!starts.contains(&local(12, 45).as_str()), "the fitting booked at 12:30 holds the room");
     assert!(starts.contains(&local(10, 15).as_str()) || starts.contains(&local(13, 15).as_str()), "{starts:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_items_to_try_are_kept_for_the_visit_and_released_when_it_is_cancelled() {
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let customer = customer(&device).await;
+    let reserved = |sku: &str, location: &str| -> i64 {
+        central
+            .inspect()
+            .unwrap()
+            .query_row("SELECT reserved FROM stock WHERE sku = ?1 AND location_id = ?2", [sku, location], |r| r.get(0))
+            .unwrap()
+    };
+    // One item on the store's shelf, one only elsewhere in the region.
+    let pick = |sql: &str| -> String { central.inspect().unwrap().query_row(sql, [STORE], |r| r.get(0)).unwrap() };
+    let here = pick("SELECT sku FROM stock WHERE location_id = ?1 AND on_hand - reserved >= 6 ORDER BY sku LIMIT 1");
+    let elsewhere = pick(
+        "SELECT s.sku FROM stock s WHERE s.location_id = ?1 AND s.on_hand = 0
+           AND EXISTS (SELECT 1 FROM stock w WHERE w.sku = s.sku AND w.location_id = 'CL-WH-01' AND w.on_hand - w.reserved >= 3)
+         ORDER BY s.sku LIMIT 1",
+    );
+    let reserved_anywhere = |sku: &str| -> i64 {
+        central
+            .inspect()
+            .unwrap()
+            .query_row("SELECT SUM(reserved) FROM stock WHERE sku = ?1", [sku], |r| r.get(0))
+            .unwrap()
+    };
+    let (here_before, elsewhere_before) = (reserved(&here, STORE), reserved_anywhere(&elsewhere));
+    let id = uuid::Uuid::now_v7().to_string();
+    let book = Command::BookAppointment(BookAppointment {
+        appointment_id: id.clone(),
+        stylist_id: STYLIST.into(),
+        service_id: "SRV-IMAGEN".into(),
+        start: tomorrow_at(11),
+        customer_id: customer.clone(),
+        items: vec![here.clone(), elsewhere.clone()],
+    });
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(2, book)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+    assert_eq!(reserved(&here, STORE), here_before + 1, "a unit kept on the shelf");
+    assert_eq!(reserved_anywhere(&elsewhere), elsewhere_before + 1, "a unit to be sent from elsewhere");
+    assert_eq!(reserved(&elsewhere, STORE), 0, "not from this store, which has none");
+
+    // The device shows where each is kept.
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let view = device.cache().appointment(&id).unwrap();
+    let kinds: Vec<(&str, &str)> = view.holds.iter().map(|h| (h.sku.as_str(), h.kind.as_str())).collect();
+    assert_eq!(kinds, [(here.as_str(), "hold"), (elsewhere.as_str(), "transfer")]);
+    assert!(view.holds[1].location_name.is_some());
+
+    let cancel = Command::SetAppointmentStatus(SetAppointmentStatus { appointment_id: id, status: "cancelled".into() });
+    let answer = device.client.push(&PushRequest { mutations: vec![mutation(3, cancel)] }).await.unwrap();
+    assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
+    assert_eq!((reserved(&here, STORE), reserved_anywhere(&elsewhere)), (here_before, elsewhere_before), "released");
+}

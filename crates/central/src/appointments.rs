@@ -253,6 +253,13 @@ pub fn book(
     if items.len() > 20 {
         return Ok(Err(Refused::Invalid { field: "items", detail: "count" }));
     }
+    for sku in items {
+        let known: i64 =
+            conn.prepare_cached("SELECT COUNT(*) FROM variant WHERE sku = ?1")?.query_row([sku], |r| r.get(0))?;
+        if known == 0 {
+            return Ok(Err(Refused::Invalid { field: "items", detail: "unknown_sku" }));
+        }
+    }
     let Some(start) = parse_time(start) else {
         return Ok(Err(Refused::Invalid { field: "start", detail: "format" }));
     };
@@ -300,8 +307,54 @@ pub fn book(
         channel: if matches!(booker, Booker::Device { .. }) { "device" } else { "public" }.into(),
         items: items.to_vec(),
         created_at: utc_text(storage::now()),
+        holds: keep_items(conn, store, items)?,
     };
     Ok(Ok(save(conn, &record, true)?))
+}
+
+/// Keeps one unit of each item for the visit: on the store's shelf when it has one
+/// to promise, else reserved where the sourcing rule for a pick-up at the store takes
+/// it from (to be sent over), else noted as unavailable. Stock changes are published.
+fn keep_items(conn: &Connection, store: &LocationRecord, items: &[String]) -> Result<Vec<ItemHold>> {
+    use vitrina_core::sourcing::{choose_source, Candidate, Fulfilment, RequestingStore, SourcingRequest};
+    use vitrina_core::Coordinates;
+    let mut holds = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for sku in items.iter().filter(|s| seen.insert(s.as_str())) {
+        let publish = |stock: StockRecord| -> Result<()> {
+            record_upsert(conn, &inventory_scope(&stock.location_id), &Record::Stock(stock))?;
+            Ok(())
+        };
+        if let Some(stock) = crate::push::reserve(conn, sku, &store.id, 1)? {
+            publish(stock)?;
+            holds.push(ItemHold { sku: sku.clone(), kind: "hold".into(), location_id: Some(store.id.clone()) });
+            continue;
+        }
+        let mut candidates = Vec::new();
+        for a in storage::availability(conn, store, sku)?.locations.into_iter().filter(|a| a.location_id != store.id) {
+            if let Some(l) = storage::location(conn, &a.location_id)? {
+                let coordinates = Coordinates { lat: l.lat, lon: l.lon };
+                candidates.push(Candidate { location_id: l.id, kind: l.kind, coordinates, atp: a.atp });
+            }
+        }
+        let requesting =
+            RequestingStore { store_id: store.id.clone(), coordinates: Coordinates { lat: store.lat, lon: store.lon } };
+        let pick_up = Fulfilment::PickUpAt { store_id: store.id.clone() };
+        let source = SourcingRequest::new(requesting, pick_up, 1, candidates).ok().and_then(|r| choose_source(&r));
+        let reserved = match source {
+            Some(choice) => crate::push::reserve(conn, sku, &choice.location_id, 1)?,
+            None => None,
+        };
+        match reserved {
+            Some(stock) => {
+                let location = stock.location_id.clone();
+                publish(stock)?;
+                holds.push(ItemHold { sku: sku.clone(), kind: "transfer".into(), location_id: Some(location) });
+            }
+            None => holds.push(ItemHold { sku: sku.clone(), kind: "unavailable".into(), location_id: None }),
+        }
+    }
+    Ok(holds)
 }
 
 /// Moves an appointment to another start (and perhaps stylist); still one appointment.
@@ -369,6 +422,13 @@ pub fn set_status(
     if !allowed {
         return Ok(Err(Refused::NotChangeable));
     }
+    // The customer is here, or won't come: the units kept for the visit go back.
+    for hold in record.holds.iter().filter(|h| h.kind != "unavailable") {
+        if let Some(location) = &hold.location_id {
+            crate::push::adjust_stock(conn, &hold.sku, location, 0, -1)?;
+        }
+    }
+    record.holds.clear();
     record.status = change.status.clone();
     Ok(Ok(save(conn, &record, false)?))
 }

@@ -362,7 +362,7 @@ fn other_source(
 }
 
 /// One conditional UPDATE on available-to-promise: reserves `quantity` units or none.
-fn reserve(conn: &Connection, sku: &str, location_id: &str, quantity: i64) -> Result<Option<StockRecord>> {
+pub(crate) fn reserve(conn: &Connection, sku: &str, location_id: &str, quantity: i64) -> Result<Option<StockRecord>> {
     Ok(conn
         .prepare_cached(
             "UPDATE stock SET reserved = reserved + ?3
@@ -581,7 +581,7 @@ fn save_wishlist(
 
 /// Adds `delta_on_hand` and `delta_reserved` to a stock row (never below zero) and
 /// publishes it.
-fn adjust_stock(
+pub(crate) fn adjust_stock(
     conn: &Connection,
     sku: &str,
     location_id: &str,

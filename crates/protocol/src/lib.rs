@@ -306,6 +306,21 @@ pub struct AppointmentRecord {
     /// SKUs the customer wants to try on.
     pub items: Vec<String>,
     pub created_at: String,
+    /// Where each item is kept for the visit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<ItemHold>,
+}
+
+/// An item kept for an appointment: a unit reserved on the store's shelf (`hold`),
+/// reserved elsewhere and to be sent to the store (`transfer`), or nowhere to be had
+/// (`unavailable`). Released when the appointment is cancelled, missed or begins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ItemHold {
+    pub sku: String,
+    /// hold, transfer or unavailable.
+    pub kind: String,
+    /// Where the unit is reserved (none when unavailable).
+    pub location_id: Option<String>,
 }
 
 impl AppointmentRecord {

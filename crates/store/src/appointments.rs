@@ -114,6 +114,24 @@ pub struct AppointmentView {
     pub sync: AppointmentSync,
     pub rejection: Option<AppointmentRejection>,
     pub items: Vec<String>,
+    /// The items the customer wants to try, and where each is kept for the visit
+    /// (empty until the central has answered).
+    pub holds: Vec<ItemHoldView>,
+}
+
+/// An item kept for an appointment, as the associate sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ItemHoldView {
+    pub sku: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub color_es: String,
+    pub color_en: String,
+    pub size: String,
+    /// hold (on this store's shelf), transfer (to be sent from `location_name`) or unavailable.
+    pub kind: String,
+    pub location_name: Option<String>,
 }
 
 /// Applies an appointment pulled from the central. While a change made here is
@@ -408,7 +426,24 @@ impl Store {
             }
             _ => None,
         };
+        let currency = self.home()?.currency;
+        let mut holds = Vec::new();
+        for hold in &record.holds {
+            let Ok(item) = self.variant_item(&hold.sku, &currency) else { continue };
+            let location_name = hold.location_id.as_deref().map(|l| self.location_name(l)).transpose()?;
+            holds.push(ItemHoldView {
+                sku: hold.sku.clone(),
+                name_es: item.name_es,
+                name_en: item.name_en,
+                color_es: item.color.name_es,
+                color_en: item.color.name_en,
+                size: item.size,
+                kind: hold.kind.clone(),
+                location_name,
+            });
+        }
         Ok(AppointmentView {
+            holds,
             local_start: local(&record.start),
             local_end: local(&record.end),
             stylist_name,
@@ -503,6 +538,7 @@ impl Store {
             channel: "device".into(),
             items: items.clone(),
             created_at: utc_text(now),
+            holds: Vec::new(),
         };
         let command = Command::BookAppointment(BookAppointment {
             appointment_id: id.clone(),

@@ -819,7 +819,7 @@ impl Store {
     }
 
     /// A location's name, or its id when the cache doesn't know it.
-    fn location_name(&self, id: &str) -> Result<String> {
+    pub(crate) fn location_name(&self, id: &str) -> Result<String> {
         Ok(self
             .conn
             .prepare_cached("SELECT name FROM location WHERE id = ?1")?
@@ -850,7 +850,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn variant_item(&self, sku: &str, currency: &str) -> Result<VariantItem> {
+    pub(crate) fn variant_item(&self, sku: &str, currency: &str) -> Result<VariantItem> {
         let (color_code, size, name_es, name_en, class, colors, prices): (
             String,
             String,
@@ -897,13 +897,13 @@ struct CommandState {
     result: Option<MutationResult>,
 }
 
-struct VariantItem {
-    name_es: String,
-    name_en: String,
-    class: String,
-    color: Swatch,
-    size: String,
-    price: Option<Money>,
+pub(crate) struct VariantItem {
+    pub(crate) name_es: String,
+    pub(crate) name_en: String,
+    pub(crate) class: String,
+    pub(crate) color: Swatch,
+    pub(crate) size: String,
+    pub(crate) price: Option<Money>,
 }
 
 /// A plausible address: something@domain.tld, no spaces.

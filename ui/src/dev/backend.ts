@@ -795,6 +795,7 @@ function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
         sync: args.sync ?? "confirmed",
         rejection: null,
         items: [],
+        holds: [],
       },
       busyFrom: 0,
       busyUntil: 0,

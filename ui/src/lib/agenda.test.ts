@@ -73,6 +73,7 @@ const appointment = (over: Partial<AppointmentView> = {}): AppointmentView => ({
   sync: "confirmed",
   rejection: null,
   items: [],
+  holds: [],
   ...over,
 });
 

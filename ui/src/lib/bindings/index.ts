@@ -13,6 +13,7 @@ export type { CustomerView } from "./CustomerView";
 export type { FulfilmentChoice } from "./FulfilmentChoice";
 export type { FulfilmentView } from "./FulfilmentView";
 export type { ImageView } from "./ImageView";
+export type { ItemHoldView } from "./ItemHoldView";
 export type { LocationKind } from "./LocationKind";
 export type { LocationStock } from "./LocationStock";
 export type { LocationView } from "./LocationView";

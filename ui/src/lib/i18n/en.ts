@@ -385,6 +385,12 @@ export const en: Dictionary = {
 
   nav_appointments: "Appointments",
 
+  appt_items_title: "Items to try on",
+  appt_item_hold: "Kept in this store",
+  appt_item_transfer: "To be sent from {from}",
+  appt_item_unavailable: "Out of stock in the region",
+  appt_items_pending: "{count} items to be kept once the central confirms the appointment",
+  booking_keep_selection: "Keep the {count} items the customer picked for the visit",
   appt_title: "Appointments",
   appt_prev_day: "Previous day",
   appt_next_day: "Next day",

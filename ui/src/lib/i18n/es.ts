@@ -383,6 +383,12 @@ export const es = {
 
   nav_appointments: "Agenda",
 
+  appt_items_title: "Prendas para probar",
+  appt_item_hold: "Reservada en esta tienda",
+  appt_item_transfer: "Se enviará desde {from}",
+  appt_item_unavailable: "Sin stock en la región",
+  appt_items_pending: "{count} prendas por reservar cuando la central confirme la cita",
+  booking_keep_selection: "Reservar para la cita las {count} prendas que eligió el cliente",
   appt_title: "Agenda",
   appt_prev_day: "Día anterior",
   appt_next_day: "Día siguiente",
