@@ -49,6 +49,8 @@ pub const COMMANDS: &[&str] = &[
     "book_appointment",
     "reschedule_appointment",
     "set_appointment_status",
+    "stylist_schedule",
+    "set_stylist_schedule",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -91,6 +93,8 @@ pub fn run() {
             commands::book_appointment,
             commands::reschedule_appointment,
             commands::set_appointment_status,
+            commands::stylist_schedule,
+            commands::set_stylist_schedule,
         ]);
 
     tauri::Builder::default()

@@ -255,3 +255,111 @@ test("a booking made on the public page shows in the store's agenda within secon
     await central.dispose();
   }
 });
+
+test("a manager gives a stylist a day off from the agenda; an associate's PIN is not enough", async () => {
+  const central = await Central.start();
+  const app = await App.launch("appointments-schedule");
+  try {
+    await app.enrollAndSync(central, STORE);
+    await app.click("nav-appointments");
+    await app.screen("appointments");
+    await app.el("agenda-day");
+    const today = await app.attr("agenda-day", "data-date");
+    assert.match(today, /^\d{4}-\d{2}-\d{2}$/);
+    const dayOff = addDays(today, 2);
+    app.screenshot("agenda-today");
+
+    // The first stylist's schedule, from their column's header.
+    await app.el("stylist-schedule-open");
+    const stylistId = await app.attr("stylist-schedule-open", "data-stylist-id");
+    assert.ok(stylistId, "the header names its stylist");
+    await app.click("stylist-schedule-open");
+    await app.el("schedule-sheet");
+    assert.equal(await app.attr("schedule-sheet", "data-stylist-id"), stylistId);
+    await app.waitFor(async () => (await app.attr("schedule-sheet", "data-loaded")) === "true", 15_000, "the schedule is read");
+    assert.equal((await app.all("schedule-day")).length, 7, "a row per weekday");
+    app.screenshot("schedule-open");
+
+    // A day off the day after tomorrow.
+    const dateInput = await app.el("schedule-exception-date");
+    await app.driver.executeScript(
+      "const input = arguments[0];" +
+        "input.value = arguments[1];" +
+        "input.dispatchEvent(new Event('input', { bubbles: true }));" +
+        "input.dispatchEvent(new Event('change', { bubbles: true }));",
+      dateInput,
+      dayOff,
+    );
+    await (await app.driver.findElement(By.css('[data-testid="schedule-exception-kind"][data-kind="day_off"]'))).click();
+    await app.click("schedule-exception-add");
+    await app.waitFor(
+      async () =>
+        (await app.driver.findElements(By.css(`[data-testid="schedule-exception"][data-date="${dayOff}"][data-kind="day_off"]`))).length === 1,
+      10_000,
+      "the day off is listed",
+    );
+    app.screenshot("day-off-added");
+
+    const typePin = async (pin) => {
+      for (const digit of pin) await app.click(`pin-key-${digit}`);
+      await app.click("pin-ok");
+    };
+
+    // An associate's PIN is refused: only a manager changes schedules.
+    await app.click("schedule-save");
+    await app.el("pin-pad");
+    app.screenshot("pin-pad");
+    await typePin(central.pin(STORE, "associate"));
+    await app.waitFor(
+      async () => {
+        const found = await app.all("pin-error");
+        if (found.length === 0) return false;
+        const text = await found[0].getText();
+        return text.includes("Solo un encargado de tienda puede cambiar horarios");
+      },
+      15_000,
+      "the not-a-manager message",
+    );
+    assert.equal(await app.attr("pin-error", "data-code"), "invalid");
+    assert.ok(await app.visible("schedule-sheet"), "the sheet stays open");
+    app.screenshot("not-a-manager");
+
+    // The manager's PIN saves it: the sheet closes, the change goes to the central.
+    await typePin(central.pin(STORE, "manager"));
+    await app.waitFor(async () => (await app.all("schedule-sheet")).length === 0, 15_000, "the schedule sheet closes");
+    app.screenshot("schedule-sent");
+
+    const centralDayOff = () => {
+      const rows = central.query("SELECT record FROM stylist WHERE id = ?", [stylistId]);
+      if (rows.length === 0) return false;
+      const record = JSON.parse(rows[0][0]);
+      return (record.exceptions ?? []).some((e) => e.date === dayOff && e.kind === "day_off");
+    };
+    await app.waitFor(async () => centralDayOff(), 30_000, "the central's stylist has the day off");
+
+    // Two days ahead, the stylist's column shows the day off.
+    await app.click("agenda-next");
+    await app.click("agenda-next");
+    await app.waitFor(async () => (await app.attr("agenda-day", "data-date")) === dayOff, 15_000, "the day of the day off");
+    await app.waitFor(
+      async () => {
+        const columns = await app.driver.findElements(
+          By.css(`[data-testid="stylist-column"][data-stylist-id="${stylistId}"]`),
+        );
+        if (columns.length === 0) return false;
+        try {
+          return (await columns[0].getAttribute("data-day-off")) === "true";
+        } catch (e) {
+          if (e?.name === "StaleElementReferenceError") return false;
+          throw e;
+        }
+      },
+      30_000,
+      "the stylist's column shows the day off",
+    );
+    app.screenshot("agenda-day-off");
+  } finally {
+    await app.quit();
+    await central.dispose();
+  }
+});

@@ -321,3 +321,44 @@ async fn the_items_to_try_are_kept_for_the_visit_and_released_when_it_is_cancell
     assert_eq!(answer.results[0].outcome, MutationOutcome::Applied);
     assert_eq!((reserved(&here, STORE), reserved_anywhere(&elsewhere)), (here_before, elsewhere_before), "released");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_manager_of_the_store_changes_a_stylists_schedule() {
+    use vitrina_core::{Exception, ExceptionKind, WorkingHours};
+    let central = Central::start_demo().unwrap();
+    let device = Device::enroll(&central.url, &central.code(STORE)).await.unwrap();
+    let other = Device::enroll(&central.url, &central.code("CL-SCL-02")).await.unwrap();
+    let day_off = Utc::now().date_naive() + Days::new(10);
+    let change = |by: &str| {
+        Command::SetStylistSchedule(SetStylistSchedule {
+            stylist_id: STYLIST.into(),
+            by_associate_id: by.into(),
+            weekly_hours: vec![WorkingHours {
+                weekday: chrono::Weekday::Mon,
+                start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+            }],
+            breaks: vec![],
+            exceptions: vec![Exception { date: day_off, kind: ExceptionKind::DayOff }],
+        })
+    };
+    let forbidden =
+        |o: &MutationOutcome| matches!(o, MutationOutcome::Rejected { rejection: Rejection::Forbidden, .. });
+    let push = |client: &vitrina_sync::Client, counter: i64, by: String| {
+        let client = client.clone();
+        let request = PushRequest { mutations: vec![mutation(counter, change(&by))] };
+        async move { client.push(&request).await.unwrap().results[0].outcome.clone() }
+    };
+    // An associate, a manager of another store, and another store's device are refused.
+    assert!(forbidden(&push(&device.client, 1, format!("{STORE}-associate")).await));
+    assert!(forbidden(&push(&device.client, 2, "CL-SCL-02-manager".into()).await));
+    assert!(forbidden(&push(&other.client, 1, format!("{STORE}-manager")).await));
+    // The store's manager changes it, and the store's devices get it.
+    assert_eq!(push(&device.client, 3, format!("{STORE}-manager")).await, MutationOutcome::Applied);
+    pull_until_current(&device.store, &device.client, |_| {}).await.unwrap();
+    let days = device.cache().stylist_days(day_off).unwrap();
+    assert!(days.iter().find(|d| d.id == STYLIST).unwrap().day_off);
+    let schedule = device.cache().stylist_schedule(STYLIST).unwrap();
+    assert_eq!(schedule.weekly_hours.len(), 1);
+    assert_eq!((schedule.weekly_hours[0].start.as_str(), schedule.weekly_hours[0].end.as_str()), ("09:00", "13:00"));
+}

@@ -467,3 +467,42 @@ fn save(conn: &Connection, record: &AppointmentRecord, insert: bool) -> Result<S
     let seq = record_upsert(conn, &scope, &Record::Appointment(record.clone()))?;
     Ok(ScopeCursor { scope, after: seq })
 }
+
+/// A manager's change to a stylist's schedule. Existing appointments stay; the
+/// agenda shows any that now fall outside the hours.
+pub fn set_schedule(
+    conn: &Connection,
+    store: &LocationRecord,
+    change: &SetStylistSchedule,
+) -> Result<std::result::Result<ScopeCursor, Refused>> {
+    let Some(mut stylist) = stylist(conn, &change.stylist_id)? else {
+        return Ok(Err(Refused::Invalid { field: "stylist_id", detail: "unknown" }));
+    };
+    if stylist.store_id != store.id {
+        return Ok(Err(Refused::Forbidden));
+    }
+    let manager: Option<(String, String, bool)> = conn
+        .prepare_cached("SELECT store_id, role, active FROM associate WHERE id = ?1")?
+        .query_row([&change.by_associate_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if !matches!(manager, Some((ref s, ref role, true)) if *s == store.id && role == "manager") {
+        return Ok(Err(Refused::Forbidden));
+    }
+    let ordered = |hours: &[vitrina_core::WorkingHours]| hours.iter().all(|h| h.start < h.end);
+    if !ordered(&change.weekly_hours) || !ordered(&change.breaks) {
+        return Ok(Err(Refused::Invalid { field: "weekly_hours", detail: "order" }));
+    }
+    let exceptions_ordered = change.exceptions.iter().all(|e| match e.kind {
+        vitrina_core::ExceptionKind::Hours { start, end } => start < end,
+        vitrina_core::ExceptionKind::DayOff => true,
+    });
+    if !exceptions_ordered || change.exceptions.len() > 366 {
+        return Ok(Err(Refused::Invalid { field: "exceptions", detail: "order" }));
+    }
+    stylist.weekly_hours = change.weekly_hours.clone();
+    stylist.breaks = change.breaks.clone();
+    stylist.exceptions = change.exceptions.clone();
+    let seq = upsert_stylist(conn, &stylist)?;
+    tracing::info!(stylist = %stylist.id, manager = %change.by_associate_id, "stylist schedule changed");
+    Ok(Ok(ScopeCursor { scope: store_scope(&store.id), after: seq }))
+}

@@ -141,6 +141,9 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
         Command::SetAppointmentStatus(s) => {
             return Ok(booking_result(mutation, appointments::set_status(sp, store, s)?));
         }
+        Command::SetStylistSchedule(s) => {
+            return Ok(booking_result(mutation, appointments::set_schedule(sp, store, s)?));
+        }
     };
     let (outcome, effects) = match outcome {
         Ok(Done::Applied(effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),

@@ -523,6 +523,22 @@ pub enum Command {
     BookAppointment(BookAppointment),
     RescheduleAppointment(RescheduleAppointment),
     SetAppointmentStatus(SetAppointmentStatus),
+    SetStylistSchedule(SetStylistSchedule),
+}
+
+/// A manager changes a stylist's weekly hours, breaks and exceptions. The device
+/// checked the manager's PIN; the central checks that they manage the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SetStylistSchedule {
+    pub stylist_id: String,
+    /// The manager who made the change.
+    pub by_associate_id: String,
+    #[schema(value_type = Vec<Object>)]
+    pub weekly_hours: Vec<vitrina_core::WorkingHours>,
+    #[schema(value_type = Vec<Object>)]
+    pub breaks: Vec<vitrina_core::WorkingHours>,
+    #[schema(value_type = Vec<Object>)]
+    pub exceptions: Vec<vitrina_core::Exception>,
 }
 
 /// Books a stylist for a customer. The central takes it only if the slot is still

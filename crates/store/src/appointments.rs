@@ -686,3 +686,172 @@ fn result_service(store: &Store, result: &MutationResult) -> Option<ServiceRecor
         .flatten();
     store.service_record(&service_id?).ok()
 }
+
+/// A weekday's stretch of time, on the store's clock (`HH:MM`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct ClockDay {
+    /// Mon, Tue, Wed, Thu, Fri, Sat or Sun.
+    pub weekday: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// A date that differs from the weekly hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct ScheduleException {
+    /// `YYYY-MM-DD`, the store's date.
+    pub date: String,
+    /// day_off, or hours (then `start` and `end`, `HH:MM`).
+    pub kind: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+/// A stylist's schedule, as a manager edits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StylistSchedule {
+    pub stylist_id: String,
+    pub name: String,
+    pub weekly_hours: Vec<ClockDay>,
+    pub breaks: Vec<ClockDay>,
+    pub exceptions: Vec<ScheduleException>,
+    /// A change made here has not reached the central yet.
+    pub pending: bool,
+}
+
+/// A schedule as the manager submits it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct ScheduleInput {
+    pub weekly_hours: Vec<ClockDay>,
+    pub breaks: Vec<ClockDay>,
+    pub exceptions: Vec<ScheduleException>,
+}
+
+/// Why a schedule change was not queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleRefused {
+    /// The PIN did not pass (wrong, or entry locked).
+    Pin(crate::PinCheck),
+    /// A correct PIN, but not a manager's.
+    NotManager,
+    /// A malformed field: (field, reason).
+    Invalid(&'static str, &'static str),
+}
+
+fn parse_clock(text: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M").ok()
+}
+
+fn to_hours(days: &[ClockDay]) -> Option<Vec<vitrina_core::WorkingHours>> {
+    days.iter()
+        .map(|d| {
+            let (start, end) = (parse_clock(&d.start)?, parse_clock(&d.end)?);
+            (start < end).then_some(vitrina_core::WorkingHours { weekday: d.weekday.parse().ok()?, start, end })
+        })
+        .collect()
+}
+
+fn to_exceptions(list: &[ScheduleException]) -> Option<Vec<vitrina_core::Exception>> {
+    list.iter()
+        .map(|e| {
+            let date = NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").ok()?;
+            let kind = match e.kind.as_str() {
+                "day_off" => ExceptionKind::DayOff,
+                "hours" => {
+                    let (start, end) = (parse_clock(e.start.as_deref()?)?, parse_clock(e.end.as_deref()?)?);
+                    if start >= end {
+                        return None;
+                    }
+                    ExceptionKind::Hours { start, end }
+                }
+                _ => return None,
+            };
+            Some(vitrina_core::Exception { date, kind })
+        })
+        .collect()
+}
+
+fn clock_days(hours: &[vitrina_core::WorkingHours]) -> Vec<ClockDay> {
+    hours
+        .iter()
+        .map(|h| ClockDay { weekday: h.weekday.to_string(), start: clock(h.start), end: clock(h.end) })
+        .collect()
+}
+
+impl Store {
+    /// A stylist's schedule for a manager to edit.
+    pub fn stylist_schedule(&self, stylist_id: &str) -> Result<StylistSchedule> {
+        let stylist = self.stylist_records()?.into_iter().find(|s| s.id == stylist_id).ok_or(StoreError::NotFound)?;
+        let pending: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'pending'
+               AND json_extract(command, '$.command') = 'set_stylist_schedule'
+               AND json_extract(command, '$.stylist_id') = ?1",
+            [stylist_id],
+            |r| r.get(0),
+        )?;
+        let mut exceptions: Vec<ScheduleException> = stylist
+            .exceptions
+            .iter()
+            .map(|e| match e.kind {
+                ExceptionKind::DayOff => {
+                    ScheduleException { date: e.date.to_string(), kind: "day_off".into(), start: None, end: None }
+                }
+                ExceptionKind::Hours { start, end } => ScheduleException {
+                    date: e.date.to_string(),
+                    kind: "hours".into(),
+                    start: Some(clock(start)),
+                    end: Some(clock(end)),
+                },
+            })
+            .collect();
+        exceptions.sort_by(|a, b| a.date.cmp(&b.date));
+        Ok(StylistSchedule {
+            stylist_id: stylist.id,
+            name: stylist.name,
+            weekly_hours: clock_days(&stylist.weekly_hours),
+            breaks: clock_days(&stylist.breaks),
+            exceptions,
+            pending: pending > 0,
+        })
+    }
+
+    /// A manager changes a stylist's schedule: their PIN is checked here (with the
+    /// back-off), then the change is queued for the central, which checks the role
+    /// again. The agenda shows it once the central has taken it.
+    pub fn set_stylist_schedule(
+        &mut self,
+        pin: &str,
+        stylist_id: &str,
+        input: &ScheduleInput,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<StylistSchedule, ScheduleRefused>> {
+        let (Some(weekly_hours), Some(breaks)) = (to_hours(&input.weekly_hours), to_hours(&input.breaks)) else {
+            return Ok(Err(ScheduleRefused::Invalid("weekly_hours", "order")));
+        };
+        let Some(exceptions) = to_exceptions(&input.exceptions) else {
+            return Ok(Err(ScheduleRefused::Invalid("exceptions", "order")));
+        };
+        self.stylist_schedule(stylist_id)?;
+        let manager = match self.check_pin(pin, now)? {
+            crate::PinCheck::Accepted { associate_id, role, .. } if role == "manager" => associate_id,
+            crate::PinCheck::Accepted { .. } => return Ok(Err(ScheduleRefused::NotManager)),
+            other => return Ok(Err(ScheduleRefused::Pin(other))),
+        };
+        let command = Command::SetStylistSchedule(vitrina_protocol::SetStylistSchedule {
+            stylist_id: stylist_id.to_owned(),
+            by_associate_id: manager,
+            weekly_hours,
+            breaks,
+            exceptions,
+        });
+        let tx = self.conn.transaction()?;
+        let counter = next_counter(&tx)?;
+        insert_outbox(&tx, counter, &command, &crate::rfc3339(now))?;
+        tx.commit()?;
+        Ok(Ok(self.stylist_schedule(stylist_id)?))
+    }
+}

@@ -441,7 +441,7 @@ impl Store {
         Ok(())
     }
 
-    fn check_pin(&mut self, pin: &str, now: DateTime<Utc>) -> Result<PinCheck> {
+    pub(crate) fn check_pin(&mut self, pin: &str, now: DateTime<Utc>) -> Result<PinCheck> {
         let (failures, locked_until): (u32, Option<String>) = self
             .conn
             .query_row("SELECT failures, locked_until FROM pin_guard WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -471,7 +471,7 @@ impl Store {
             .flatten();
         if let Some([associate_id, name, role, _]) = accepted {
             self.conn.execute("DELETE FROM pin_guard", [])?;
-            tracing::info!(associate = %associate_id, "customer mode left with an associate's PIN");
+            tracing::info!(associate = %associate_id, "associate PIN accepted");
             return Ok(PinCheck::Accepted { associate_id, name, role });
         }
         let failures = failures.saturating_add(1);
@@ -482,7 +482,7 @@ impl Store {
              ON CONFLICT (id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
             params![failures, locked_until],
         )?;
-        tracing::warn!(failures, "wrong PIN to leave customer mode");
+        tracing::warn!(failures, "wrong associate PIN");
         Ok(match lock {
             Some(d) => PinCheck::Locked { retry_after_s: d.num_seconds() },
             None => PinCheck::Wrong { attempts_left: attempts_left(failures) },

@@ -912,4 +912,55 @@ mod appointments {
             "the device's change still shows"
         );
     }
+
+    #[test]
+    fn a_schedule_change_takes_a_managers_pin_and_waits_for_the_central() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let (_dir, mut store, _) = with_stylists();
+        let person = |id: &str, role: &str, pin: &str| {
+            let salt = SaltString::encode_b64(format!("salt-of-{id}").as_bytes()).unwrap();
+            Record::Associate(AssociateRecord {
+                id: id.into(),
+                store_id: "HOME".into(),
+                name: id.into(),
+                role: role.into(),
+                pin_hash: argon2::Argon2::default().hash_password(pin.as_bytes(), &salt).unwrap().to_string(),
+                active: true,
+            })
+        };
+        let staff = vec![upsert(3, person("A1", "associate", "4821")), upsert(4, person("M1", "manager", "9035"))];
+        store.apply_page(&page(&store_scope("HOME"), staff), "2026-11-23T12:00:00Z").unwrap();
+        let mut input = crate::ScheduleInput {
+            weekly_hours: vec![crate::ClockDay { weekday: "Mon".into(), start: "09:00".into(), end: "13:00".into() }],
+            breaks: vec![],
+            exceptions: vec![crate::ScheduleException {
+                date: "2026-12-24".into(),
+                kind: "day_off".into(),
+                start: None,
+                end: None,
+            }],
+        };
+        let before = store.pending_count().unwrap();
+        assert_eq!(
+            store.set_stylist_schedule("4821", "S1", &input, now()).unwrap(),
+            Err(crate::ScheduleRefused::NotManager)
+        );
+        assert!(matches!(
+            store.set_stylist_schedule("0000", "S1", &input, now()).unwrap(),
+            Err(crate::ScheduleRefused::Pin(crate::PinCheck::Wrong { .. }))
+        ));
+        input.weekly_hours[0].end = "08:00".into();
+        assert_eq!(
+            store.set_stylist_schedule("9035", "S1", &input, now()).unwrap(),
+            Err(crate::ScheduleRefused::Invalid("weekly_hours", "order"))
+        );
+        input.weekly_hours[0].end = "13:00".into();
+        let queued = store.set_stylist_schedule("9035", "S1", &input, now()).unwrap().unwrap();
+        assert!(queued.pending, "on its way to the central");
+        assert_eq!(queued.weekly_hours.len(), 6, "the cache keeps the central's hours until it answers");
+        assert_eq!(store.pending_count().unwrap(), before + 1);
+        let command = store.pending_mutations(50).unwrap().pop().unwrap().command;
+        let Command::SetStylistSchedule(change) = command else { panic!("{command:?}") };
+        assert_eq!((change.by_associate_id.as_str(), change.exceptions.len()), ("M1", 1));
+    }
 }

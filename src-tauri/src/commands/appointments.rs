@@ -111,3 +111,36 @@ pub async fn set_appointment_status(
     core.sync.sync_now();
     Ok(view)
 }
+
+/// A stylist's weekly hours, breaks and exceptions, for a manager to edit.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn stylist_schedule(
+    core: State<'_, AppCore>,
+    stylist_id: String,
+) -> Result<vitrina_store::StylistSchedule, AppError> {
+    Ok(core.store().stylist_schedule(&stylist_id)?)
+}
+
+/// A manager, with their PIN, changes a stylist's schedule.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core, pin), err)]
+pub async fn set_stylist_schedule(
+    core: State<'_, AppCore>,
+    pin: String,
+    stylist_id: String,
+    schedule: vitrina_store::ScheduleInput,
+) -> Result<vitrina_store::StylistSchedule, AppError> {
+    use vitrina_store::{PinCheck, ScheduleRefused};
+    let changed = core.store().set_stylist_schedule(&pin, &stylist_id, &schedule, chrono::Utc::now())?;
+    let view = changed.map_err(|refused| match refused {
+        ScheduleRefused::Pin(PinCheck::Wrong { attempts_left }) => AppError::WrongPin { attempts_left },
+        ScheduleRefused::Pin(PinCheck::Locked { retry_after_s }) => AppError::PinLocked { retry_after_s },
+        ScheduleRefused::Pin(PinCheck::Accepted { .. }) | ScheduleRefused::NotManager => {
+            AppError::invalid("pin", "not_manager")
+        }
+        ScheduleRefused::Invalid(field, reason) => AppError::invalid(field, reason),
+    })?;
+    core.sync.sync_now();
+    Ok(view)
+}

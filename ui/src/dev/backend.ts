@@ -9,12 +9,14 @@
 // tee, as after a restart), ?selection (a customer's selection is waiting for
 // the associate), ?nopins (no staff PIN on this device: customer mode is
 // refused), ?apptreject (the central refuses every booking and move: the slot
-// was taken, with the nearest free ones). The staff PIN is 1234; five wrong
-// tries lock the pad for 30 s.
+// was taken, with the nearest free ones). The staff PIN is 1234 (an
+// associate's) or 9999 (the store manager's, who alone can change a stylist's
+// schedule); five wrong tries lock the pad for 30 s.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { civilDate } from "../lib/i18n/format";
 import { clockMinutes, joinLocal, localToUtc, parseClock, weekdayIndex } from "../lib/agenda";
+import { toWeekday, WEEKDAYS } from "../lib/schedule";
 import type {
   AlternativeView,
   AppState,
@@ -33,6 +35,8 @@ import type {
   PickView,
   ProductDetail,
   QuoteLine,
+  ScheduleException,
+  ScheduleInput,
   SearchHit,
   Selection,
   ServiceView,
@@ -43,6 +47,7 @@ import type {
   StockFigure,
   StoreInfo,
   StylistDay,
+  StylistSchedule,
   Swatch,
   SyncStatus,
   VariantView,
@@ -628,7 +633,11 @@ interface DevStylist {
   specialties: string[];
   /** Hours by weekday, Monday = 0. */
   hours: Record<number, [string, string]>;
-  offOn: string[];
+  /** Breaks by weekday, Monday = 0. */
+  breaks: Record<number, [string, string]>;
+  exceptions: ScheduleException[];
+  /** A change made here the central has not taken yet. */
+  pending: ScheduleInput | null;
 }
 
 interface DevAppointment {
@@ -639,12 +648,29 @@ interface DevAppointment {
   taken: boolean;
 }
 
-function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
+function appointmentsSim(env: { online: () => boolean; changed: () => void; pins: PinGuard }) {
   const tz = STORE.time_zone;
   const weekdays: Record<number, [string, string]> = { 0: ["10:00", "19:00"], 1: ["10:00", "19:00"], 2: ["10:00", "19:00"], 3: ["10:00", "19:00"], 4: ["10:00", "19:00"], 5: ["10:00", "19:00"] };
+  const lunch = Object.fromEntries(Object.keys(weekdays).map((d) => [d, ["14:00", "15:00"]])) as Record<number, [string, string]>;
   const stylists: DevStylist[] = [
-    { id: `${STORE.id}-STY-1`, name: "Antonia Reyes", specialties: ["imagen", "eventos"], hours: { ...weekdays, 6: ["11:00", "17:00"] }, offOn: [] },
-    { id: `${STORE.id}-STY-2`, name: "Martín Valdés", specialties: ["imagen", "sastreria"], hours: weekdays, offOn: [addDays(todayHere(), 3)] },
+    {
+      id: `${STORE.id}-STY-1`,
+      name: "Antonia Reyes",
+      specialties: ["imagen", "eventos"],
+      hours: { ...weekdays, 6: ["11:00", "17:00"] },
+      breaks: { ...lunch },
+      exceptions: [],
+      pending: null,
+    },
+    {
+      id: `${STORE.id}-STY-2`,
+      name: "Martín Valdés",
+      specialties: ["imagen", "sastreria"],
+      hours: { ...weekdays },
+      breaks: { ...lunch },
+      exceptions: [{ date: addDays(todayHere(), 3), kind: "day_off", start: null, end: null }],
+      pending: null,
+    },
   ];
   const list: DevAppointment[] = [];
   const reject = params.has("apptreject");
@@ -653,17 +679,69 @@ function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
   const localOf = (ms: number) => joinLocal(civilDate(ms, tz), clockMinutes(ms, tz));
 
   function dayOf(s: DevStylist, date: string): StylistDay {
-    const off = s.offOn.includes(date);
+    const exceptions = s.exceptions.filter((e) => e.date === date);
+    const off = exceptions.some((e) => e.kind === "day_off");
+    const special = exceptions.flatMap((e) => (e.kind === "hours" && e.start && e.end ? [{ start: e.start, end: e.end }] : []));
     const hours = s.hours[weekdayIndex(date)];
-    const works = !off && !!hours;
+    const rest = s.breaks[weekdayIndex(date)];
+    const periods = off ? [] : special.length > 0 ? special : hours ? [{ start: hours[0], end: hours[1] }] : [];
     return {
       id: s.id,
       name: s.name,
       specialties: s.specialties,
-      periods: works ? [{ start: hours[0], end: hours[1] }] : [],
-      breaks: works && weekdayIndex(date) < 6 ? [{ start: "14:00", end: "15:00" }] : [],
+      periods,
+      breaks: !off && rest ? [{ start: rest[0], end: rest[1] }] : [],
       day_off: off,
     };
+  }
+
+  function scheduleOf(s: DevStylist): StylistSchedule {
+    const days = (byDay: Record<number, [string, string]>) =>
+      WEEKDAYS.flatMap((weekday, i) => (byDay[i] ? [{ weekday, start: byDay[i][0], end: byDay[i][1] }] : []));
+    return {
+      stylist_id: s.id,
+      name: s.name,
+      weekly_hours: days(s.hours),
+      breaks: days(s.breaks),
+      exceptions: copy(s.exceptions).sort((a, b) => a.date.localeCompare(b.date)),
+      pending: s.pending !== null,
+    };
+  }
+
+  /** Like the real check: every end after its start, known weekdays, readable dates. */
+  function scheduleInvalid(input: ScheduleInput): Invalid | null {
+    const ordered = (start: string | null, end: string | null) => {
+      const a = parseClock(start ?? "");
+      const b = parseClock(end ?? "");
+      return a !== null && b !== null && a < b;
+    };
+    const days = [...(input.weekly_hours ?? []), ...(input.breaks ?? [])];
+    if (days.some((d) => toWeekday(d.weekday) === null || !ordered(d.start, d.end))) return invalid("weekly_hours", "order");
+    const exceptionOk = (e: ScheduleException) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(e.date) && (e.kind === "day_off" || (e.kind === "hours" && ordered(e.start, e.end)));
+    if (!(input.exceptions ?? []).every(exceptionOk)) return invalid("exceptions", "order");
+    return null;
+  }
+
+  /** The central takes a schedule change: the agenda shows it from then on. */
+  function applySchedule(s: DevStylist): void {
+    const input = s.pending;
+    if (!input) return;
+    const byDay = (list: ScheduleInput["weekly_hours"]) =>
+      Object.fromEntries(list.map((d) => [WEEKDAYS.indexOf(toWeekday(d.weekday) ?? "Mon"), [d.start, d.end]])) as Record<number, [string, string]>;
+    s.hours = byDay(input.weekly_hours);
+    s.breaks = byDay(input.breaks);
+    s.exceptions = copy(input.exceptions);
+    s.pending = null;
+  }
+
+  function deliverSchedule(s: DevStylist): void {
+    if (!env.online()) return;
+    setTimeout(() => {
+      if (!env.online() || !s.pending) return;
+      applySchedule(s);
+      env.changed();
+    }, 2200);
   }
 
   const holdsTime = (a: DevAppointment) =>
@@ -830,12 +908,14 @@ function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
 
   return {
     seed,
-    pendingCount: () => list.filter((a) => a.view.sync === "pending").length,
+    pendingCount: () => list.filter((a) => a.view.sync === "pending").length + stylists.filter((s) => s.pending).length,
     clear(): void {
       list.length = 0;
+      for (const s of stylists) s.pending = null;
     },
     flush(): void {
       for (const a of list) if (a.view.sync === "pending") deliver(a);
+      for (const s of stylists) if (s.pending) deliverSchedule(s);
     },
     handle(cmd: string, args: Record<string, unknown>, customers: () => CustomerView[]): { ok: unknown } | { err: unknown } | null {
       const date = String(args.date ?? "");
@@ -896,6 +976,24 @@ function appointmentsSim(env: { online: () => boolean; changed: () => void }) {
           a.view.status = status;
           send(a);
           return { ok: copy(a.view) };
+        }
+        case "stylist_schedule": {
+          const s = stylists.find((x) => x.id === args.stylist_id);
+          return s ? { ok: scheduleOf(s) } : { err: { code: "not_found" } };
+        }
+        case "set_stylist_schedule": {
+          const input = (args.schedule ?? {}) as ScheduleInput;
+          const bad = scheduleInvalid(input);
+          if (bad) return { err: bad };
+          const s = stylists.find((x) => x.id === args.stylist_id);
+          if (!s) return { err: { code: "not_found" } };
+          const checked = env.pins.check(String(args.pin ?? ""));
+          if ("err" in checked) return checked;
+          if (checked.role !== "manager") return { err: invalid("pin", "not_manager") };
+          s.pending = copy(input);
+          env.changed();
+          deliverSchedule(s);
+          return { ok: scheduleOf(s) };
         }
         default:
           return null;
@@ -1029,13 +1127,39 @@ function pickOf(seed: Seed, color: string, size: string | null, wanted: boolean)
 }
 
 const STAFF_PIN = "1234";
+const MANAGER_PIN = "9999";
 const PIN_ATTEMPTS = 5;
 const PIN_LOCK_S = 30;
 
-function customerSim(state: { get: () => AppState; set: (s: AppState) => void }) {
-  let waiting: Selection | null = null;
+type PinGuard = ReturnType<typeof pinGuard>;
+
+/** The device's PIN check: the staff's PINs, with the back-off after wrong tries. */
+function pinGuard() {
+  const roles: Record<string, "associate" | "manager"> = { [STAFF_PIN]: "associate", [MANAGER_PIN]: "manager" };
   let failures = 0;
   let lockedUntil = 0;
+  return {
+    check(pin: string): { role: "associate" | "manager" } | { err: unknown } {
+      const now = Date.now();
+      if (now < lockedUntil) return { err: { code: "pin_locked", retry_after_s: Math.ceil((lockedUntil - now) / 1000) } };
+      const role = roles[pin];
+      if (!role) {
+        failures += 1;
+        if (failures >= PIN_ATTEMPTS) {
+          failures = 0;
+          lockedUntil = now + PIN_LOCK_S * 1000;
+          return { err: { code: "pin_locked", retry_after_s: PIN_LOCK_S } };
+        }
+        return { err: { code: "wrong_pin", attempts_left: PIN_ATTEMPTS - failures } };
+      }
+      failures = 0;
+      return { role };
+    },
+  };
+}
+
+function customerSim(state: { get: () => AppState; set: (s: AppState) => void }, pins: PinGuard) {
+  let waiting: Selection | null = null;
   const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
   if (params.has("selection")) {
@@ -1084,18 +1208,8 @@ function customerSim(state: { get: () => AppState; set: (s: AppState) => void })
           return { ok: copy(session()) };
         }
         case "exit_customer_mode": {
-          const now = Date.now();
-          if (now < lockedUntil) return { err: { code: "pin_locked", retry_after_s: Math.ceil((lockedUntil - now) / 1000) } };
-          if (String(args.pin ?? "") !== STAFF_PIN) {
-            failures += 1;
-            if (failures >= PIN_ATTEMPTS) {
-              failures = 0;
-              lockedUntil = now + PIN_LOCK_S * 1000;
-              return { err: { code: "pin_locked", retry_after_s: PIN_LOCK_S } };
-            }
-            return { err: { code: "wrong_pin", attempts_left: PIN_ATTEMPTS - failures } };
-          }
-          failures = 0;
+          const checked = pins.check(String(args.pin ?? ""));
+          if ("err" in checked) return checked;
           const current = session();
           setSession(null);
           if (!current || current.picks.length === 0) return { ok: null };
@@ -1171,14 +1285,15 @@ export function installDevBackend(): void {
       last_synced_at: status.online ? new Date().toISOString() : status.last_synced_at,
     });
   const orders = ordersSim({ online: () => status.online, changed: () => changed() });
-  const appointments = appointmentsSim({ online: () => status.online, changed: () => changed() });
+  const pins = pinGuard();
+  const appointments = appointmentsSim({ online: () => status.online, changed: () => changed(), pins });
   if (preEnrolled) {
     orders.seed();
     appointments.seed();
   }
   status = { ...status, pending: orders.pendingCount() + appointments.pendingCount() };
 
-  const customer = customerSim({ get: () => state, set: (s) => (state = s) });
+  const customer = customerSim({ get: () => state, set: (s) => (state = s) }, pins);
   if (params.has("customer")) customer.start(SEEDS[2].id);
   installImages();
 

@@ -29,8 +29,10 @@ import {
   searchCustomers,
   setAppointmentStatus,
   setPick,
+  setStylistSchedule,
   showcase,
   stylistDays,
+  stylistSchedule,
 } from "./index";
 
 describe("normaliseError", () => {
@@ -133,6 +135,8 @@ describe("commands", () => {
         "book_appointment",
         "reschedule_appointment",
         "set_appointment_status",
+        "stylist_schedule",
+        "set_stylist_schedule",
       ].sort(),
     );
   });
@@ -307,6 +311,37 @@ describe("commands", () => {
       field: "status",
       reason: "not_changeable",
     });
+  });
+
+  it("passes the schedule commands' arguments in snake_case", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return { stylist_id: "s1", name: "Antonia", weekly_hours: [], breaks: [], exceptions: [], pending: cmd === "set_stylist_schedule" };
+    });
+    const schedule = {
+      weekly_hours: [{ weekday: "Mon", start: "10:00", end: "19:00" }],
+      breaks: [{ weekday: "Mon", start: "14:00", end: "15:00" }],
+      exceptions: [{ date: "2026-11-26", kind: "day_off", start: null, end: null }],
+    };
+    expect((await stylistSchedule("s1")).pending).toBe(false);
+    expect((await setStylistSchedule("9999", "s1", schedule)).pending).toBe(true);
+    expect(seen).toEqual([
+      ["stylist_schedule", { stylist_id: "s1" }],
+      ["set_stylist_schedule", { pin: "9999", stylist_id: "s1", schedule }],
+    ]);
+  });
+
+  it("rejects a schedule change by someone who is not a manager, or with an end before its start", async () => {
+    const input = { weekly_hours: [], breaks: [], exceptions: [] };
+    mockIPC(() => {
+      throw { code: "invalid", field: "pin", reason: "not_manager" };
+    });
+    await expect(setStylistSchedule("1234", "s1", input)).rejects.toEqual({ code: "invalid", field: "pin", reason: "not_manager" });
+    mockIPC(() => {
+      throw { code: "invalid", field: "weekly_hours", reason: "order" };
+    });
+    await expect(setStylistSchedule("9999", "s1", input)).rejects.toEqual({ code: "invalid", field: "weekly_hours", reason: "order" });
   });
 
   it("rejects a wrong PIN with the attempts left, and a locked pad with the wait", async () => {

@@ -17,12 +17,14 @@ import type {
   OrderView,
   PaymentRecord,
   ProductDetail,
+  ScheduleInput,
   SearchHit,
   Selection,
   ServiceView,
   Showcase,
   SlotView,
   StylistDay,
+  StylistSchedule,
   SyncStatus,
 } from "../bindings";
 
@@ -59,6 +61,8 @@ export const COMMANDS = [
   "book_appointment",
   "reschedule_appointment",
   "set_appointment_status",
+  "stylist_schedule",
+  "set_stylist_schedule",
 ] as const;
 
 /**
@@ -360,6 +364,22 @@ export type AppointmentStatusChange = "checked_in" | "no_show" | "cancelled";
  */
 export function setAppointmentStatus(appointmentId: string, status: AppointmentStatusChange): Promise<AppointmentView | null> {
   return call<AppointmentView | null>("set_appointment_status", { appointment_id: appointmentId, status });
+}
+
+/** A stylist's weekly hours, breaks and exceptions, for a manager to edit. */
+export function stylistSchedule(stylistId: string): Promise<StylistSchedule> {
+  return call<StylistSchedule>("stylist_schedule", { stylist_id: stylistId });
+}
+
+/**
+ * A manager changes a stylist's schedule with their PIN. Queued for the
+ * central: the agenda shows it once the central has taken it (`pending`
+ * meanwhile). Refused with `wrong_pin`, `pin_locked`, `invalid` pin/not_manager
+ * (a correct PIN, not a manager's) or `invalid` weekly_hours|exceptions/order
+ * (an end not after its start).
+ */
+export function setStylistSchedule(pin: string, stylistId: string, schedule: ScheduleInput): Promise<StylistSchedule> {
+  return call<StylistSchedule>("set_stylist_schedule", { pin, stylist_id: stylistId, schedule });
 }
 
 /** The scheme the Rust side serves catalogue images from, by content hash. */

@@ -79,6 +79,10 @@ const FIELD_REASON_KEYS: Record<string, MessageKey> = {
   "address:too_short": "error_address_too_short",
   "start:slot_taken": "error_slot_taken",
   "status:not_changeable": "error_not_changeable",
+  "pin:not_manager": "error_not_manager",
+  "weekly_hours:order": "schedule_error_order",
+  "breaks:order": "schedule_error_order",
+  "exceptions:order": "schedule_error_order",
 };
 
 // Any other reason for these fields still gets a message in the associate's words.
