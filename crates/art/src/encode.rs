@@ -4,6 +4,7 @@
 //! then split around the `PLTE` chunk. Each coloured image is the same chunks with a freshly
 //! written `PLTE` in between, so recolouring costs a CRC over 768 bytes and a copy.
 
+use crate::ArtError;
 /// The eight bytes every PNG file starts with.
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -19,7 +20,7 @@ pub(crate) struct Encoded {
 impl Encoded {
     /// Compresses `indices` (`width` × `height`, one palette index per pixel, row by row) for
     /// a palette of `entries` colours.
-    pub fn new(width: u32, height: u32, indices: &[u8], entries: usize) -> Encoded {
+    pub fn new(width: u32, height: u32, indices: &[u8], entries: usize) -> Result<Encoded, ArtError> {
         let placeholder = vec![0u8; entries * 3];
         let mut file = Vec::new();
         {
@@ -29,13 +30,12 @@ impl Encoded {
             encoder.set_palette(placeholder);
             encoder.set_compression(png::Compression::Fast);
             encoder.set_filter(png::Filter::Up);
-            // Writing a correctly sized indexed image with a palette into memory cannot fail:
-            // the dimensions are non-zero, the data length matches and Vec writes are infallible.
-            let mut writer = encoder.write_header().expect("PNG header for a valid indexed image");
-            writer.write_image_data(indices).expect("PNG data of the declared size");
-            writer.finish().expect("PNG trailer written to memory");
+            let failed = |e: png::EncodingError| ArtError::Encode(e.to_string());
+            let mut writer = encoder.write_header().map_err(failed)?;
+            writer.write_image_data(indices).map_err(failed)?;
+            writer.finish().map_err(failed)?;
         }
-        split_at_palette(&file)
+        Ok(split_at_palette(&file))
     }
 
     /// The complete PNG with `palette` (RGB triples) as its colours.
@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn recoloured_file_decodes_with_the_new_palette() {
         let indices: Vec<u8> = (0..12u8).map(|i| i % 3).collect();
-        let encoded = Encoded::new(4, 3, &indices, 3);
+        let encoded = Encoded::new(4, 3, &indices, 3).unwrap();
         let palette = [255, 0, 0, 0, 255, 0, 0, 0, 255];
         let file = encoded.with_palette(&palette_chunk(&palette));
         assert_eq!(file.len(), encoded.len_without_palette() + 12 + 9);

@@ -71,12 +71,15 @@ const MAX_SIDE: u32 = 4096;
 pub enum ArtError {
     /// The colour was not of the form `#RRGGBB`.
     BadColor(String),
+    /// The PNG encoder refused the image.
+    Encode(String),
 }
 
 impl fmt::Display for ArtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ArtError::BadColor(hex) => write!(f, "colour must be #RRGGBB, got {hex:?}"),
+            ArtError::Encode(reason) => write!(f, "encoding the PNG: {reason}"),
         }
     }
 }
@@ -120,7 +123,10 @@ impl Studio {
         let colour = parse_hex(hex)?;
         let size = Size { width: size.width.clamp(1, MAX_SIDE), height: size.height.clamp(1, MAX_SIDE) };
         let (pools, reliefs) = (&mut self.pools, &mut self.reliefs);
-        let drawing = self.drawings.entry((silhouette, size)).or_insert_with(|| draw(silhouette, size, pools, reliefs));
+        let drawing = match self.drawings.entry((silhouette, size)) {
+            std::collections::hash_map::Entry::Occupied(drawn) => drawn.into_mut(),
+            std::collections::hash_map::Entry::Vacant(empty) => empty.insert(draw(silhouette, size, pools, reliefs)?),
+        };
         let palette = self
             .palettes
             .entry((colour, drawing.accent))
@@ -136,7 +142,7 @@ fn draw(
     size: Size,
     pools: &mut Vec<raster::Pool>,
     reliefs: &mut Option<(Silhouette, render::Reliefs)>,
-) -> Drawing {
+) -> Result<Drawing, ArtError> {
     let scene = drawings::scene(silhouette);
     let grids = match reliefs.take() {
         Some((s, grids)) if s == silhouette => grids,
@@ -144,7 +150,8 @@ fn draw(
     };
     let indices = render::render(&scene, &grids, size.width, size.height, pools);
     *reliefs = Some((silhouette, grids));
-    Drawing { encoded: encode::Encoded::new(size.width, size.height, &indices, palette::ENTRIES), accent: scene.accent }
+    let encoded = encode::Encoded::new(size.width, size.height, &indices, palette::ENTRIES)?;
+    Ok(Drawing { encoded, accent: scene.accent })
 }
 
 /// Parses `#RRGGBB` (either case).
