@@ -1,8 +1,10 @@
 CREATE INDEX appointment_start ON appointment (start);
 CREATE INDEX customer_email ON customer (email);
 CREATE INDEX customer_phone ON customer (phone);
+CREATE INDEX lost_demand_recorded ON lost_demand (recorded_at);
 CREATE INDEX product_style_code ON product (style_code);
 CREATE INDEX provisional_reservation_stock ON provisional_reservation (sku, location_id);
+CREATE INDEX purchase_customer ON purchase (customer_id, occurred_at);
 CREATE INDEX variant_gtin14 ON variant (gtin14);
 CREATE INDEX variant_product ON variant (product_id);
 CREATE TABLE appointment (
@@ -30,7 +32,7 @@ CREATE TABLE customer (
     email             TEXT, -- lower case
     marketing_consent INTEGER NOT NULL CHECK (marketing_consent IN (0, 1)),
     pending           INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)) -- made here, not yet confirmed
-, wishlist TEXT NOT NULL DEFAULT '[]') STRICT;
+, wishlist TEXT NOT NULL DEFAULT '[]', chain_consent INTEGER NOT NULL DEFAULT 0 CHECK (chain_consent IN (0, 1))) STRICT;
 CREATE TABLE customer_pick (
     batch      TEXT NOT NULL CHECK (batch IN ('current', 'waiting')),
     product_id TEXT NOT NULL,
@@ -66,6 +68,13 @@ CREATE TABLE location (
     time_zone TEXT NOT NULL,
     currency  TEXT NOT NULL
 ) STRICT;
+CREATE TABLE lost_demand (
+    id          TEXT PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    product_id  TEXT,
+    counter     INTEGER REFERENCES outbox (counter),
+    record      TEXT NOT NULL -- protocol LostDemandRecord (JSON)
+) STRICT;
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -78,6 +87,11 @@ CREATE TABLE outbox (
     result      TEXT, -- protocol MutationResult (JSON) once answered
     created_at  TEXT NOT NULL,
     answered_at TEXT
+) STRICT;
+CREATE TABLE pending_safety_rule (
+    counter       INTEGER PRIMARY KEY REFERENCES outbox (counter),
+    product_class TEXT NOT NULL,
+    units         INTEGER NOT NULL
 ) STRICT;
 CREATE TABLE pin_guard (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
@@ -113,6 +127,20 @@ CREATE TABLE provisional_reservation (
     quantity    INTEGER NOT NULL,
     PRIMARY KEY (counter, sku, location_id)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE purchase (
+    id          TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    occurred_at TEXT NOT NULL, -- RFC 3339 UTC
+    order_id    TEXT,          -- an order placed on a device
+    record      TEXT NOT NULL  -- protocol PurchaseRecord (JSON)
+) STRICT;
+CREATE TABLE report_cache (
+    from_date    TEXT NOT NULL,
+    to_date      TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    record       TEXT NOT NULL, -- vitrina_core SalesReport (JSON)
+    PRIMARY KEY (from_date, to_date)
+) STRICT;
 CREATE TABLE room (
     id     TEXT PRIMARY KEY,
     record TEXT NOT NULL -- protocol RoomRecord (JSON)

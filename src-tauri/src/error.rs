@@ -47,6 +47,9 @@ pub enum AppError {
         #[ts(type = "number")]
         retry_after_s: i64,
     },
+    /// A manager's screen or action, and no manager is signed in (or they were idle).
+    #[error("a manager must sign in")]
+    ManagerRequired,
     #[error("internal error")]
     Internal,
 }
@@ -81,6 +84,7 @@ impl From<SyncError> for AppError {
             SyncError::UpdateRequired => AppError::Protocol { detail: "update_required".into() },
             SyncError::Forbidden(_) => AppError::Unauthorized,
             SyncError::NotEnrolled => AppError::NotEnrolled,
+            SyncError::WrongPin => AppError::WrongPin { attempts_left: 0 },
             SyncError::Protocol(detail) => {
                 tracing::error!(detail = %detail, "protocol error");
                 AppError::Protocol { detail: "unexpected_response".into() }

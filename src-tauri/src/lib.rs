@@ -51,6 +51,16 @@ pub const COMMANDS: &[&str] = &[
     "set_appointment_status",
     "stylist_schedule",
     "set_stylist_schedule",
+    "customer_profile",
+    "record_lost_demand",
+    "manager_sign_in",
+    "manager_sign_out",
+    "manager_session",
+    "store_report",
+    "export_report_csv",
+    "lost_demand",
+    "safety_rules",
+    "set_safety_rule",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -95,12 +105,23 @@ pub fn run() {
             commands::set_appointment_status,
             commands::stylist_schedule,
             commands::set_stylist_schedule,
+            commands::customer_profile,
+            commands::record_lost_demand,
+            commands::manager_sign_in,
+            commands::manager_sign_out,
+            commands::manager_session,
+            commands::store_report,
+            commands::export_report_csv,
+            commands::lost_demand,
+            commands::safety_rules,
+            commands::set_safety_rule,
         ]);
 
     tauri::Builder::default()
         .setup(|app| {
             let data_dir = platform::data_dir(app.handle())?;
-            let core = state::AppCore::open(&data_dir)?;
+            let exports = platform::exports_dir(app.handle(), &data_dir);
+            let core = state::AppCore::open(&data_dir, exports)?;
             let mut statuses = core.sync.watch();
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -23,3 +23,12 @@ pub fn device_name() -> String {
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Vitrina".to_owned())
 }
+
+/// Where exported reports are written: `$VITRINA_EXPORT_DIR` when set, else a
+/// `Vitrina` folder in the user's documents (or the data directory without one).
+pub fn exports_dir(app: &tauri::AppHandle, data_dir: &std::path::Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("VITRINA_EXPORT_DIR") {
+        return PathBuf::from(dir);
+    }
+    app.path().document_dir().map(|d| d.join("Vitrina")).unwrap_or_else(|_| data_dir.join("exports"))
+}

@@ -2,7 +2,8 @@
 //! them the UI receives.
 
 use serde::Serialize;
-use std::path::Path;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use ts_rs::TS;
@@ -19,18 +20,71 @@ pub struct AppCore {
     /// Mirrors the cache's customer session, for the invoke gate to read without
     /// touching the database on every call.
     customer_mode: AtomicBool,
+    /// The manager signed in on this device, in memory only: a restart signs out.
+    manager: Mutex<Option<ManagerSession>>,
+    /// Where exported reports are written.
+    exports: PathBuf,
+}
+
+/// A manager signed in on the device with their PIN.
+#[derive(Debug, Clone)]
+pub struct ManagerSession {
+    pub associate_id: String,
+    pub name: String,
+    /// Their session at the central, when it could be opened.
+    pub central_token: Option<String>,
+    pub last_used: DateTime<Utc>,
 }
 
 impl AppCore {
     /// Opens the cache in `data_dir` and starts syncing.
-    pub fn open(data_dir: &Path) -> Result<AppCore, Box<dyn std::error::Error>> {
+    pub fn open(data_dir: &Path, exports: PathBuf) -> Result<AppCore, Box<dyn std::error::Error>> {
         let store = Store::open(&data_dir.join("vitrina.db"))?;
         let customer_mode = AtomicBool::new(store.customer_session()?.is_some());
         let store = Arc::new(Mutex::new(store));
         let images = ImageCache::new(data_dir.join("images"));
         let sync =
             tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store), Some(images.clone())) });
-        Ok(AppCore { store, sync, images, customer_mode })
+        Ok(AppCore { store, sync, images, customer_mode, manager: Mutex::new(None), exports })
+    }
+
+    /// Where exported reports go.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.exports.clone()
+    }
+
+    /// A client of the central this device is enrolled with, with its token.
+    pub fn client(&self) -> Result<vitrina_sync::Client, AppError> {
+        let enrollment = self.store().enrollment()?.ok_or(AppError::NotEnrolled)?;
+        Ok(vitrina_sync::Client::new(&enrollment.central_url)?.with_token(&enrollment.token))
+    }
+
+    fn manager_slot(&self) -> MutexGuard<'_, Option<ManagerSession>> {
+        self.manager.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Replaces the signed-in manager; answers the one before.
+    pub fn set_manager(&self, session: Option<ManagerSession>) -> Option<ManagerSession> {
+        std::mem::replace(&mut *self.manager_slot(), session)
+    }
+
+    /// The manager, unless idle for `idle` or longer (then signed out).
+    pub fn manager_if_active(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
+        let mut slot = self.manager_slot();
+        if slot.as_ref().is_some_and(|m| now - m.last_used >= idle) {
+            tracing::info!("manager signed out after inactivity");
+            *slot = None;
+        }
+        slot.clone()
+    }
+
+    /// The active manager, with their last use moved to `now`.
+    pub fn touch_manager(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
+        self.manager_if_active(now, idle)?;
+        let mut slot = self.manager_slot();
+        let session = slot.as_mut()?;
+        session.last_used = now;
+        Some(session.clone())
     }
 
     /// Whether the device is in customer mode.

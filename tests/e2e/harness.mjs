@@ -75,7 +75,7 @@ export class Central {
 
   /** The demo point-of-sale channel's token, or undefined if the central printed none. */
   get channelToken() {
-    return this.channelTokens.get("demo-pos");
+    return this.channelTokens.get("pos");
   }
 
   static async start() {

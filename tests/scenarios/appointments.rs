@@ -47,6 +47,7 @@ async fn customer(device: &Device) -> String {
         phone: Some("+56987650000".into()),
         email: None,
         marketing_consent: false,
+        chain_consent: false,
         wishlist: vec![],
     };
     let answer = device

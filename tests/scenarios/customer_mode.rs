@@ -156,6 +156,7 @@ async fn a_customers_picks_are_saved_to_their_profile_and_only_by_their_store() 
                 phone: Some("+56 9 1234 5678".into()),
                 email: None,
                 marketing_consent: false,
+                chain_consent: false,
             },
             NOW,
         )

@@ -107,6 +107,7 @@ async fn through_drops_lost_responses_truncation_and_errors_nothing_is_lost_or_a
                             phone: Some(format!("9 {:04} {:04}", 1000 + scenario, 5000 + scenario)),
                             email: None,
                             marketing_consent: scenario % 2 == 0,
+                            chain_consent: false,
                         },
                         NOW,
                     )

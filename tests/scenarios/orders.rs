@@ -234,6 +234,7 @@ async fn a_delivered_online_order_returned_in_store_shows_the_return_at_the_cent
                 phone: Some("9 8765 4321".into()),
                 email: Some("camila@example.cl".into()),
                 marketing_consent: false,
+                chain_consent: false,
             },
             NOW,
         )

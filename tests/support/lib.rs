@@ -37,6 +37,8 @@ pub struct Central {
     pins: HashMap<(String, String), String>,
     /// Bearer token of the demo point-of-sale channel, for stock movements.
     pub channel_token: String,
+    /// Every channel token the demo printed, by channel (pos, ecommerce, import).
+    pub channel_tokens: HashMap<String, String>,
     _dir: tempfile::TempDir,
 }
 
@@ -46,7 +48,8 @@ impl Central {
         let dir = tempfile::tempdir()?;
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
-        let Started { child, codes, pins, channel_token } = spawn_central(&db_path, port)?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&db_path, port)?;
+        let channel_token = channel_tokens.get("pos").cloned().unwrap_or_default();
         Ok(Central {
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -55,6 +58,7 @@ impl Central {
             codes,
             pins,
             channel_token,
+            channel_tokens,
             _dir: dir,
         })
     }
@@ -68,11 +72,12 @@ impl Central {
     /// Starts the central again on the same database and port.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.kill();
-        let Started { child, codes, pins, channel_token } = spawn_central(&self.db_path, self.port)?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&self.db_path, self.port)?;
         self.child = child;
         self.codes.extend(codes);
         self.pins.extend(pins);
-        self.channel_token = channel_token;
+        self.channel_token = channel_tokens.get("pos").cloned().unwrap_or_default();
+        self.channel_tokens = channel_tokens;
         Ok(())
     }
 
@@ -134,7 +139,7 @@ struct Started {
     child: Child,
     codes: HashMap<String, String>,
     pins: HashMap<(String, String), String>,
-    channel_token: String,
+    channel_tokens: HashMap<String, String>,
 }
 
 /// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
@@ -151,7 +156,7 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
     let stdout = child.stdout.take().context("central stdout")?;
     let mut codes = HashMap::new();
     let mut pins = HashMap::new();
-    let mut channel_token = String::new();
+    let mut channel_tokens = HashMap::new();
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
@@ -160,8 +165,9 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
         if line.starts_with("vitrina-central listening on") {
             break;
         }
-        if let Some(token) = line.strip_prefix("channel token demo-pos: ") {
-            channel_token = token.trim().to_owned();
+        if let Some((channel, token)) = line.strip_prefix("channel token ").and_then(|rest| rest.split_once(": ")) {
+            channel_tokens.insert(channel.to_owned(), token.trim().to_owned());
+            continue;
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.len() >= 4 && fields[0] == "pin" {
@@ -177,7 +183,7 @@ fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
     }
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Ok(Started { child, codes, pins, channel_token })
+    Ok(Started { child, codes, pins, channel_tokens })
 }
 
 pub fn free_port() -> anyhow::Result<u16> {

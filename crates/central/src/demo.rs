@@ -43,7 +43,33 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo PINs hashed");
         let tx = conn.transaction()?;
         let summary = load(&tx, &chain, &people)?;
+        let customers = crate::demo_commerce::demo_customers(&chain, DEMO_SEED);
+        for c in &customers {
+            tx.prepare_cached(
+                "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, chain_consent, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                c.id,
+                c.store_id,
+                c.name,
+                c.phone,
+                c.email,
+                c.marketing_consent,
+                c.chain_consent,
+                storage::rfc3339(storage::now())
+            ])?;
+            record_upsert(&tx, &vitrina_protocol::store_scope(&c.store_id), &Record::Customer(c.clone()))?;
+        }
         tx.commit()?;
+        // A week of trade, through the same path as any other system's transactions.
+        let trade = crate::demo_commerce::demo_transactions(&chain, &customers, DEMO_SEED, storage::now());
+        let (results, _) = crate::commerce::ingest(conn, crate::commerce::IMPORT_CHANNEL, &trade)?;
+        let refused = results.iter().filter(|r| !r.accepted).count();
+        if refused > 0 {
+            return Err(CentralError::Internal(anyhow::anyhow!("{refused} demo transactions were refused")));
+        }
+        tracing::info!(customers = customers.len(), transactions = trade.len(), "demo trade loaded");
         Ok(summary)
     })
 }

@@ -20,6 +20,10 @@ pub enum CentralError {
     Invalid(String),
     #[error("not found")]
     NotFound,
+    #[error("wrong PIN; {attempts_left} attempts before a pause")]
+    WrongPin { attempts_left: u32 },
+    #[error("too many wrong PINs; try again in {retry_after} s")]
+    Locked { retry_after: i64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -51,6 +55,8 @@ impl CentralError {
             CentralError::UpdateRequired { .. } => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpdateRequired),
             CentralError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
             CentralError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            CentralError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, ErrorCode::WrongPin),
+            CentralError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             CentralError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -62,6 +68,14 @@ impl IntoResponse for CentralError {
         if let CentralError::Internal(source) = &self {
             tracing::error!(error = ?source, "request failed");
         }
-        (status, Json(ApiError { code, message: self.to_string() })).into_response()
+        let retry_after = match &self {
+            CentralError::Locked { retry_after } => Some(retry_after.max(&1).to_string()),
+            _ => None,
+        };
+        let mut response = (status, Json(ApiError { code, message: self.to_string() })).into_response();
+        if let Some(value) = retry_after.and_then(|v| axum::http::HeaderValue::from_str(&v).ok()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -8,7 +8,9 @@
 pub mod appointments;
 pub mod associates;
 pub mod auth;
+pub mod commerce;
 pub mod demo;
+pub mod demo_commerce;
 pub mod demo_data;
 pub mod error;
 pub mod images;
@@ -16,6 +18,7 @@ pub mod movements;
 pub mod public;
 pub mod push;
 pub mod routes;
+pub mod sessions;
 pub mod storage;
 
 use axum::Router;

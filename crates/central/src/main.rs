@@ -103,8 +103,12 @@ async fn serve(path: PathBuf, listen: SocketAddr, load_demo: bool, allow_remote:
         std::fs::write(&codes_file, &listing).with_context(|| format!("writing {}", codes_file.display()))?;
         // Printed on stdout on purpose: these are for the person starting the demo.
         print!("One-time enrollment codes (valid 24 h; also in {}):\n{listing}", codes_file.display());
-        let channel_token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, "demo-pos"))?;
-        println!("channel token demo-pos: {channel_token}");
+        // Tokens for the demo's other systems: the point of sale (stock movements and
+        // sales), the online shop, and the importer of other systems' CSV exports.
+        for channel in ["pos", "ecommerce", vitrina_central::commerce::IMPORT_CHANNEL] {
+            let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, channel))?;
+            println!("channel token {channel}: {token}");
+        }
         println!("Demo PINs (store, role, PIN, name):");
         let chain = vitrina_central::demo_data::chain(demo::DEMO_SEED, demo::DEMO_PRODUCTS);
         for person in demo::demo_people(&chain.locations) {

@@ -1700,6 +1700,7 @@ mod tests {
             phone: Some("+56987650000".into()),
             email: None,
             marketing_consent: false,
+            chain_consent: false,
             wishlist: vec![],
         };
         let answer = push(app, token, vec![mutation(1, Command::CreateCustomer(record))]).await;

@@ -12,6 +12,7 @@
 //! they interleave, are ever confirmed more units than exist.
 
 use crate::appointments;
+use crate::commerce;
 use crate::error::CentralError;
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
 use rusqlite::{params, Connection, OptionalExtension, Savepoint};
@@ -144,6 +145,8 @@ fn execute(sp: &Savepoint<'_>, device_id: &str, store: &LocationRecord, mutation
         Command::SetStylistSchedule(s) => {
             return Ok(booking_result(mutation, appointments::set_schedule(sp, store, s)?));
         }
+        Command::RecordLostDemand(d) => applied(commerce_refusal(commerce::record_lost_demand(sp, store, d)?)),
+        Command::SetSafetyRule(r) => applied(commerce_refusal(commerce::set_safety_rule(sp, store, r)?)),
     };
     let (outcome, effects) = match outcome {
         Ok(Done::Applied(effects, changes)) if changes.is_empty() => (MutationOutcome::Applied, effects),
@@ -194,6 +197,15 @@ fn booking_result(
 }
 
 type Refusal = (Rejection, Vec<Alternative>);
+
+fn commerce_refusal(
+    done: std::result::Result<Vec<ScopeCursor>, commerce::Refusal>,
+) -> std::result::Result<Vec<ScopeCursor>, Refusal> {
+    done.map_err(|refused| match refused {
+        commerce::Refusal::Invalid(field, detail) => invalid(field, detail),
+        commerce::Refusal::Forbidden => (Rejection::Forbidden, Vec::new()),
+    })
+}
 
 /// What the central did with an accepted command.
 enum Done {
@@ -327,6 +339,8 @@ fn place_order(
         ])?;
     }
     effects.push(record_order(sp, &order.order_id)?);
+    let placed = order_record(sp, &order.order_id)?.ok_or(crate::CentralError::NotFound)?;
+    effects.extend(commerce::record_device_order(sp, store, &placed)?);
     Ok(Ok((effects, changes)))
 }
 
@@ -478,8 +492,8 @@ fn create_customer(
     }
     let inserted = sp
         .prepare_cached(
-            "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, created_at, chain_consent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
         )?
         .execute(params![
             customer.id,
@@ -488,7 +502,8 @@ fn create_customer(
             customer.phone,
             customer.email,
             customer.marketing_consent,
-            rfc3339(storage::now())
+            rfc3339(storage::now()),
+            customer.chain_consent
         ])?;
     if inserted == 0 {
         return Ok(Ok(Vec::new()));
@@ -500,7 +515,8 @@ fn create_customer(
 pub fn customer_record(conn: &Connection, customer_id: &str) -> Result<Option<CustomerRecord>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, store_id, name, phone, email, marketing_consent, wishlist FROM customer WHERE id = ?1",
+            "SELECT id, store_id, name, phone, email, marketing_consent, wishlist, chain_consent FROM customer
+             WHERE id = ?1",
         )?
         .query_row([customer_id], |r| {
             Ok((
@@ -511,6 +527,7 @@ pub fn customer_record(conn: &Connection, customer_id: &str) -> Result<Option<Cu
                     phone: r.get(3)?,
                     email: r.get(4)?,
                     marketing_consent: r.get(5)?,
+                    chain_consent: r.get(7)?,
                     wishlist: Vec::new(),
                 },
                 r.get::<_, String>(6)?,
@@ -635,6 +652,7 @@ fn cancel_now(conn: &Connection, order: &OrderRecord) -> Result<Vec<ScopeCursor>
     }
     conn.execute("UPDATE customer_order SET status = 'cancelled' WHERE id = ?1", [&order.id])?;
     effects.push(record_order(conn, &order.id)?);
+    effects.extend(commerce::record_device_cancellation(conn, order)?);
     Ok(effects)
 }
 
@@ -690,6 +708,7 @@ fn return_order(
         sp.execute("UPDATE customer_order SET status = 'returned' WHERE id = ?1", [&ret.order_id])?;
     }
     effects.push(record_order(sp, &ret.order_id)?);
+    effects.extend(commerce::record_device_return(sp, store, &ret.return_id, &order, &ret.lines)?);
     Ok(Ok(effects))
 }
 

@@ -30,6 +30,10 @@ const MAX_LIMIT: u32 = 5_000;
         push,
         availability,
         stock_movements,
+        channel_transactions,
+        sign_in,
+        sign_out,
+        store_report,
         image,
         crate::public::page,
         crate::public::services,
@@ -69,6 +73,19 @@ const MAX_LIMIT: u32 = 5_000;
         Command,
         SaveWishlist,
         SlotOffer,
+        PurchaseRecord,
+        LostDemandRecord,
+        SetSafetyRule,
+        TransactionLine,
+        CustomerRef,
+        ChannelTransaction,
+        ChannelTransactionsRequest,
+        ChannelTransactionsResponse,
+        TransactionResult,
+        TransactionRejection,
+        SignInRequest,
+        SignInResponse,
+        StoreReportResponse,
         crate::public::PublicErrorBody,
         crate::public::PublicService,
         crate::public::PublicPrice,
@@ -98,6 +115,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/orders/{id}/status", post(order_status))
         .route("/v1/availability/{sku}", get(availability))
         .route("/v1/stock-movements", post(stock_movements))
+        .route("/v1/channel/transactions", post(channel_transactions))
+        .route("/v1/associates/sign-in", post(sign_in))
+        .route("/v1/associates/sign-out", post(sign_out))
+        .route("/v1/reports/store", get(store_report))
         .route("/v1/images/{hash}", get(image))
         // The public booking page and its endpoints: no token, rate limited per client.
         .merge(crate::public::routes(crate::public::RateConfig::default()))
@@ -307,6 +328,121 @@ async fn stock_movements(
     state.notify_changed();
     tracing::info!(channel = %channel.channel, movements = results.len(), "stock movements received");
     Ok(Json(StockMovementsResponse { results }))
+}
+
+/// Most transactions one request may carry.
+const MAX_TRANSACTIONS: usize = 1_000;
+
+/// Sales, orders, returns and cancellations from another channel's system (point of
+/// sale, e-commerce, the mobile app, social), each attributed to the store it belongs
+/// to and applied idempotently: whole or not at all, once per channel and id.
+#[utoipa::path(post, path = "/v1/channel/transactions", request_body = ChannelTransactionsRequest, security(("bearer" = [])),
+    responses((status = 200, body = ChannelTransactionsResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn channel_transactions(
+    State(state): State<AppState>,
+    channel: ChannelAuth,
+    Body(req): Body<ChannelTransactionsRequest>,
+) -> Result<Json<ChannelTransactionsResponse>, CentralError> {
+    if req.transactions.len() > MAX_TRANSACTIONS {
+        return Err(CentralError::Invalid(format!("at most {MAX_TRANSACTIONS} transactions per request")));
+    }
+    let name = channel.channel.clone();
+    let (results, published) =
+        state.db.call(move |conn| crate::commerce::ingest(conn, &name, &req.transactions)).await?;
+    if published {
+        state.notify_changed();
+    }
+    let accepted = results.iter().filter(|r| r.accepted).count();
+    tracing::info!(channel = %channel.channel, accepted, rejected = results.len() - accepted, "channel transactions received");
+    Ok(Json(ChannelTransactionsResponse { results }))
+}
+
+/// An associate of the device's store signs in with their PIN; the answered token
+/// goes in the `x-vitrina-associate` header of requests made for them.
+#[utoipa::path(post, path = "/v1/associates/sign-in", request_body = SignInRequest, security(("bearer" = [])),
+    responses((status = 200, body = SignInResponse), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Body(req): Body<SignInRequest>,
+) -> Result<Json<SignInResponse>, CentralError> {
+    use crate::sessions::SignInRefused;
+    device.require_current()?;
+    if !crate::associates::valid_pin(&req.pin) || req.associate_id.len() > 100 {
+        return Err(CentralError::Invalid("a PIN is 4 to 8 digits".into()));
+    }
+    match crate::sessions::sign_in(&state, &device, req).await? {
+        Ok(session) => Ok(Json(session)),
+        Err(SignInRefused::WrongPin { attempts_left }) => Err(CentralError::WrongPin { attempts_left }),
+        Err(SignInRefused::Locked { retry_after }) => Err(CentralError::Locked { retry_after }),
+    }
+}
+
+/// Ends the associate's session on this device.
+#[utoipa::path(post, path = "/v1/associates/sign-out", security(("bearer" = [])),
+    responses((status = 204, description = "signed out"), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn sign_out(
+    State(state): State<AppState>,
+    associate: crate::sessions::AssociateAuth,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::http::StatusCode, CentralError> {
+    let token = headers.get(ASSOCIATE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
+    let device_id = associate.device.device_id.clone();
+    state.db.call(move |conn| crate::sessions::sign_out(conn, &token, &device_id)).await?;
+    tracing::info!(associate = %associate.associate_id, "associate signed out");
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+struct ReportQuery {
+    /// First day, ISO date in the store's calendar.
+    from: String,
+    /// Last day (included); the first day when absent.
+    to: Option<String>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+/// The device's store's sales, orders, returns and cancellations from every channel
+/// over a range of its days: totals per channel, per hour and per day. Managers only.
+#[utoipa::path(get, path = "/v1/reports/store", params(ReportQuery), security(("bearer" = [])),
+    responses((status = 200, body = StoreReportResponse), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn store_report(
+    State(state): State<AppState>,
+    associate: crate::sessions::AssociateAuth,
+    axum::extract::Query(query): axum::extract::Query<ReportQuery>,
+) -> Result<axum::response::Response, CentralError> {
+    use axum::response::IntoResponse;
+    associate.require_manager()?;
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| CentralError::Invalid(format!("{s:?} is not a date (YYYY-MM-DD)")))
+    };
+    let from = date(&query.from)?;
+    let to = match &query.to {
+        Some(to) => date(to)?,
+        None => from,
+    };
+    let range = vitrina_core::DateRange::new(from, to).map_err(|e| CentralError::Invalid(e.to_string()))?;
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => return Err(CentralError::Invalid(format!("format {other:?} is not json or csv"))),
+    };
+    let store = associate.device.store.clone();
+    let report = state.db.call(move |conn| crate::commerce::report(conn, &store, range)).await?;
+    if csv {
+        let name = format!("attachment; filename=\"vitrina-{}-{}-{}.csv\"", report.store_id, report.from, report.to);
+        return Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (axum::http::header::CONTENT_DISPOSITION, name),
+            ],
+            vitrina_core::commerce::report_csv(&report),
+        )
+            .into_response());
+    }
+    Ok(Json(StoreReportResponse { generated_at: rfc3339(storage::now()), report }).into_response())
 }
 
 /// A SKU's availability at every location of the device's region, computed by the

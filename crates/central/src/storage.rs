@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0008_appointments.sql"),
     include_str!("../migrations/sqlite/0009_public_booking.sql"),
     include_str!("../migrations/sqlite/0010_rooms.sql"),
+    include_str!("../migrations/sqlite/0011_commerce.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;

@@ -7,6 +7,7 @@
 //! with one implementation. "Now" is always a parameter.
 
 pub mod availability;
+pub mod commerce;
 pub mod geo;
 pub mod gtin;
 pub mod location;
@@ -17,6 +18,7 @@ pub mod promise;
 pub mod slots;
 pub mod sourcing;
 
+pub use commerce::{sales_report, Attribution, DateRange, LedgerEntry, SalesReport, TxnKind};
 pub use availability::{available_to_promise, SafetyRule, StockLevel};
 pub use geo::{distance_km, Coordinates};
 pub use gtin::{Gtin, GtinError};

@@ -13,8 +13,10 @@ use vitrina_core::LocationKind;
 
 /// The protocol version this build speaks. Version 2 added the store scope
 /// (customers and orders) and the commands that fill it; version 3 added product
-/// images, the store's associates (PIN hashes) and customers' saved selections.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// images, the store's associates (PIN hashes) and customers' saved selections;
+/// version 4 customers' purchases from every channel, lost demand, managers'
+/// safety-stock rules and associates' sessions at the central.
+pub const PROTOCOL_VERSION: u32 = 4;
 /// The oldest version whose pushes the central still takes, so that a device due
 /// for an update first delivers every command it queued: no sale is stranded. Every
 /// other request needs [`PROTOCOL_VERSION`] and answers `update_required` otherwise.
@@ -202,7 +204,61 @@ pub enum Record {
     Stylist(StylistRecord),
     Appointment(AppointmentRecord),
     Room(RoomRecord),
+    Purchase(PurchaseRecord),
+    LostDemand(LostDemandRecord),
 }
+
+/// One of a customer's transactions in any channel (a sale at a till, an order
+/// online or in store, a return, a cancellation), in their home store's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PurchaseRecord {
+    /// The central's ledger id.
+    pub id: String,
+    /// The customer's home store (whose scope this travels in).
+    pub store_id: String,
+    pub customer_id: String,
+    /// pos, endless_aisle, ecommerce, app or social.
+    pub channel: String,
+    /// sale, order, return or cancellation.
+    #[schema(value_type = String)]
+    pub kind: vitrina_core::TxnKind,
+    /// The sending system's id, or the order's number.
+    pub reference: String,
+    /// The store it was attributed to (where it was sold, picked up or returned).
+    pub attributed_store_id: Option<String>,
+    /// RFC 3339, UTC.
+    pub occurred_at: String,
+    pub currency: String,
+    /// Never negative; the kind says which way it counts.
+    pub amount_minor: i64,
+    pub lines: Vec<TransactionLine>,
+    /// For an order placed on a device: its id, so the device joins it to its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+}
+
+/// Something a customer wanted that the store could not offer, as an associate
+/// recorded it (store scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LostDemandRecord {
+    /// Made on the device (UUIDv7).
+    pub id: String,
+    pub store_id: String,
+    /// The SKU, when the customer wanted a product of the catalog.
+    pub sku: Option<String>,
+    /// The product, when known (a colour or size may be missing).
+    pub product_id: Option<String>,
+    /// What the customer asked for, in the associate's words, when not in the catalog.
+    pub text: Option<String>,
+    /// not_anywhere, declined_wait, not_in_catalog, or other.
+    pub reason: String,
+    pub associate_id: Option<String>,
+    /// RFC 3339 (device clock when recorded; informative).
+    pub recorded_at: String,
+}
+
+/// Why a customer left without what they wanted.
+pub const LOST_DEMAND_REASONS: [&str; 4] = ["not_anywhere", "declined_wait", "not_in_catalog", "other"];
 
 /// A service stylists perform, offered chain-wide (catalog scope).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -369,6 +425,10 @@ pub struct CustomerRecord {
     pub email: Option<String>,
     /// Recorded explicitly; never assumed.
     pub marketing_consent: bool,
+    /// The customer agreed to one profile across the chain: associates of any
+    /// store may look them up and see their history.
+    #[serde(default)]
+    pub chain_consent: bool,
     /// What the customer liked in store (customer mode), newest last.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wishlist: Vec<WishlistItem>,
@@ -432,6 +492,8 @@ impl Record {
             Record::Stylist(v) => format!("stylist:{}", v.id),
             Record::Appointment(a) => format!("appointment:{}", a.id),
             Record::Room(r) => format!("room:{}", r.id),
+            Record::Purchase(p) => format!("purchase:{}", p.id),
+            Record::LostDemand(l) => format!("lost_demand:{}", l.id),
         }
     }
 }
@@ -524,6 +586,18 @@ pub enum Command {
     RescheduleAppointment(RescheduleAppointment),
     SetAppointmentStatus(SetAppointmentStatus),
     SetStylistSchedule(SetStylistSchedule),
+    RecordLostDemand(LostDemandRecord),
+    SetSafetyRule(SetSafetyRule),
+}
+
+/// A manager sets how many units of a product class their store keeps back for
+/// walk-in customers. The central checks that `by_associate_id` manages the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SetSafetyRule {
+    pub product_class: String,
+    /// 0 to 1,000.
+    pub units: i64,
+    pub by_associate_id: String,
 }
 
 /// A manager changes a stylist's weekly hours, breaks and exceptions. The device
@@ -844,6 +918,141 @@ pub struct StockMovementsResponse {
     pub results: Vec<MovementResult>,
 }
 
+// ---------------------------------------------------------------- other channels' transactions
+
+/// A line of a transaction: units of one SKU at a unit price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TransactionLine {
+    pub sku: String,
+    pub quantity: i64,
+    /// Price per unit in the transaction currency's minor units, after discounts.
+    pub unit_minor: i64,
+}
+
+/// Who the customer is, as the sending system knows them. The central matches an
+/// existing customer by id, then phone (E.164), then email; an unmatched customer
+/// leaves the transaction anonymous.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerRef {
+    pub id: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A sale, order, return or cancellation from another channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChannelTransaction {
+    /// The sending system's id; unique within its channel, reused by retries.
+    pub transaction_id: String,
+    /// pos, ecommerce, app or social.
+    pub channel: String,
+    /// sale, order, return or cancellation.
+    pub kind: String,
+    /// When it happened (RFC 3339). The report places it by this time.
+    pub occurred_at: String,
+    /// The store that made the sale or took the return.
+    #[serde(default)]
+    pub sold_at_store: Option<String>,
+    /// The store where an order is picked up.
+    #[serde(default)]
+    pub pickup_store: Option<String>,
+    #[serde(default)]
+    pub customer: Option<CustomerRef>,
+    /// ISO 4217; must be the attributed store's currency.
+    pub currency: String,
+    pub lines: Vec<TransactionLine>,
+    /// For a return or a cancellation: the transaction it undoes, if known (required
+    /// for a cancellation).
+    #[serde(default)]
+    pub original_transaction_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChannelTransactionsRequest {
+    pub transactions: Vec<ChannelTransaction>,
+}
+
+/// Why a transaction was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionRejection {
+    InvalidId,
+    /// Not a channel the chain sells through, or not one this token may send for.
+    UnknownChannel,
+    ChannelNotAllowed,
+    InvalidKind,
+    InvalidTime,
+    UnknownStore,
+    InvalidCurrency,
+    /// The currency is not the attributed store's.
+    CurrencyMismatch,
+    NoLines,
+    UnknownSku,
+    InvalidQuantity,
+    InvalidPrice,
+    /// A cancellation names no transaction, or one the central doesn't know.
+    UnknownOriginal,
+    /// The id was used before with another body.
+    ReusedId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TransactionResult {
+    pub transaction_id: String,
+    pub channel: String,
+    /// accepted or rejected.
+    pub accepted: bool,
+    /// The store it counts for; none when it belongs to the chain only.
+    pub store_id: Option<String>,
+    /// The customer it was matched to.
+    pub customer_id: Option<String>,
+    pub reason: Option<TransactionRejection>,
+    /// Which line or field, for a rejection.
+    pub detail: Option<String>,
+    /// True when this is the stored result of an earlier delivery.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChannelTransactionsResponse {
+    pub results: Vec<TransactionResult>,
+}
+
+// ---------------------------------------------------------------- associates' sessions
+
+/// Header carrying an associate's session token beside the device's bearer token.
+pub const ASSOCIATE_HEADER: &str = "x-vitrina-associate";
+
+/// An associate of the device's store signs in at the central with their PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignInRequest {
+    pub associate_id: String,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignInResponse {
+    /// Sent as [`ASSOCIATE_HEADER`]; the central keeps only its hash.
+    pub token: String,
+    pub associate_id: String,
+    /// associate or manager.
+    pub role: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+// ---------------------------------------------------------------- reports
+
+/// A store's sales report from every channel (managers only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StoreReportResponse {
+    /// The central's clock when it was computed (RFC 3339).
+    pub generated_at: String,
+    #[schema(value_type = Object)]
+    pub report: vitrina_core::SalesReport,
+}
+
 // ---------------------------------------------------------------- availability
 
 /// Availability of one SKU at one location as the central computes it.
@@ -877,6 +1086,8 @@ pub enum ErrorCode {
     Invalid,
     NotFound,
     RateLimited,
+    /// An associate's PIN was wrong.
+    WrongPin,
     Internal,
 }
 

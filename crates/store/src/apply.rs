@@ -162,6 +162,8 @@ fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
             Ok(())
         }
         Record::Appointment(a) => crate::appointments::apply_pulled(tx, a),
+        Record::Purchase(p) => crate::commerce::apply_purchase(tx, p),
+        Record::LostDemand(l) => crate::commerce::apply_lost_demand(tx, l),
         Record::Room(r) => {
             tx.prepare_cached(
                 "INSERT INTO room (id, record) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET record = excluded.record",
@@ -323,6 +325,12 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
         "room" => {
             tx.execute("DELETE FROM room WHERE id = ?1", [id])?;
         }
+        "purchase" => {
+            tx.execute("DELETE FROM purchase WHERE id = ?1", [id])?;
+        }
+        "lost_demand" => {
+            tx.execute("DELETE FROM lost_demand WHERE id = ?1", [id])?;
+        }
         other => return Err(StoreError::Corrupt(format!("unknown entity {other}"))),
     }
     Ok(())
@@ -351,7 +359,10 @@ fn clear_scope(tx: &Transaction<'_>, scope: &str) -> Result<()> {
     if let Some(location) = inventory_scope_location(scope) {
         tx.execute("DELETE FROM stock WHERE location_id = ?1", [location])?;
     } else if scope.starts_with("store:") {
-        tx.execute_batch("DELETE FROM customer WHERE pending = 0; DELETE FROM store_order;")?;
+        tx.execute_batch(
+            "DELETE FROM customer WHERE pending = 0; DELETE FROM store_order; DELETE FROM purchase;
+             DELETE FROM lost_demand WHERE counter IS NULL;",
+        )?;
     } else if scope == vitrina_protocol::CATALOG_SCOPE {
         tx.execute_batch(
             "DELETE FROM product_search; DELETE FROM variant; DELETE FROM product;

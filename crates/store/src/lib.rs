@@ -15,6 +15,7 @@
 
 mod apply;
 mod appointments;
+mod commerce;
 mod customer_mode;
 mod migrate;
 mod orders;
@@ -28,6 +29,7 @@ use vitrina_protocol::LocationRecord;
 
 pub use apply::PageOutcome;
 pub use appointments::*;
+pub use commerce::*;
 pub use customer_mode::*;
 pub use migrate::MIGRATIONS;
 pub use orders::*;

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_customer_mode", include_str!("../migrations/0005_customer_mode.sql")),
     ("0006_appointments", include_str!("../migrations/0006_appointments.sql")),
     ("0007_rooms", include_str!("../migrations/0007_rooms.sql")),
+    ("0008_commerce", include_str!("../migrations/0008_commerce.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

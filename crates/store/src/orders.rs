@@ -36,6 +36,8 @@ pub struct CustomerView {
     pub marketing_consent: bool,
     /// Created here, not yet confirmed by the central.
     pub pending: bool,
+    /// Agreed to one profile across the chain.
+    pub chain_consent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -45,6 +47,9 @@ pub struct NewCustomer {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub marketing_consent: bool,
+    /// Agreed to one profile across the chain (any store may look them up).
+    #[serde(default)]
+    pub chain_consent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -270,11 +275,11 @@ pub(crate) fn fold(text: &str) -> String {
 
 pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord, pending: bool) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO customer (id, name, name_folded, phone, email, marketing_consent, pending, wishlist)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO customer (id, name, name_folded, phone, email, marketing_consent, pending, wishlist, chain_consent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_folded = excluded.name_folded,
              phone = excluded.phone, email = excluded.email, marketing_consent = excluded.marketing_consent,
-             pending = excluded.pending, wishlist = excluded.wishlist",
+             pending = excluded.pending, wishlist = excluded.wishlist, chain_consent = excluded.chain_consent",
     )?
     .execute(params![
         c.id,
@@ -284,7 +289,8 @@ pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord, pending:
         c.email.as_deref().map(str::to_lowercase),
         c.marketing_consent,
         pending,
-        crate::outbox::to_json(&c.wishlist)?
+        crate::outbox::to_json(&c.wishlist)?,
+        c.chain_consent
     ])?;
     Ok(())
 }
@@ -297,6 +303,7 @@ fn customer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerView> {
         email: r.get(3)?,
         marketing_consent: r.get(4)?,
         pending: r.get(5)?,
+        chain_consent: r.get(6)?,
     })
 }
 
@@ -316,7 +323,7 @@ impl Store {
         let folded = fold(query);
         let like = format!("%{}%", folded.replace(['%', '_'], ""));
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, phone, email, marketing_consent, pending FROM customer
+            "SELECT id, name, phone, email, marketing_consent, pending, chain_consent FROM customer
              WHERE phone = ?1 OR email = ?2 OR name_folded LIKE ?3 OR (length(?2) >= 3 AND email LIKE ?2 || '%')
              ORDER BY (phone = ?1) DESC, (email = ?2) DESC, name_folded
              LIMIT 20",
@@ -351,6 +358,7 @@ impl Store {
             phone,
             email,
             marketing_consent: input.marketing_consent,
+            chain_consent: input.chain_consent,
             wishlist: Vec::new(),
         };
         let tx = self.conn.transaction()?;
@@ -365,6 +373,7 @@ impl Store {
             email: record.email,
             marketing_consent: record.marketing_consent,
             pending: true,
+            chain_consent: record.chain_consent,
         }))
     }
 

@@ -253,6 +253,7 @@ fn record_result(tx: &Transaction<'_>, result: &MutationResult, now: &str) -> Re
         tx.execute("DELETE FROM provisional_reservation WHERE counter = ?1", [result.counter])?;
         crate::appointments::refused(tx, result.counter)?;
     }
+    crate::commerce::answered(tx, result)?;
     if let MutationOutcome::AppliedWithChanges { changes } = &result.outcome {
         apply_changes(tx, result.counter, changes)?;
     }

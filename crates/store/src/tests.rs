@@ -403,6 +403,7 @@ fn an_order_saved_here_shows_its_customer_payment_and_promise_before_the_central
                 phone: Some("(09) 8765-4321".into()),
                 email: Some("Jose@Example.CL".into()),
                 marketing_consent: true,
+                chain_consent: false,
             },
             "2026-11-23T12:00:00Z",
         )
@@ -441,6 +442,7 @@ fn invalid_customer_details_are_refused_with_the_field_and_reason() {
                     phone: phone.map(Into::into),
                     email: email.map(Into::into),
                     marketing_consent: false,
+                    chain_consent: false,
                 },
                 "2026-11-23T12:00:00Z",
             )
@@ -795,6 +797,7 @@ mod appointments {
                     phone: Some("+56 9 1234 5678".into()),
                     email: None,
                     marketing_consent: false,
+                    chain_consent: false,
                 },
                 "2026-11-23T12:00:00Z",
             )

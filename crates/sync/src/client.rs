@@ -25,6 +25,8 @@ pub enum SyncError {
     Store(String),
     #[error("the device is not enrolled")]
     NotEnrolled,
+    #[error("the central refused the associate's PIN")]
+    WrongPin,
 }
 
 impl SyncError {
@@ -143,6 +145,37 @@ impl Client {
         Ok(bytes)
     }
 
+    /// Signs an associate of the device's store in at the central with their PIN;
+    /// the answer's token goes with requests made for them.
+    pub async fn sign_in(&self, associate_id: &str, pin: &str) -> Result<SignInResponse, SyncError> {
+        let body = SignInRequest { associate_id: associate_id.to_owned(), pin: pin.to_owned() };
+        let request = self.authorised(self.http.post(format!("{}/v1/associates/sign-in", self.base)).json(&body))?;
+        self.send(request, Duration::from_secs(15)).await
+    }
+
+    /// Ends an associate's session at the central.
+    pub async fn sign_out(&self, associate_token: &str) -> Result<(), SyncError> {
+        let request = self
+            .authorised(self.http.post(format!("{}/v1/associates/sign-out", self.base)))?
+            .header(ASSOCIATE_HEADER, associate_token);
+        self.send_bytes(request, Duration::from_secs(10)).await.map(|_| ())
+    }
+
+    /// The device's store's sales report over `from..=to` (ISO dates), for a
+    /// signed-in manager.
+    pub async fn store_report(
+        &self,
+        associate_token: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<StoreReportResponse, SyncError> {
+        let request = self
+            .authorised(self.http.get(format!("{}/v1/reports/store", self.base)))?
+            .query(&[("from", from), ("to", to)])
+            .header(ASSOCIATE_HEADER, associate_token);
+        self.send(request, Duration::from_secs(20)).await
+    }
+
     fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
         let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
         Ok(request.bearer_auth(token))
@@ -181,6 +214,7 @@ impl Client {
         let error: Option<ApiError> = response.json().await.ok();
         Err(match (status, error.map(|e| e.code)) {
             (_, Some(ErrorCode::BadEnrollmentCode)) => SyncError::BadEnrollmentCode,
+            (_, Some(ErrorCode::WrongPin)) => SyncError::WrongPin,
             (_, Some(ErrorCode::UpdateRequired)) | (StatusCode::UPGRADE_REQUIRED, _) => SyncError::UpdateRequired,
             (StatusCode::UNAUTHORIZED, _) => SyncError::Unauthorized,
             (StatusCode::FORBIDDEN, _) => SyncError::Forbidden(status.to_string()),

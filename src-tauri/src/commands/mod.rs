@@ -2,10 +2,12 @@
 //! async so nothing blocks the window's thread.
 
 mod appointments;
+mod commerce;
 mod customer;
 mod orders;
 
 pub use appointments::*;
+pub use commerce::*;
 pub use customer::*;
 pub use orders::*;
 

@@ -4,4 +4,8 @@ export type CustomerView = { id: string, name: string, phone: string | null, ema
 /**
  * Created here, not yet confirmed by the central.
  */
-pending: boolean, };
+pending: boolean, 
+/**
+ * Agreed to one profile across the chain.
+ */
+chain_consent: boolean, };

@@ -1,0 +1,208 @@
+//! Associates signed in at the central. A device signs an associate in with their
+//! PIN (`POST /v1/associates/sign-in`) and sends the answered token as
+//! `x-vitrina-associate` beside its own bearer token; endpoints for managers read
+//! the role from that session, never from the request body.
+//!
+//! Wrong PINs back off per associate with `vitrina_core::lockout`, the same rule
+//! devices apply offline. The central keeps only each token's SHA-256.
+
+use crate::auth::DeviceAuth;
+use crate::error::CentralError;
+use crate::storage::{rfc3339, sha256_hex, Result};
+use crate::AppState;
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use vitrina_protocol::{SignInRequest, SignInResponse, ASSOCIATE_HEADER};
+
+/// How long a session lasts; the device signs the associate out earlier when idle.
+pub const SESSION_HOURS: i64 = 12;
+
+/// An associate of the calling device's store, signed in on that device.
+#[derive(Debug, Clone)]
+pub struct AssociateAuth {
+    pub device: DeviceAuth,
+    pub associate_id: String,
+    pub role: String,
+}
+
+impl AssociateAuth {
+    /// Refuses anyone but a manager.
+    pub fn require_manager(&self) -> Result<()> {
+        if self.role != "manager" {
+            return Err(CentralError::Forbidden("this needs a manager".into()));
+        }
+        Ok(())
+    }
+}
+
+impl FromRequestParts<AppState> for AssociateAuth {
+    type Rejection = CentralError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let device = DeviceAuth::from_request_parts(parts, state).await?;
+        device.require_current()?;
+        let token = parts
+            .headers
+            .get(ASSOCIATE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| CentralError::Forbidden("sign in first".into()))?
+            .to_owned();
+        let device_id = device.device_id.clone();
+        let store_id = device.store.id.clone();
+        let found = state
+            .db
+            .call(move |conn| session(conn, &token, &device_id, &store_id, crate::storage::now()))
+            .await?
+            .ok_or_else(|| CentralError::Forbidden("the sign-in has ended; sign in again".into()))?;
+        Ok(AssociateAuth { device, associate_id: found.0, role: found.1 })
+    }
+}
+
+/// The associate and role of a live session opened on `device_id` for `store_id`.
+fn session(
+    conn: &Connection,
+    token: &str,
+    device_id: &str,
+    store_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT a.id, a.role FROM associate_session s JOIN associate a ON a.id = s.associate_id
+             WHERE s.token_hash = ?1 AND s.device_id = ?2 AND s.expires_at > ?3
+               AND a.store_id = ?4 AND a.active = 1",
+        )?
+        .query_row(params![sha256_hex(token), device_id, rfc3339(now), store_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Why a sign-in failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// No such active associate in the device's store, or a wrong PIN.
+    WrongPin { attempts_left: u32 },
+    /// Too many wrong PINs: try again after this many seconds.
+    Locked { retry_after: i64 },
+}
+
+/// What the central knows before checking a PIN.
+struct Candidate {
+    pin_hash: String,
+    role: String,
+}
+
+fn candidate(
+    conn: &Connection,
+    associate_id: &str,
+    store_id: &str,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Option<Candidate>, SignInRefused>> {
+    let locked_until: Option<String> = conn
+        .prepare_cached("SELECT locked_until FROM associate_lockout WHERE associate_id = ?1")?
+        .query_row([associate_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if let Some(until) = locked_until.as_deref().and_then(|u| DateTime::parse_from_rfc3339(u).ok()) {
+        let left = (until.with_timezone(&Utc) - now).num_seconds();
+        if left > 0 {
+            return Ok(Err(SignInRefused::Locked { retry_after: left }));
+        }
+    }
+    Ok(Ok(conn
+        .prepare_cached("SELECT pin_hash, role FROM associate WHERE id = ?1 AND store_id = ?2 AND active = 1")?
+        .query_row(params![associate_id, store_id], |r| Ok(Candidate { pin_hash: r.get(0)?, role: r.get(1)? }))
+        .optional()?))
+}
+
+/// Counts a wrong PIN; answers the refusal to give.
+fn fail(conn: &Connection, associate_id: &str, now: DateTime<Utc>) -> Result<SignInRefused> {
+    let known: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM associate WHERE id = ?1)")?
+        .query_row([associate_id], |r| r.get(0))?;
+    if !known {
+        // Nothing to lock; answer as for a wrong PIN so ids can't be probed.
+        return Ok(SignInRefused::WrongPin { attempts_left: vitrina_core::lockout::FREE_ATTEMPTS });
+    }
+    let failures: u32 = conn
+        .prepare_cached("SELECT failures FROM associate_lockout WHERE associate_id = ?1")?
+        .query_row([associate_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0)
+        + 1;
+    let lock = vitrina_core::lockout::lock_after(failures);
+    conn.prepare_cached(
+        "INSERT INTO associate_lockout (associate_id, failures, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (associate_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+    )?
+    .execute(params![associate_id, failures, lock.map(|d| rfc3339(now + d))])?;
+    tracing::warn!(associate = %associate_id, failures, "wrong PIN at sign-in");
+    Ok(match lock {
+        Some(d) => SignInRefused::Locked { retry_after: d.num_seconds() },
+        None => SignInRefused::WrongPin { attempts_left: vitrina_core::lockout::attempts_left(failures) },
+    })
+}
+
+/// Signs `req.associate_id` in on `device` when the PIN is right.
+pub async fn sign_in(
+    state: &AppState,
+    device: &DeviceAuth,
+    req: SignInRequest,
+) -> Result<std::result::Result<SignInResponse, SignInRefused>> {
+    let now = crate::storage::now();
+    let associate_id = req.associate_id.clone();
+    let store_id = device.store.id.clone();
+    let found = state.db.call(move |conn| candidate(conn, &associate_id, &store_id, now)).await?;
+    let candidate = match found {
+        Err(refused) => return Ok(Err(refused)),
+        Ok(candidate) => candidate,
+    };
+    // Argon2 takes tens of milliseconds on purpose: verify outside the database lock.
+    let verified = match candidate {
+        Some(c) => {
+            let pin = req.pin.clone();
+            let hash = c.pin_hash.clone();
+            let ok = tokio::task::spawn_blocking(move || {
+                PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+            })
+            .await?;
+            ok.then_some(c.role)
+        }
+        None => None,
+    };
+    let associate_id = req.associate_id;
+    let device_id = device.device_id.clone();
+    state
+        .db
+        .call(move |conn| {
+            let Some(role) = verified else {
+                return Ok(Err(fail(conn, &associate_id, now)?));
+            };
+            let token = crate::routes::new_token();
+            let expires_at = rfc3339(now + Duration::hours(SESSION_HOURS));
+            let tx = conn.transaction()?;
+            tx.execute("DELETE FROM associate_lockout WHERE associate_id = ?1", [&associate_id])?;
+            tx.execute("DELETE FROM associate_session WHERE expires_at <= ?1", [rfc3339(now)])?;
+            tx.execute(
+                "INSERT INTO associate_session (token_hash, associate_id, device_id, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sha256_hex(&token), associate_id, device_id, rfc3339(now), expires_at],
+            )?;
+            tx.commit()?;
+            tracing::info!(associate = %associate_id, device = %device_id, role = %role, "associate signed in");
+            Ok(Ok(SignInResponse { token, associate_id, role, expires_at }))
+        })
+        .await
+}
+
+/// Ends the session of `token` on `device_id`.
+pub fn sign_out(conn: &Connection, token: &str, device_id: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM associate_session WHERE token_hash = ?1 AND device_id = ?2",
+        params![sha256_hex(token), device_id],
+    )? > 0)
+}

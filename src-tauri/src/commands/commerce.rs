@@ -1,0 +1,216 @@
+//! Unified commerce: a customer's history across channels, lost demand, and the
+//! manager's screens (the store's sales report, lost demand, safety stock).
+//!
+//! Manager screens open with a manager's PIN: checked here against the cache (so
+//! it works offline, with the back-off), then, when the central is reachable, the
+//! manager is signed in there too and the report is asked for with that session.
+//! The central checks the role itself; the device's check only decides what to show.
+//! The manager's access ends after [`MANAGER_IDLE`] without a manager command.
+
+use crate::error::AppError;
+use crate::state::{AppCore, ManagerSession};
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+use vitrina_store::{
+    CachedReport, CustomerProfile, LostDemandSummary, LostDemandView, NewLostDemand, PinCheck, SafetyRefused,
+    SafetyRuleView,
+};
+use vitrina_sync::SyncError;
+
+/// A manager's access on the device ends after this long without a manager command.
+pub const MANAGER_IDLE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// The manager signed in on this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ManagerView {
+    pub associate_id: String,
+    pub name: String,
+    /// Also signed in at the central: live reports can be fetched.
+    pub online: bool,
+}
+
+/// A store report, live from the central or the last one fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ReportView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub cached: CachedReport,
+    /// False when the central could not be asked and this is the last one fetched.
+    pub live: bool,
+}
+
+fn pin_error(refused: SafetyRefused) -> AppError {
+    match refused {
+        SafetyRefused::Pin(PinCheck::Wrong { attempts_left }) => AppError::WrongPin { attempts_left },
+        SafetyRefused::Pin(PinCheck::Locked { retry_after_s }) => AppError::PinLocked { retry_after_s },
+        SafetyRefused::Pin(PinCheck::Accepted { .. }) | SafetyRefused::NotManager => {
+            AppError::invalid("pin", "not_manager")
+        }
+        SafetyRefused::Invalid(field) => AppError::invalid(field, "invalid"),
+    }
+}
+
+fn parse_date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| AppError::invalid(field, "date"))
+}
+
+/// The manager signed in and active, with their last use moved to now; otherwise
+/// `manager_required` (and an idle session is ended).
+fn manager(core: &AppCore) -> Result<ManagerSession, AppError> {
+    core.touch_manager(Utc::now(), MANAGER_IDLE).ok_or(AppError::ManagerRequired)
+}
+
+/// A customer of this store with their orders, returns and appointments from every
+/// channel.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn customer_profile(core: State<'_, AppCore>, customer_id: String) -> Result<CustomerProfile, AppError> {
+    Ok(core.store().customer_profile(&customer_id)?)
+}
+
+/// Records what a customer wanted and could not have.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn record_lost_demand(core: State<'_, AppCore>, input: NewLostDemand) -> Result<LostDemandView, AppError> {
+    let recorded = core.store().record_lost_demand(input, None, Utc::now())?;
+    let view = recorded.map_err(|e| AppError::invalid(e.field, e.reason))?;
+    core.sync.sync_now();
+    Ok(view)
+}
+
+/// Opens the manager's screens with a manager's PIN.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core, pin), err)]
+pub async fn manager_sign_in(core: State<'_, AppCore>, pin: String) -> Result<ManagerView, AppError> {
+    let now = Utc::now();
+    let (associate_id, name) = core.store().check_manager_pin(&pin, now)?.map_err(pin_error)?;
+    let central_token = match core.client() {
+        Ok(client) => match client.sign_in(&associate_id, &pin).await {
+            Ok(session) => Some(session.token),
+            Err(e) => {
+                // Offline, or the central disagrees: the cached screens still open.
+                tracing::warn!(error = %e, "manager not signed in at the central");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    let view = ManagerView { associate_id: associate_id.clone(), name: name.clone(), online: central_token.is_some() };
+    core.set_manager(Some(ManagerSession { associate_id, name, central_token, last_used: now }));
+    Ok(view)
+}
+
+/// Closes the manager's screens here and at the central.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn manager_sign_out(core: State<'_, AppCore>) -> Result<(), AppError> {
+    let ended = core.set_manager(None);
+    if let (Some(token), Ok(client)) = (ended.and_then(|s| s.central_token), core.client()) {
+        if let Err(e) = client.sign_out(&token).await {
+            tracing::warn!(error = %e, "sign-out not delivered; the central's session expires on its own");
+        }
+    }
+    Ok(())
+}
+
+/// The manager signed in on this device, if any (and not idle too long).
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn manager_session(core: State<'_, AppCore>) -> Result<Option<ManagerView>, AppError> {
+    Ok(core.manager_if_active(Utc::now(), MANAGER_IDLE).map(|m| ManagerView {
+        online: m.central_token.is_some(),
+        associate_id: m.associate_id,
+        name: m.name,
+    }))
+}
+
+/// The store's sales report over `from..=to` (its calendar): live from the central
+/// when it can be reached, else the last one fetched for that range.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn store_report(core: State<'_, AppCore>, from: String, to: String) -> Result<ReportView, AppError> {
+    let session = manager(&core)?;
+    let (from, to) = (parse_date("from", &from)?, parse_date("to", &to)?);
+    vitrina_core::DateRange::new(from, to).map_err(|_| AppError::invalid("to", "range"))?;
+    let (from, to) = (from.to_string(), to.to_string());
+    let cached = || -> Result<Option<ReportView>, AppError> {
+        Ok(core.store().cached_report(&from, &to)?.map(|cached| ReportView { cached, live: false }))
+    };
+    let Some(token) = session.central_token else {
+        return cached()?.ok_or(AppError::CentralUnreachable);
+    };
+    let client = core.client()?;
+    match client.store_report(&token, &from, &to).await {
+        Ok(answer) => {
+            core.store().cache_report(&answer.report, &answer.generated_at)?;
+            Ok(ReportView { cached: CachedReport { report: answer.report, generated_at: answer.generated_at }, live: true })
+        }
+        Err(SyncError::Forbidden(_)) => {
+            // The central ended the session (expired, or the role changed).
+            core.set_manager(None);
+            Err(AppError::ManagerRequired)
+        }
+        Err(e) if e.is_transient() => cached()?.ok_or(AppError::CentralUnreachable),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the report of `from..=to` (as last fetched) to a CSV file; answers its path.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn export_report_csv(core: State<'_, AppCore>, from: String, to: String) -> Result<String, AppError> {
+    manager(&core)?;
+    let (from, to) = (parse_date("from", &from)?.to_string(), parse_date("to", &to)?.to_string());
+    let cached = core.store().cached_report(&from, &to)?.ok_or(AppError::NotFound)?;
+    let dir = core.exports_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        tracing::error!(error = %e, dir = %dir.display(), "creating the exports folder");
+        AppError::Internal
+    })?;
+    let name = if from == to {
+        format!("vitrina-{}-{from}.csv", cached.report.store_id)
+    } else {
+        format!("vitrina-{}-{from}-{to}.csv", cached.report.store_id)
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, vitrina_core::commerce::report_csv(&cached.report)).map_err(|e| {
+        tracing::error!(error = %e, path = %path.display(), "writing the report");
+        AppError::Internal
+    })?;
+    Ok(path.display().to_string())
+}
+
+/// The store's lost demand of the last `days` days (managers).
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn lost_demand(core: State<'_, AppCore>, days: u32) -> Result<LostDemandSummary, AppError> {
+    manager(&core)?;
+    Ok(core.store().lost_demand(days.clamp(1, 365), Utc::now())?)
+}
+
+/// The store's safety stock per product class (managers).
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn safety_rules(core: State<'_, AppCore>) -> Result<Vec<SafetyRuleView>, AppError> {
+    manager(&core)?;
+    Ok(core.store().safety_rules_view(Utc::now())?)
+}
+
+/// The signed-in manager changes the units a product class keeps back.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn set_safety_rule(
+    core: State<'_, AppCore>,
+    product_class: String,
+    units: i64,
+) -> Result<Vec<SafetyRuleView>, AppError> {
+    let session = manager(&core)?;
+    let changed = core.store().set_safety_rule(&session.associate_id, &product_class, units, Utc::now())?;
+    let views = changed.map_err(pin_error)?;
+    core.sync.sync_now();
+    Ok(views)
+}
