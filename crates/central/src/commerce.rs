@@ -584,3 +584,263 @@ pub fn set_safety_rule(
     tracing::info!(store = %store.id, class = %rule.product_class, units = rule.units, manager = %rule.by_associate_id, "safety stock changed");
     Ok(Ok(vec![ScopeCursor { scope: CATALOG_SCOPE.to_owned(), after: seq }]))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{demo_db, demo_pin, device_token};
+    use crate::AppState;
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use axum::Router;
+    use serde_json::{json, Value};
+    use tower::ServiceExt;
+    use vitrina_protocol::{ASSOCIATE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION};
+
+    const STORE: &str = "CL-SCL-01";
+    const OTHER: &str = "CL-SCL-02";
+
+    struct Central {
+        _dir: tempfile::TempDir,
+        db: crate::Db,
+        app: Router,
+    }
+
+    fn central() -> Central {
+        let (dir, db) = demo_db();
+        let app = crate::routes::router(AppState::new(db.clone()));
+        Central { _dir: dir, db, app }
+    }
+
+    async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Value, String) {
+        let response = app.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), text)
+    }
+
+    fn request(method: &str, uri: &str, bearer: Option<&str>, associate: Option<&str>, body: Option<Value>) -> Request<Body> {
+        let mut builder = Request::builder().method(method).uri(uri).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(token) = bearer {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(token) = associate {
+            builder = builder.header(ASSOCIATE_HEADER, token);
+        }
+        match body {
+            Some(body) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .unwrap()
+    }
+
+    fn channel_token(db: &crate::Db, channel: &str) -> String {
+        let channel = channel.to_owned();
+        db.blocking(move |conn| crate::movements::mint_channel_token(conn, &channel)).unwrap()
+    }
+
+    async fn sign_in(c: &Central, device: &str, store: &str, role: &str) -> String {
+        let body = json!({"associate_id": format!("{store}-{role}"), "pin": demo_pin(store, role)});
+        let (status, answer, _) = send(&c.app, request("POST", "/v1/associates/sign-in", Some(device), None, Some(body))).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["role"], role);
+        answer["token"].as_str().unwrap().to_owned()
+    }
+
+    fn sku(c: &Central) -> String {
+        c.db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0))?)).unwrap()
+    }
+
+    fn sale(id: &str, sku: &str, store: &str, at: &str, unit: i64) -> Value {
+        json!({"transaction_id": id, "channel": "pos", "kind": "sale", "occurred_at": at, "sold_at_store": store,
+               "currency": "CLP", "lines": [{"sku": sku, "quantity": 2, "unit_minor": unit}]})
+    }
+
+    #[tokio::test]
+    async fn a_transaction_is_taken_once_and_a_reused_id_with_another_body_is_refused() {
+        let c = central();
+        let token = channel_token(&c.db, "pos");
+        let sku = sku(&c);
+        let first = json!({"transactions": [sale("T-1", &sku, STORE, "2026-11-24T15:00:00Z", 10_000)]});
+        let (status, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first.clone()))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(answer["results"][0]["accepted"], true, "{answer}");
+        assert_eq!(answer["results"][0]["store_id"], STORE);
+        let (_, again, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first))).await;
+        assert_eq!(again["results"][0]["replayed"], true);
+        let changed = json!({"transactions": [sale("T-1", &sku, STORE, "2026-11-24T15:00:00Z", 99)]});
+        let (_, refused, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(changed))).await;
+        assert_eq!(refused["results"][0]["reason"], "reused_id");
+        let entries: i64 = c
+            .db
+            .blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE id = 'pos:T-1'", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(entries, 1);
+    }
+
+    #[tokio::test]
+    async fn bad_transactions_are_refused_whole_with_the_reason_and_the_rest_are_taken() {
+        let c = central();
+        let token = channel_token(&c.db, "import");
+        let sku = sku(&c);
+        let mut unknown_sku = sale("B-2", "NOPE", STORE, "2026-11-24T15:00:00Z", 1);
+        unknown_sku["lines"] = json!([{"sku": sku, "quantity": 1, "unit_minor": 5}, {"sku": "NOPE", "quantity": 1, "unit_minor": 5}]);
+        let body = json!({"transactions": [
+            sale("B-1", &sku, STORE, "yesterday", 1),
+            unknown_sku,
+            sale("B-3", &sku, "XX-NOWHERE", "2026-11-24T15:00:00Z", 1),
+            {"transaction_id": "B-4", "channel": "pos", "kind": "sale", "occurred_at": "2026-11-24T15:00:00Z",
+             "sold_at_store": STORE, "currency": "MXN", "lines": [{"sku": sku, "quantity": 1, "unit_minor": 1}]},
+            {"transaction_id": "B-5", "channel": "ecommerce", "kind": "cancellation", "occurred_at": "2026-11-24T15:00:00Z",
+             "pickup_store": STORE, "currency": "CLP", "lines": [{"sku": sku, "quantity": 1, "unit_minor": 1}]},
+            {"transaction_id": "B-6", "channel": "fax", "kind": "sale", "occurred_at": "2026-11-24T15:00:00Z",
+             "sold_at_store": STORE, "currency": "CLP", "lines": [{"sku": sku, "quantity": 1, "unit_minor": 1}]},
+            sale("B-7", &sku, STORE, "2026-11-24T15:00:00-03:00", -5),
+            sale("B-8", &sku, STORE, "2026-11-24T15:00:00-03:00", 5),
+        ]});
+        let (status, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(body))).await;
+        assert_eq!(status, StatusCode::OK);
+        let reasons: Vec<&str> = answer["results"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap_or("ok")).collect();
+        assert_eq!(
+            reasons,
+            ["invalid_time", "unknown_sku", "unknown_store", "currency_mismatch", "unknown_original", "unknown_channel", "invalid_price", "ok"]
+        );
+        assert_eq!(answer["results"][1]["detail"], "lines[1].sku", "the line is named");
+        let lines: i64 = c
+            .db
+            .blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE reference LIKE 'B-%'", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(lines, 1, "only the good one is in; the one with a bad second line left nothing behind");
+    }
+
+    #[tokio::test]
+    async fn a_channels_token_sends_only_its_own_channel() {
+        let c = central();
+        let token = channel_token(&c.db, "pos");
+        let sku = sku(&c);
+        let mut web = sale("W-1", &sku, STORE, "2026-11-24T15:00:00Z", 1);
+        web["channel"] = json!("ecommerce");
+        let (_, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [web]})))).await;
+        assert_eq!(answer["results"][0]["reason"], "channel_not_allowed");
+        let device = device_token(&c.db, STORE);
+        let (status, _, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&device), None, Some(json!({"transactions": []})))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a device token is not a channel token");
+    }
+
+    #[tokio::test]
+    async fn an_online_order_for_pickup_counts_for_the_pickup_store_and_reaches_the_customers_store() {
+        let c = central();
+        let token = channel_token(&c.db, "ecommerce");
+        let sku = sku(&c);
+        let phone: String = c
+            .db
+            .blocking(|conn| Ok(conn.query_row("SELECT phone FROM customer WHERE store_id = ?1 LIMIT 1", [STORE], |r| r.get(0))?))
+            .unwrap();
+        let order = json!({"transaction_id": "WEB-9", "channel": "ecommerce", "kind": "order",
+            "occurred_at": "2026-11-24T15:00:00Z", "pickup_store": OTHER, "customer": {"phone": phone},
+            "currency": "CLP", "lines": [{"sku": sku, "quantity": 1, "unit_minor": 19_990}]});
+        let (_, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [order]})))).await;
+        assert_eq!(answer["results"][0]["store_id"], OTHER, "{answer}");
+        let customer = answer["results"][0]["customer_id"].as_str().expect("matched by phone").to_owned();
+        let published: String = c
+            .db
+            .blocking(move |conn| {
+                Ok(conn.query_row(
+                    "SELECT scope FROM change_log WHERE key = 'purchase:ecommerce:WEB-9'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(published, format!("store:{STORE}"), "the purchase travels to {customer}'s own store");
+    }
+
+    #[tokio::test]
+    async fn the_report_is_for_managers_of_the_devices_store_only() {
+        let c = central();
+        let device = device_token(&c.db, STORE);
+        let other_device = device_token(&c.db, OTHER);
+        let uri = "/v1/reports/store?from=2026-11-24";
+        let (status, _, _) = send(&c.app, request("GET", uri, None, None, None)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "no token");
+        let (status, body, _) = send(&c.app, request("GET", uri, Some(&device), None, None)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "nobody signed in: {body}");
+        let associate = sign_in(&c, &device, STORE, "associate").await;
+        let (status, body, _) = send(&c.app, request("GET", uri, Some(&device), Some(&associate), None)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "an associate");
+        let manager = sign_in(&c, &device, STORE, "manager").await;
+        let (status, _, _) = send(&c.app, request("GET", uri, Some(&other_device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a session is bound to the device it was opened on");
+        let body = json!({"associate_id": format!("{STORE}-manager"), "pin": demo_pin(STORE, "manager")});
+        let (status, _, _) = send(&c.app, request("POST", "/v1/associates/sign-in", Some(&other_device), None, Some(body))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a manager of another store can't sign in on this store's device");
+        let (status, report, _) = send(&c.app, request("GET", uri, Some(&device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["report"]["store_id"], STORE);
+        assert_eq!(report["report"]["hours"].as_array().unwrap().len(), 24);
+        let (status, _, csv) =
+            send(&c.app, request("GET", "/v1/reports/store?from=2026-11-20&to=2026-11-24&format=csv", Some(&device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with(&format!("store,{STORE}\r\n")), "{csv}");
+        let (status, _, _) =
+            send(&c.app, request("GET", "/v1/reports/store?from=2026-11-24&to=2026-11-01", Some(&device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reversed range");
+        let (status, _, _) = send(&c.app, request("POST", "/v1/associates/sign-out", Some(&device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _, _) = send(&c.app, request("GET", uri, Some(&device), Some(&manager), None)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "signed out");
+    }
+
+    #[tokio::test]
+    async fn wrong_pins_at_the_central_back_off() {
+        let c = central();
+        let device = device_token(&c.db, STORE);
+        let right = demo_pin(STORE, "manager");
+        let wrong = if right == "1357" { "2468" } else { "1357" };
+        let attempt = |pin: &str| {
+            request("POST", "/v1/associates/sign-in", Some(&device), None, Some(json!({"associate_id": format!("{STORE}-manager"), "pin": pin})))
+        };
+        for left in (0..5).rev() {
+            let (status, body, _) = send(&c.app, attempt(wrong)).await;
+            if left > 0 {
+                assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("wrong_pin")));
+            } else {
+                assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the fifth wrong PIN locks");
+            }
+        }
+        let (status, _, _) = send(&c.app, attempt(&right)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right PIN waits out the lock");
+    }
+
+    #[tokio::test]
+    async fn a_safety_stock_change_needs_a_manager_of_the_store() {
+        use vitrina_protocol::*;
+        let c = central();
+        let device = device_token(&c.db, STORE);
+        let push = |counter: i64, by: &str| {
+            let m = Mutation {
+                mutation_id: uuid::Uuid::now_v7().to_string(),
+                counter,
+                command: Command::SetSafetyRule(SetSafetyRule { product_class: "bestseller".into(), units: 4, by_associate_id: by.into() }),
+            };
+            request("POST", "/v1/push", Some(&device), None, Some(serde_json::to_value(PushRequest { mutations: vec![m] }).unwrap()))
+        };
+        let (_, answer, _) = send(&c.app, push(1, &format!("{STORE}-associate"))).await;
+        assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "{answer}");
+        let (_, answer, _) = send(&c.app, push(2, &format!("{OTHER}-manager"))).await;
+        assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "another store's manager");
+        let (_, answer, _) = send(&c.app, push(3, &format!("{STORE}-manager"))).await;
+        assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
+        let units: i64 = c
+            .db
+            .blocking(|conn| {
+                Ok(conn.query_row(
+                    "SELECT units FROM safety_rule WHERE location_id = ?1 AND product_class = 'bestseller'",
+                    [STORE],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(units, 4);
+    }
+}

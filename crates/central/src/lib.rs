@@ -20,6 +20,8 @@ pub mod push;
 pub mod routes;
 pub mod sessions;
 pub mod storage;
+#[cfg(test)]
+pub mod testing;
 
 use axum::Router;
 use std::sync::Arc;

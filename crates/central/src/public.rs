@@ -1555,27 +1555,7 @@ mod tests {
     const STYLIST: &str = "CL-SCL-01-STY-1";
     const SERVICE: &str = "SRV-IMAGEN";
 
-    /// A central with the demo chain. The chain is loaded once (it takes seconds in
-    /// a debug build) and copied for every test.
-    fn demo_db() -> (tempfile::TempDir, crate::Db) {
-        static TEMPLATE: OnceLock<crate::Db> = OnceLock::new();
-        let template = TEMPLATE.get_or_init(|| {
-            let db = crate::Db::open(std::path::Path::new(":memory:")).unwrap();
-            crate::demo::load_if_empty(&db).unwrap();
-            db
-        });
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("central.db");
-        let target = path.to_str().unwrap().to_owned();
-        template
-            .blocking(move |conn| {
-                conn.execute("VACUUM INTO ?1", [target])?;
-                Ok(())
-            })
-            .unwrap();
-        let db = crate::Db::open(&path).unwrap();
-        (dir, db)
-    }
+    use crate::testing::demo_db;
 
     fn app_with(db: crate::Db) -> Router {
         crate::routes::router(AppState::new(db))
