@@ -26,6 +26,19 @@ pub fn central_bin() -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// A binary of the workspace's debug build (`vitrina-import`, ...), or `$VITRINA_<NAME>_BIN`.
+pub fn workspace_bin(name: &str) -> anyhow::Result<PathBuf> {
+    let var = format!("{}_BIN", name.to_uppercase().replace('-', "_"));
+    let path = match std::env::var_os(&var) {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug").join(name),
+    };
+    if !path.exists() {
+        bail!("{} is missing: build it first with `cargo build --workspace --bins`", path.display());
+    }
+    Ok(path)
+}
+
 /// A running central; killed when dropped.
 pub struct Central {
     child: Child,
@@ -118,6 +131,29 @@ impl Central {
             .send()
             .await?;
         anyhow::ensure!(response.status().is_success(), "stock movements answered {}", response.status());
+        Ok(response.json().await?)
+    }
+
+    /// A channel token the demo printed (pos, ecommerce or import).
+    pub fn channel_token_of(&self, channel: &str) -> String {
+        self.channel_tokens.get(channel).cloned().unwrap_or_else(|| panic!("no {channel} token printed"))
+    }
+
+    /// Sends other channels' transactions with the token of `channel`.
+    pub async fn post_transactions(
+        &self,
+        http: &reqwest::Client,
+        channel: &str,
+        transactions: &[vitrina_protocol::ChannelTransaction],
+    ) -> anyhow::Result<vitrina_protocol::ChannelTransactionsResponse> {
+        let response = http
+            .post(format!("{}/v1/channel/transactions", self.url))
+            .bearer_auth(self.channel_token_of(channel))
+            .header(vitrina_protocol::PROTOCOL_HEADER, vitrina_protocol::PROTOCOL_VERSION)
+            .json(&vitrina_protocol::ChannelTransactionsRequest { transactions: transactions.to_vec() })
+            .send()
+            .await?;
+        anyhow::ensure!(response.status().is_success(), "transactions answered {}", response.status());
         Ok(response.json().await?)
     }
 

@@ -18,7 +18,17 @@ import {
 
 // Written out by hand, so a route added to App.svelte without being listed in
 // customerMode.ts (or the other way round) fails here.
-const ASSOCIATE_ROUTES: RouteName[] = ["search", "product", "cart", "orders", "order", "appointments"];
+const ASSOCIATE_ROUTES: RouteName[] = [
+  "search",
+  "product",
+  "cart",
+  "orders",
+  "order",
+  "appointments",
+  "customers",
+  "customer_profile",
+  "manager",
+];
 const ASSOCIATE_SCREENS: Screen[] = ["enroll", "first_sync", ...ASSOCIATE_ROUTES];
 
 describe("routes in customer mode", () => {
@@ -89,6 +99,18 @@ describe("routes in customer mode", () => {
     expect(screenFor({ ...base, customerModeOn: false, enrolled: false })).toBe("enroll");
     expect(screenFor({ ...base, customerModeOn: false, firstSync: true })).toBe("first_sync");
     expect(isWorkScreen("appointments")).toBe(true);
+  });
+
+  it.each(["customers", "customer_profile", "manager"] as const)("keeps %s from customers", (route) => {
+    expect(routeAllowed(route, true)).toBe(false);
+    expect(screenAllowed(route, true)).toBe(false);
+    expect(screenAllowed(route, false)).toBe(true);
+    const base = { loaded: true, enrolled: true, firstSync: false, route };
+    expect(screenFor({ ...base, customerModeOn: true })).toBe("customer");
+    expect(screenFor({ ...base, customerModeOn: false })).toBe(route);
+    expect(screenFor({ ...base, customerModeOn: false, enrolled: false })).toBe("enroll");
+    expect(screenFor({ ...base, customerModeOn: false, firstSync: true })).toBe("first_sync");
+    expect(isWorkScreen(route)).toBe(true);
   });
 
   it("counts only the associate routes as work screens", () => {

@@ -3,7 +3,17 @@
 // little that is remembered across a restart; App.svelte applies them.
 
 /** Every route App.svelte can navigate to. */
-export const ROUTE_NAMES = ["search", "product", "cart", "orders", "order", "appointments"] as const;
+export const ROUTE_NAMES = [
+  "search",
+  "product",
+  "cart",
+  "orders",
+  "order",
+  "appointments",
+  "customers",
+  "customer_profile",
+  "manager",
+] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
 /** Every screen App.svelte can render: the routes plus the app's own states. */
@@ -26,6 +36,12 @@ const AUDIENCE: Record<Screen, Audience> = {
   order: "associate",
   // Customers' names, phones and the stylists' day: never for a customer's eyes.
   appointments: "associate",
+  // Customers' contacts and purchase histories.
+  customers: "associate",
+  customer_profile: "associate",
+  // The store's sales, lost demand and safety stock: for a signed-in manager, and
+  // never with customer mode on, even while a manager's session is still open.
+  manager: "associate",
   customer: "customer",
 };
 

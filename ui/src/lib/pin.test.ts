@@ -75,4 +75,14 @@ describe("PIN errors", () => {
   it("explains any other failure like everywhere else", () => {
     expect(pinErrorMessage({ code: "internal" }, 0)[0]).toBe("error_internal");
   });
+
+  it("words an associate's PIN on a manager's pad as the pad asks", () => {
+    const notManager = { code: "invalid", field: "pin", reason: "not_manager" } as const;
+    expect(pinErrorMessage(notManager, 0)[0]).toBe("error_not_manager");
+    expect(pinErrorMessage(notManager, 0, "error_not_manager_pin")[0]).toBe("error_not_manager_pin");
+    expect(translate("en", ...pinErrorMessage(notManager, 0, "error_not_manager_pin"))).toBe("That PIN is not a manager's.");
+    expect(translate("es", ...pinErrorMessage(notManager, 0, "error_not_manager_pin"))).toBe("Ese PIN no es de un encargado de tienda.");
+    // A wrong PIN is still a wrong PIN.
+    expect(pinErrorMessage({ code: "wrong_pin", attempts_left: 2 }, 0, "error_not_manager_pin")[0]).toBe("error_wrong_pin");
+  });
 });

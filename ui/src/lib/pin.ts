@@ -34,8 +34,17 @@ export function secondsLeft(untilMs: number, nowMs: number): number {
 
 export { formatCountdown };
 
-/** What the pad says after a refusal; a lock shows the time left now, not when it arrived. */
-export function pinErrorMessage(err: UiError, secondsLeftNow: number): [MessageKey, Params | undefined] {
+/**
+ * What the pad says after a refusal; a lock shows the time left now, not when
+ * it arrived. `notManagerKey` words a correct PIN that is not a manager's, for
+ * a pad that opens something other than a schedule.
+ */
+export function pinErrorMessage(
+  err: UiError,
+  secondsLeftNow: number,
+  notManagerKey?: MessageKey,
+): [MessageKey, Params | undefined] {
   if (err.code === "pin_locked") return ["error_pin_locked", { time: formatCountdown(secondsLeftNow) }];
+  if (notManagerKey && err.code === "invalid" && err.field === "pin" && err.reason === "not_manager") return [notManagerKey, undefined];
   return errorMessageKey(err);
 }

@@ -8,15 +8,22 @@ import type {
   AppointmentView,
   BarcodeHit,
   CartLine,
+  CustomerProfile,
   CustomerSession,
   CustomerView,
   FulfilmentChoice,
   LocationView,
+  LostDemandSummary,
+  LostDemandView,
+  ManagerView,
   NewCustomer,
+  NewLostDemand,
   OrderQuote,
   OrderView,
   PaymentRecord,
   ProductDetail,
+  ReportView,
+  SafetyRuleView,
   ScheduleInput,
   SearchHit,
   Selection,
@@ -63,6 +70,16 @@ export const COMMANDS = [
   "set_appointment_status",
   "stylist_schedule",
   "set_stylist_schedule",
+  "customer_profile",
+  "record_lost_demand",
+  "manager_sign_in",
+  "manager_sign_out",
+  "manager_session",
+  "store_report",
+  "export_report_csv",
+  "lost_demand",
+  "safety_rules",
+  "set_safety_rule",
 ] as const;
 
 /**
@@ -76,7 +93,8 @@ export type UiError =
   | { code: "customer_mode" }
   | { code: "no_pins" }
   | { code: "wrong_pin"; attempts_left: number }
-  | { code: "pin_locked"; retry_after_s: number };
+  | { code: "pin_locked"; retry_after_s: number }
+  | { code: "manager_required" };
 
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -92,6 +110,7 @@ const SIMPLE_CODES = new Set<string>([
   "not_found",
   "customer_mode",
   "no_pins",
+  "manager_required",
   "internal",
 ]);
 
@@ -380,6 +399,75 @@ export function stylistSchedule(stylistId: string): Promise<StylistSchedule> {
  */
 export function setStylistSchedule(pin: string, stylistId: string, schedule: ScheduleInput): Promise<StylistSchedule> {
   return call<StylistSchedule>("set_stylist_schedule", { pin, stylist_id: stylistId, schedule });
+}
+
+// ---- Unified commerce ----------------------------------------------------------
+
+/** A customer with their sales, orders, returns and appointments from every channel. */
+export function customerProfile(customerId: string): Promise<CustomerProfile> {
+  return call<CustomerProfile>("customer_profile", { customer_id: customerId });
+}
+
+/** The reasons an associate can give for a customer leaving without what they wanted. */
+export type LostDemandReason = "not_anywhere" | "declined_wait" | "not_in_catalog" | "other";
+
+export interface LostDemandInput extends NewLostDemand {
+  reason: LostDemandReason;
+}
+
+/**
+ * Records what a customer wanted and could not have (a SKU, a product or what
+ * they asked for in words). Saved here and queued for the central: works offline.
+ */
+export function recordLostDemand(input: LostDemandInput): Promise<LostDemandView> {
+  return call<LostDemandView>("record_lost_demand", { input });
+}
+
+/**
+ * Opens the manager's screens with a manager's PIN. Refused with `wrong_pin`,
+ * `pin_locked` or `invalid` pin/not_manager (an associate's PIN).
+ */
+export function managerSignIn(pin: string): Promise<ManagerView> {
+  return call<ManagerView>("manager_sign_in", { pin });
+}
+
+export function managerSignOut(): Promise<null> {
+  return call<null>("manager_sign_out");
+}
+
+/** The manager signed in on this device, or null (none, or idle too long). */
+export function managerSession(): Promise<ManagerView | null> {
+  return call<ManagerView | null>("manager_session");
+}
+
+/**
+ * The store's sales report over two dates of its calendar, both included (at
+ * most 366 days). `live: false` is the last report fetched for that range.
+ * Refused with `manager_required`, or `central_unreachable` when offline with
+ * nothing saved for the range.
+ */
+export function storeReport(from: string, to: string): Promise<ReportView> {
+  return call<ReportView>("store_report", { from, to });
+}
+
+/** Writes the report of a range (fetched before) to a CSV file; resolves to its path. */
+export function exportReportCsv(from: string, to: string): Promise<string> {
+  return call<string>("export_report_csv", { from, to });
+}
+
+/** The store's lost demand over the last `days` days (managers). */
+export function lostDemand(days: number): Promise<LostDemandSummary> {
+  return call<LostDemandSummary>("lost_demand", { days });
+}
+
+/** The units each product class keeps back for walk-in customers (managers). */
+export function safetyRules(): Promise<SafetyRuleView[]> {
+  return call<SafetyRuleView[]>("safety_rules");
+}
+
+/** Changes a class's safety stock (0–1000 units); queued for the central. */
+export function setSafetyRule(productClass: string, units: number): Promise<SafetyRuleView[]> {
+  return call<SafetyRuleView[]>("set_safety_rule", { product_class: productClass, units });
 }
 
 /** The scheme the Rust side serves catalogue images from, by content hash. */

@@ -63,6 +63,8 @@ export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] 
       return ["error_wrong_pin", { count: err.attempts_left }];
     case "pin_locked":
       return ["error_pin_locked", { time: formatCountdown(err.retry_after_s) }];
+    case "manager_required":
+      return ["error_manager_required", undefined];
     case "internal":
       return ["error_internal", undefined];
   }
@@ -83,6 +85,15 @@ const FIELD_REASON_KEYS: Record<string, MessageKey> = {
   "weekly_hours:order": "schedule_error_order",
   "breaks:order": "schedule_error_order",
   "exceptions:order": "schedule_error_order",
+  "text:empty": "error_lost_demand_empty",
+  "text:too_long": "error_lost_demand_too_long",
+  "sku:unknown": "error_lost_demand_unknown",
+  "product_id:unknown": "error_lost_demand_unknown",
+  "units:invalid": "error_safety_units",
+  "product_class:invalid": "error_safety_class",
+  "from:date": "error_report_date",
+  "to:date": "error_report_date",
+  "to:range": "error_report_range",
 };
 
 // Any other reason for these fields still gets a message in the associate's words.
