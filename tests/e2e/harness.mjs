@@ -157,13 +157,30 @@ export class Central {
       method: "POST",
       headers: {
         authorization: `Bearer ${token}`,
-        "x-vitrina-protocol": "3",
+        "x-vitrina-protocol": "4",
         "content-type": "application/json",
       },
       body: JSON.stringify({ movements }),
     });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`stock movements answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  }
+
+  /**
+   * Posts other channels' transactions (POST /v1/channel/transactions) with the
+   * demo token of `channel` (pos, ecommerce or import). Answers the parsed body.
+   */
+  async postTransactions(transactions, channel) {
+    const token = this.channelTokens.get(channel);
+    if (!token) throw new Error(`the central printed no ${channel} token`);
+    const res = await fetch(`${this.url}/v1/channel/transactions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "x-vitrina-protocol": "4", "content-type": "application/json" },
+      body: JSON.stringify({ transactions }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`transactions answered ${res.status}: ${text}`);
     return JSON.parse(text);
   }
 }
