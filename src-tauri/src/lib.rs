@@ -61,6 +61,7 @@ pub const COMMANDS: &[&str] = &[
     "lost_demand",
     "safety_rules",
     "set_safety_rule",
+    "lookup_chain_customer",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -115,6 +116,7 @@ pub fn run() {
             commands::lost_demand,
             commands::safety_rules,
             commands::set_safety_rule,
+            commands::lookup_chain_customer,
         ]);
 
     tauri::Builder::default()

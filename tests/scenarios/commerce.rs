@@ -395,4 +395,28 @@ async fn a_customers_online_order_return_in_store_and_appointment_are_one_histor
     pull_until_current(&other.store, &other.client, |_| {}).await.unwrap();
     assert!(other.cache().customer_profile(&customer_id).is_err());
     assert!(other.cache().search_customers(&phone).unwrap().is_empty());
+
+    // Asked of the central by exact phone, it answers only if they agreed to a
+    // profile across the chain.
+    let consent: bool = central
+        .inspect()
+        .unwrap()
+        .query_row("SELECT chain_consent FROM customer WHERE id = ?1", [&customer_id], |r| r.get(0))
+        .unwrap();
+    let found = other.client.lookup_customers(&phone).await.unwrap().customers;
+    assert_eq!(found.len(), usize::from(consent), "consent {consent}: {found:?}");
+    let (consenting, phone_of_consenting): (String, String) = central
+        .inspect()
+        .unwrap()
+        .query_row(
+            "SELECT id, phone FROM customer WHERE store_id = ?1 AND chain_consent = 1 ORDER BY id LIMIT 1",
+            [STORE],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let found = other.client.lookup_customers(&phone_of_consenting).await.unwrap().customers;
+    assert_eq!(found.len(), 1);
+    let profile = other.cache().chain_profile(&found[0]).unwrap();
+    assert_eq!(profile.customer.id, consenting);
+    assert!(profile.from_chain, "shown as another store's customer");
 }

@@ -465,6 +465,76 @@ pub fn report(conn: &Connection, store: &LocationRecord, range: DateRange) -> Re
     Ok(vitrina_core::sales_report(&store.id, currency, tz, range, entries))
 }
 
+/// Customers whose phone or email is exactly `query` (a phone as typed in `store`'s
+/// country), among those of `store` and those who agreed to one profile across the
+/// chain, with their purchases and appointments. Nobody else is ever answered,
+/// whatever the device asks.
+pub fn lookup_customers(conn: &Connection, store: &LocationRecord, query: &str) -> Result<Vec<ChainCustomer>> {
+    let query = query.trim();
+    let country = vitrina_core::Country::parse(&store.country).unwrap_or(vitrina_core::Country::CL);
+    let phone = vitrina_core::PhoneE164::parse(query, country).ok().map(|p| p.as_str().to_owned());
+    let email = query.contains('@').then(|| query.to_lowercase());
+    if phone.is_none() && email.is_none() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM customer WHERE (phone = ?1 OR lower(email) = ?2) AND (store_id = ?3 OR chain_consent = 1)
+             ORDER BY (store_id = ?3) DESC, created_at LIMIT 5",
+        )?;
+        let rows = stmt.query_map(params![phone, email, store.id], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut found = Vec::new();
+    for id in ids {
+        let Some(customer) = crate::push::customer_record(conn, &id)? else { continue };
+        let purchases = purchases_of(conn, &customer)?;
+        let appointments: Vec<AppointmentRecord> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT record FROM appointment WHERE json_extract(record, '$.customer_id') = ?1
+                 ORDER BY busy_from DESC LIMIT 50",
+            )?;
+            let rows = stmt.query_map([&id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for raw in rows {
+                out.push(serde_json::from_str(&raw?)?);
+            }
+            out
+        };
+        found.push(ChainCustomer { customer, purchases, appointments });
+    }
+    Ok(found)
+}
+
+/// A customer's ledger entries as the purchases their store's devices hold.
+fn purchases_of(conn: &Connection, customer: &CustomerRecord) -> Result<Vec<PurchaseRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, channel, kind, reference, store_id, occurred_at, currency, amount_minor, lines, order_id
+         FROM ledger_entry WHERE customer_id = ?1 ORDER BY occurred_at DESC LIMIT 200",
+    )?;
+    let mut rows = stmt.query([&customer.id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(2)?;
+        let lines: String = r.get(8)?;
+        out.push(PurchaseRecord {
+            id: r.get(0)?,
+            store_id: customer.store_id.clone(),
+            customer_id: customer.id.clone(),
+            channel: r.get(1)?,
+            kind: TxnKind::parse(&kind).ok_or_else(|| CentralError::Internal(anyhow::anyhow!("ledger kind {kind:?}")))?,
+            reference: r.get(3)?,
+            attributed_store_id: r.get(4)?,
+            occurred_at: r.get(5)?,
+            currency: r.get(6)?,
+            amount_minor: r.get(7)?,
+            lines: serde_json::from_str(&lines)?,
+            order_id: r.get(9)?,
+        });
+    }
+    Ok(out)
+}
+
 /// Whether `associate_id` is an active manager of `store`.
 pub fn is_manager(conn: &Connection, store: &LocationRecord, associate_id: &str) -> Result<bool> {
     let row: Option<(String, String, bool)> = conn
@@ -842,5 +912,35 @@ mod tests {
             })
             .unwrap();
         assert_eq!(units, 4);
+    }
+
+    #[tokio::test]
+    async fn another_stores_customer_is_found_only_with_their_consent_to_a_chain_profile() {
+        let c = central();
+        let device = device_token(&c.db, STORE);
+        let (mine, theirs, other): (String, String, String) = c
+            .db
+            .blocking(|conn| {
+                let one = |store: &str, n: i64| -> rusqlite::Result<String> {
+                    conn.query_row("SELECT phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2", rusqlite::params![store, n], |r| r.get(0))
+                };
+                let (mine, theirs, other) = (one(STORE, 0)?, one(OTHER, 0)?, one(OTHER, 1)?);
+                conn.execute("UPDATE customer SET chain_consent = 0 WHERE store_id = ?1", [OTHER])?;
+                conn.execute("UPDATE customer SET chain_consent = 1 WHERE phone = ?1", [&theirs])?;
+                Ok((mine, theirs, other))
+            })
+            .unwrap();
+        let lookup = |q: &str| request("GET", &format!("/v1/customers/lookup?q={}", q.replace('+', "%2B")), Some(&device), None, None);
+        let (status, answer, _) = send(&c.app, lookup(&mine)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(answer["customers"].as_array().unwrap().len(), 1, "the store's own customer");
+        let (_, answer, _) = send(&c.app, lookup(&theirs)).await;
+        assert_eq!(answer["customers"][0]["customer"]["store_id"], OTHER, "a consenting customer of another store");
+        let (_, answer, _) = send(&c.app, lookup(&other)).await;
+        assert_eq!(answer["customers"], json!([]), "no consent, no profile, even by exact phone");
+        let (status, _, _) = send(&c.app, lookup("+5")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no browsing by fragments");
+        let (status, _, _) = send(&c.app, request("GET", "/v1/customers/lookup?q=someone%40example.com", None, None, None)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }

@@ -34,6 +34,7 @@ const MAX_LIMIT: u32 = 5_000;
         sign_in,
         sign_out,
         store_report,
+        lookup_customers,
         image,
         crate::public::page,
         crate::public::services,
@@ -86,6 +87,8 @@ const MAX_LIMIT: u32 = 5_000;
         SignInRequest,
         SignInResponse,
         StoreReportResponse,
+        ChainCustomer,
+        CustomerLookupResponse,
         crate::public::PublicErrorBody,
         crate::public::PublicService,
         crate::public::PublicPrice,
@@ -119,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/associates/sign-in", post(sign_in))
         .route("/v1/associates/sign-out", post(sign_out))
         .route("/v1/reports/store", get(store_report))
+        .route("/v1/customers/lookup", get(lookup_customers))
         .route("/v1/images/{hash}", get(image))
         // The public booking page and its endpoints: no token, rate limited per client.
         .merge(crate::public::routes(crate::public::RateConfig::default()))
@@ -391,6 +395,32 @@ async fn sign_out(
     state.db.call(move |conn| crate::sessions::sign_out(conn, &token, &device_id)).await?;
     tracing::info!(associate = %associate.associate_id, "associate signed out");
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+struct LookupQuery {
+    /// A phone number (as typed in the store's country) or an email address, exactly.
+    q: String,
+}
+
+/// A customer by exact phone or email, with their purchases and appointments in every
+/// channel and store: customers of the device's store, and those who agreed to one
+/// profile across the chain. Anyone else is not found, however the request is made.
+#[utoipa::path(get, path = "/v1/customers/lookup", params(LookupQuery), security(("bearer" = [])),
+    responses((status = 200, body = CustomerLookupResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn lookup_customers(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    axum::extract::Query(query): axum::extract::Query<LookupQuery>,
+) -> Result<Json<CustomerLookupResponse>, CentralError> {
+    device.require_current()?;
+    if query.q.trim().len() < 5 || query.q.len() > 254 {
+        return Err(CentralError::Invalid("give a whole phone number or email address".into()));
+    }
+    let store = device.store.clone();
+    let customers = state.db.call(move |conn| crate::commerce::lookup_customers(conn, &store, &query.q)).await?;
+    tracing::info!(device = %device.device_id, found = customers.len(), "customer looked up across the chain");
+    Ok(Json(CustomerLookupResponse { customers }))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

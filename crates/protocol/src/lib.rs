@@ -1042,6 +1042,25 @@ pub struct SignInResponse {
     pub expires_at: String,
 }
 
+// ---------------------------------------------------------------- customers across the chain
+
+/// A customer with their history in every channel and store, as the central knows
+/// them. Answered only for customers of the asking device's store, or who agreed to
+/// one profile across the chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ChainCustomer {
+    pub customer: CustomerRecord,
+    /// Newest first, at most 200.
+    pub purchases: Vec<PurchaseRecord>,
+    /// Newest first, at most 50, in any store.
+    pub appointments: Vec<AppointmentRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerLookupResponse {
+    pub customers: Vec<ChainCustomer>,
+}
+
 // ---------------------------------------------------------------- reports
 
 /// A store's sales report from every channel (managers only).

@@ -67,6 +67,11 @@ pub struct ActivityView {
 #[ts(export)]
 pub struct CustomerProfile {
     pub customer: CustomerView,
+    /// The store the customer belongs to.
+    pub home_store_name: String,
+    /// Looked up at the central: a customer of another store who agreed to one
+    /// profile across the chain (not kept on this device).
+    pub from_chain: bool,
     /// Sales and orders less returns and cancellations, in the store's currency.
     pub lifetime_value: Money,
     /// Transactions in other currencies, left out of the lifetime value.
@@ -214,6 +219,14 @@ pub(crate) fn answered(tx: &Transaction<'_>, result: &MutationResult) -> Result<
     Ok(())
 }
 
+/// Newest first, and the counts.
+fn finish(profile: &mut CustomerProfile) {
+    profile.activity.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then_with(|| b.id.cmp(&a.id)));
+    let count = |kind: &str| profile.activity.iter().filter(|a| a.kind == kind).count() as u32;
+    profile.orders = count("order") + count("sale");
+    profile.returns = count("return");
+}
+
 struct Names {
     style_code: String,
     name_es: String,
@@ -267,8 +280,6 @@ impl Store {
     /// A customer of this store with everything they did in any channel, newest
     /// first, and their lifetime value in the store's currency.
     pub fn customer_profile(&self, customer_id: &str) -> Result<CustomerProfile> {
-        let home = self.home()?;
-        let currency = Currency::parse(&home.currency).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let (customer, wishlist): (CustomerView, String) = self
             .conn
             .prepare_cached(
@@ -292,34 +303,88 @@ impl Store {
             .optional()?
             .ok_or(StoreError::NotFound)?;
         let saved_items = from_json::<Vec<serde_json::Value>>(&wishlist).map_or(0, |w| w.len() as u32);
+        let purchases: Vec<PurchaseRecord> = {
+            let mut stmt = self.conn.prepare_cached("SELECT record FROM purchase WHERE customer_id = ?1")?;
+            let rows = stmt.query_map([customer_id], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for raw in rows {
+                out.push(parse_json(&raw?)?);
+            }
+            out
+        };
+        let appointments: Vec<(AppointmentRecord, bool)> = {
+            let rows: Vec<(String, Option<i64>)> = {
+                let mut stmt = self.conn.prepare_cached("SELECT record, counter FROM appointment")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut out = Vec::new();
+            for (raw, counter) in rows {
+                let a: AppointmentRecord = parse_json(&raw)?;
+                if a.customer_id.as_deref() == Some(customer_id) {
+                    let pending = counter.is_some_and(|c| self.command_pending(c).unwrap_or(false));
+                    out.push((a, pending));
+                }
+            }
+            out
+        };
+        let home = self.home()?;
+        let mut profile = self.build_profile(customer, saved_items, &home.name, purchases, appointments)?;
+        self.add_local_orders(&mut profile, customer_id)?;
+        Ok(profile)
+    }
 
+    /// The profile of a customer the central answered (`lookup_customers`), in the
+    /// same form as a cached one.
+    pub fn chain_profile(&self, found: &vitrina_protocol::ChainCustomer) -> Result<CustomerProfile> {
+        let c = &found.customer;
+        let customer = CustomerView {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            marketing_consent: c.marketing_consent,
+            pending: false,
+            chain_consent: c.chain_consent,
+        };
+        let home_name = self.location_name(&c.store_id)?;
+        let mut profile = self.build_profile(
+            customer,
+            c.wishlist.len() as u32,
+            &home_name,
+            found.purchases.clone(),
+            found.appointments.iter().cloned().map(|a| (a, false)).collect(),
+        )?;
+        profile.from_chain = c.store_id != self.home()?.id;
+        Ok(profile)
+    }
+
+    fn build_profile(
+        &self,
+        customer: CustomerView,
+        saved_items: u32,
+        home_store_name: &str,
+        purchases: Vec<PurchaseRecord>,
+        appointments: Vec<(AppointmentRecord, bool)>,
+    ) -> Result<CustomerProfile> {
+        let home = self.home()?;
+        let currency = Currency::parse(&home.currency).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let orders_by_id: HashMap<String, OrderRecord> = {
             let mut stmt = self.conn.prepare_cached("SELECT record FROM store_order")?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             let mut map = HashMap::new();
             for raw in rows {
                 let order: OrderRecord = parse_json(&raw?)?;
-                if order.customer_id.as_deref() == Some(customer_id) {
+                if order.customer_id.as_deref() == Some(customer.id.as_str()) {
                     map.insert(order.id.clone(), order);
                 }
             }
             map
         };
-
         let mut activity = Vec::new();
         let mut lifetime = 0i64;
         let mut other_currency = 0u32;
-        let mut known_orders = HashSet::new();
-        let purchases: Vec<String> = {
-            let mut stmt = self.conn.prepare_cached("SELECT record FROM purchase WHERE customer_id = ?1")?;
-            let rows = stmt.query_map([customer_id], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for raw in purchases {
-            let p: PurchaseRecord = parse_json(&raw)?;
-            if let Some(order_id) = &p.order_id {
-                known_orders.insert(order_id.clone());
-            }
+        for p in purchases {
             let amount = Currency::parse(&p.currency).ok().map(|c| Money::new(p.amount_minor, c));
             if p.currency == home.currency {
                 lifetime = lifetime.saturating_add(p.kind.sign() * p.amount_minor);
@@ -350,58 +415,8 @@ impl Store {
                 pending: false,
             });
         }
-
-        // Orders placed on this device that the central's ledger doesn't show yet.
-        let local: Vec<(String, String, String, String, String)> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT id, number, status, lines, created_at FROM local_order WHERE customer_id = ?1",
-            )?;
-            let rows = stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (id, number, status, lines, created_at) in local {
-            if known_orders.contains(&id) || status == "needs_attention" {
-                continue;
-            }
-            let lines: Vec<OrderLineRecord> = from_json(&lines)?;
-            let mut total = 0i64;
-            let mut items = Vec::new();
-            for line in &lines {
-                let item = self.variant_item(&line.sku, &home.currency).ok();
-                total += item.as_ref().and_then(|i| i.price).map_or(0, |p| p.minor * line.quantity);
-                items.push(self.activity_item(&line.sku, line.quantity, &home.currency)?);
-            }
-            if status != "cancelled" {
-                lifetime = lifetime.saturating_add(total);
-            }
-            activity.push(ActivityView {
-                id: format!("local:{id}"),
-                kind: "order".into(),
-                channel: "endless_aisle".into(),
-                occurred_at: created_at,
-                reference: number,
-                amount: Some(Money::new(total, currency)),
-                items,
-                status: Some(status.clone()),
-                store_name: Some(home.name.clone()),
-                service_es: None,
-                service_en: None,
-                pending: status == "pending",
-            });
-        }
-
-        let appointments: Vec<(String, Option<i64>)> = {
-            let mut stmt = self.conn.prepare_cached("SELECT record, counter FROM appointment")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let mut appointment_count = 0;
-        for (raw, counter) in appointments {
-            let a: AppointmentRecord = parse_json(&raw)?;
-            if a.customer_id.as_deref() != Some(customer_id) {
-                continue;
-            }
-            appointment_count += 1;
+        let appointment_count = appointments.len() as u32;
+        for (a, pending) in appointments {
             let service: Option<(String, String)> = self
                 .conn
                 .prepare_cached("SELECT record FROM service WHERE id = ?1")?
@@ -410,7 +425,6 @@ impl Store {
                 .map(|raw| parse_json::<vitrina_protocol::ServiceRecord>(&raw))
                 .transpose()?
                 .map(|s| (s.name_es, s.name_en));
-            let pending = counter.is_some_and(|c| self.command_pending(c).unwrap_or(false));
             activity.push(ActivityView {
                 id: format!("appointment:{}", a.id),
                 kind: "appointment".into(),
@@ -426,18 +440,70 @@ impl Store {
                 pending,
             });
         }
-        activity.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then_with(|| b.id.cmp(&a.id)));
-        let count = |kind: &str| activity.iter().filter(|a| a.kind == kind).count() as u32;
-        Ok(CustomerProfile {
+        let mut profile = CustomerProfile {
+            customer,
+            home_store_name: home_store_name.to_owned(),
+            from_chain: false,
             lifetime_value: Money::new(lifetime, currency),
             other_currency,
-            orders: count("order") + count("sale"),
-            returns: count("return"),
+            orders: 0,
+            returns: 0,
             appointments: appointment_count,
             saved_items,
-            customer,
             activity,
-        })
+        };
+        finish(&mut profile);
+        Ok(profile)
+    }
+
+    /// Orders placed on this device that the central's ledger doesn't show yet.
+    fn add_local_orders(&self, profile: &mut CustomerProfile, customer_id: &str) -> Result<()> {
+        let home = self.home()?;
+        let currency = profile.lifetime_value.currency;
+        let known: HashSet<String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT order_id FROM purchase WHERE customer_id = ?1 AND order_id IS NOT NULL")?;
+            let rows = stmt.query_map([customer_id], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let local: Vec<(String, String, String, String, String)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, number, status, lines, created_at FROM local_order WHERE customer_id = ?1",
+            )?;
+            let rows = stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (id, number, status, lines, created_at) in local {
+            if known.contains(&id) || status == "needs_attention" {
+                continue;
+            }
+            let lines: Vec<OrderLineRecord> = from_json(&lines)?;
+            let mut total = 0i64;
+            let mut items = Vec::new();
+            for line in &lines {
+                let item = self.variant_item(&line.sku, &home.currency).ok();
+                total += item.as_ref().and_then(|i| i.price).map_or(0, |p| p.minor * line.quantity);
+                items.push(self.activity_item(&line.sku, line.quantity, &home.currency)?);
+            }
+            if status != "cancelled" {
+                profile.lifetime_value.minor = profile.lifetime_value.minor.saturating_add(total);
+            }
+            profile.activity.push(ActivityView {
+                id: format!("local:{id}"),
+                kind: "order".into(),
+                channel: "endless_aisle".into(),
+                occurred_at: created_at,
+                reference: number,
+                amount: Some(Money::new(total, currency)),
+                items,
+                status: Some(status.clone()),
+                store_name: Some(home.name.clone()),
+                service_es: None,
+                service_en: None,
+                pending: status == "pending",
+            });
+        }
+        finish(profile);
+        Ok(())
     }
 
     fn command_pending(&self, counter: i64) -> Result<bool> {

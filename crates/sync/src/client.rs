@@ -176,6 +176,14 @@ impl Client {
         self.send(request, Duration::from_secs(20)).await
     }
 
+    /// Customers by exact phone or email across the chain: the device's store's, and
+    /// those who agreed to one profile across the chain.
+    pub async fn lookup_customers(&self, query: &str) -> Result<CustomerLookupResponse, SyncError> {
+        let request =
+            self.authorised(self.http.get(format!("{}/v1/customers/lookup", self.base)))?.query(&[("q", query)]);
+        self.send(request, Duration::from_secs(15)).await
+    }
+
     fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
         let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
         Ok(request.bearer_auth(token))

@@ -72,6 +72,21 @@ pub async fn customer_profile(core: State<'_, AppCore>, customer_id: String) -> 
     Ok(core.store().customer_profile(&customer_id)?)
 }
 
+/// Customers of other stores who agreed to one profile across the chain (and this
+/// store's own), by exact phone or email, asked of the central: online only.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core, query), err)]
+pub async fn lookup_chain_customer(core: State<'_, AppCore>, query: String) -> Result<Vec<CustomerProfile>, AppError> {
+    let query = query.trim().to_owned();
+    if query.chars().count() < 5 {
+        return Err(AppError::invalid("query", "too_short"));
+    }
+    let client = core.client()?;
+    let found = client.lookup_customers(&query).await?;
+    let store = core.store();
+    found.customers.iter().map(|c| store.chain_profile(c).map_err(AppError::from)).collect()
+}
+
 /// Records what a customer wanted and could not have.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
