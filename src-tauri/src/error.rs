@@ -47,6 +47,9 @@ pub enum AppError {
         #[ts(type = "number")]
         retry_after_s: i64,
     },
+    /// A manager revoked this device; its cache has been wiped.
+    #[error("this device was revoked")]
+    DeviceRevoked,
     /// A manager's screen or action, and no manager is signed in (or they were idle).
     #[error("a manager must sign in")]
     ManagerRequired,
@@ -85,6 +88,7 @@ impl From<SyncError> for AppError {
             SyncError::Forbidden(_) => AppError::Unauthorized,
             SyncError::NotEnrolled => AppError::NotEnrolled,
             SyncError::WrongPin => AppError::WrongPin { attempts_left: 0 },
+            SyncError::Revoked => AppError::DeviceRevoked,
             SyncError::Protocol(detail) => {
                 tracing::error!(detail = %detail, "protocol error");
                 AppError::Protocol { detail: "unexpected_response".into() }

@@ -196,6 +196,7 @@ export class App {
     mkdirSync(app.shots, { recursive: true });
     app.step = 0;
     app.dataDir = mkdtempSync(path.join(tmpdir(), "vitrina-e2e-device-"));
+    app.exportDir = mkdtempSync(path.join(tmpdir(), "vitrina-e2e-exports-"));
     const port = await freePort();
     const nativePort = await freePort();
     const driverBin = findTauriDriver();
@@ -209,6 +210,7 @@ export class App {
         env: {
           ...process.env,
           VITRINA_DATA_DIR: app.dataDir,
+          VITRINA_EXPORT_DIR: app.exportDir,
           VITRINA_DEVICE_NAME: "e2e tablet",
           WEBKIT_DISABLE_DMABUF_RENDERER: "1",
           WEBKIT_DISABLE_COMPOSITING_MODE: "1",
@@ -241,6 +243,7 @@ export class App {
         child.stderr?.destroy();
       }
       removeDir(this.dataDir);
+      removeDir(this.exportDir);
     }
   }
 

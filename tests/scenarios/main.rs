@@ -8,3 +8,4 @@ mod faults;
 mod first_sync;
 mod live;
 mod orders;
+mod security;

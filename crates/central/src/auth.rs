@@ -63,6 +63,9 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .db
             .call(move |conn| {
                 let Some((device_id, store_id)) = storage::device_by_token(conn, &token)? else {
+                    if storage::token_revoked(conn, &token)? {
+                        return Err(CentralError::Revoked);
+                    }
                     return Ok(None);
                 };
                 let store = storage::location(conn, &store_id)?.ok_or(CentralError::Unauthorized)?;

@@ -62,6 +62,17 @@ pub fn ingest(
         published |= effect;
         results.push(result);
     }
+    let accepted = results.iter().filter(|r| r.accepted && !r.replayed).count();
+    let refused = results.iter().filter(|r| !r.accepted).count();
+    crate::audit::record(
+        &tx,
+        crate::audit::Audit {
+            action: "channel.transactions",
+            channel: Some(token_channel),
+            detail: Some(serde_json::json!({ "accepted": accepted, "refused": refused, "sent": results.len() })),
+            ..Default::default()
+        },
+    )?;
     tx.commit()?;
     Ok((results, published))
 }

@@ -10,6 +10,8 @@ use vitrina_protocol::{ApiError, ErrorCode};
 pub enum CentralError {
     #[error("missing or invalid device token")]
     Unauthorized,
+    #[error("this device was revoked")]
+    Revoked,
     #[error("{0}")]
     Forbidden(String),
     #[error("the enrollment code is wrong, expired or already used")]
@@ -50,6 +52,7 @@ impl CentralError {
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             CentralError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            CentralError::Revoked => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked),
             CentralError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             CentralError::BadEnrollmentCode => (StatusCode::UNAUTHORIZED, ErrorCode::BadEnrollmentCode),
             CentralError::UpdateRequired { .. } => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpdateRequired),

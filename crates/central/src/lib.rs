@@ -7,6 +7,7 @@
 
 pub mod appointments;
 pub mod associates;
+pub mod audit;
 pub mod auth;
 pub mod commerce;
 pub mod demo;

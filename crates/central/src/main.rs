@@ -49,6 +49,24 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         minutes: i64,
     },
+    /// Revoke a device (lost, stolen, retired): refused from its next request, which
+    /// also tells it to wipe its cache.
+    RevokeDevice {
+        #[arg(long, default_value = "vitrina-central.db")]
+        db: PathBuf,
+        /// The device's id.
+        #[arg(long)]
+        device: String,
+    },
+    /// Print a store's audit log of the last days as JSON lines.
+    Audit {
+        #[arg(long, default_value = "vitrina-central.db")]
+        db: PathBuf,
+        #[arg(long)]
+        store: String,
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
 }
 
 #[tokio::main]
@@ -76,6 +94,44 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .with_context(|| format!("minting a code for store {store}"))?;
             println!("{code}");
+            Ok(())
+        }
+        Command::RevokeDevice { db, device } => {
+            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let revoked = db.blocking(|conn| {
+                let tx = conn.transaction()?;
+                let revoked = vitrina_central::storage::revoke_device(&tx, &device, None)?;
+                if revoked {
+                    tx.execute("DELETE FROM associate_session WHERE device_id = ?1", [&device])?;
+                    let store: Option<String> =
+                        tx.query_row("SELECT store_id FROM device WHERE id = ?1", [&device], |r| r.get(0)).ok();
+                    vitrina_central::audit::record(
+                        &tx,
+                        vitrina_central::audit::Audit {
+                            action: "device.revoked",
+                            store_id: store.as_deref(),
+                            subject: Some(&device),
+                            detail: Some(serde_json::json!({ "by": "command line" })),
+                            ..Default::default()
+                        },
+                    )?;
+                }
+                tx.commit()?;
+                Ok(revoked)
+            })?;
+            anyhow::ensure!(revoked, "no live device {device}");
+            println!("revoked {device}");
+            Ok(())
+        }
+        Command::Audit { db, store, days } => {
+            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let now = chrono::Utc::now();
+            let from = vitrina_central::storage::rfc3339(now - chrono::Duration::days(days));
+            let to = vitrina_central::storage::rfc3339(now + chrono::Duration::seconds(1));
+            let entries = db.blocking(|conn| vitrina_central::audit::entries(conn, &store, &from, &to, u32::MAX))?;
+            for entry in entries.iter().rev() {
+                println!("{}", serde_json::to_string(entry)?);
+            }
             Ok(())
         }
     }

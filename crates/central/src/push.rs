@@ -53,6 +53,9 @@ pub fn apply(
                 inner.rollback()?;
             }
             inner.commit()?;
+            if result.outcome.is_applied() {
+                audit_command(&sp, device_id, store, &mutation.command, &result.outcome)?;
+            }
             result
         };
         sp.prepare_cached(
@@ -75,6 +78,72 @@ pub fn apply(
     }
     tx.commit()?;
     Ok(PushResponse { results, next_counter: last + 1 })
+}
+
+/// Records the commands the audit log keeps: orders, cancellations, returns and
+/// managers' changes.
+fn audit_command(
+    conn: &Connection,
+    device_id: &str,
+    store: &LocationRecord,
+    command: &Command,
+    outcome: &MutationOutcome,
+) -> Result<()> {
+    use crate::audit::{record, Audit};
+    let base = Audit { store_id: Some(&store.id), device_id: Some(device_id), ..Audit::default() };
+    let number = |order_id: &str| -> Result<Option<String>> {
+        Ok(conn.prepare_cached("SELECT number FROM customer_order WHERE id = ?1")?.query_row([order_id], |r| r.get(0)).optional()?)
+    };
+    match command {
+        Command::PlaceOrder(o) => record(
+            conn,
+            Audit {
+                action: "order.placed",
+                subject: Some(&o.order_number),
+                detail: Some(serde_json::json!({ "lines": o.lines.len(), "fulfilment": &o.fulfilment })),
+                ..base
+            },
+        ),
+        Command::CancelOrder(c) => {
+            let action = match outcome {
+                MutationOutcome::PendingReview { .. } => "order.cancel_requested",
+                _ => "order.cancelled",
+            };
+            record(conn, Audit { action, subject: number(&c.order_id)?.as_deref(), ..base })
+        }
+        Command::ReturnOrder(r) => record(
+            conn,
+            Audit {
+                action: "order.returned",
+                subject: number(&r.order_id)?.as_deref(),
+                detail: Some(serde_json::json!({ "return_id": &r.return_id, "lines": &r.lines })),
+                ..base
+            },
+        ),
+        Command::SetAppointmentStatus(s) if s.status == "cancelled" => {
+            record(conn, Audit { action: "appointment.cancelled", subject: Some(&s.appointment_id), ..base })
+        }
+        Command::SetStylistSchedule(s) => record(
+            conn,
+            Audit {
+                action: "schedule.changed",
+                associate_id: Some(&s.by_associate_id),
+                subject: Some(&s.stylist_id),
+                ..base
+            },
+        ),
+        Command::SetSafetyRule(r) => record(
+            conn,
+            Audit {
+                action: "safety_rule.changed",
+                associate_id: Some(&r.by_associate_id),
+                subject: Some(&r.product_class),
+                detail: Some(serde_json::json!({ "units": r.units })),
+                ..base
+            },
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn conflict(mutation: &Mutation) -> MutationResult {
@@ -714,7 +783,12 @@ fn return_order(
 
 /// Moves an order on as its fulfilment system reports. Units leave stock (on hand
 /// and reserved together) when the order ships or is put aside for pick-up.
-pub fn advance_order(conn: &mut Connection, order_id: &str, status: &str) -> Result<Option<OrderRecord>> {
+pub fn advance_order(
+    conn: &mut Connection,
+    order_id: &str,
+    status: &str,
+    channel: &str,
+) -> Result<Option<OrderRecord>> {
     let tx = conn.transaction()?;
     let Some(order) = order_record(&tx, order_id)? else {
         return Ok(None);
@@ -739,6 +813,19 @@ pub fn advance_order(conn: &mut Connection, order_id: &str, status: &str) -> Res
         }
         tx.execute("UPDATE customer_order SET status = ?2 WHERE id = ?1", params![order_id, status])?;
         record_order(&tx, order_id)?;
+    }
+    if order.status != status {
+        crate::audit::record(
+            &tx,
+            crate::audit::Audit {
+                action: if status == "cancelled" { "order.cancelled" } else { "order.status" },
+                store_id: Some(&order.store_id),
+                channel: Some(channel),
+                subject: Some(&order.number),
+                detail: Some(serde_json::json!({ "from": &order.status, "to": status })),
+                ..Default::default()
+            },
+        )?;
     }
     let updated = order_record(&tx, order_id)?;
     tx.commit()?;

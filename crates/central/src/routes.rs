@@ -35,6 +35,9 @@ const MAX_LIMIT: u32 = 5_000;
         sign_out,
         store_report,
         lookup_customers,
+        devices,
+        revoke_device,
+        audit_log,
         image,
         crate::public::page,
         crate::public::services,
@@ -89,6 +92,10 @@ const MAX_LIMIT: u32 = 5_000;
         StoreReportResponse,
         ChainCustomer,
         CustomerLookupResponse,
+        DeviceInfo,
+        DevicesResponse,
+        crate::audit::AuditEntry,
+        AuditResponse,
         crate::public::PublicErrorBody,
         crate::public::PublicService,
         crate::public::PublicPrice,
@@ -123,6 +130,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/associates/sign-out", post(sign_out))
         .route("/v1/reports/store", get(store_report))
         .route("/v1/customers/lookup", get(lookup_customers))
+        .route("/v1/devices", get(devices))
+        .route("/v1/devices/{id}/revoke", post(revoke_device))
+        .route("/v1/audit", get(audit_log))
         .route("/v1/images/{hash}", get(image))
         // The public booking page and its endpoints: no token, rate limited per client.
         .merge(crate::public::routes(crate::public::RateConfig::default()))
@@ -187,6 +197,16 @@ async fn enroll(
             let device_id = uuid::Uuid::now_v7().to_string();
             let token = new_token();
             storage::insert_device(&tx, &device_id, &store_id, &device_name, &token)?;
+            crate::audit::record(
+                &tx,
+                crate::audit::Audit {
+                    action: "device.enrolled",
+                    store_id: Some(&store_id),
+                    device_id: Some(&device_id),
+                    subject: Some(&device_name),
+                    ..Default::default()
+                },
+            )?;
             tx.commit()?;
             tracing::info!(device_id = %device_id, store = %store_id, "device enrolled");
             Ok(EnrollResponse { device_id, token, store })
@@ -304,7 +324,10 @@ async fn order_status(
     }
     let order = state
         .db
-        .call(move |conn| crate::push::advance_order(conn, &id, &update.status))
+        .call({
+            let channel = channel.channel.clone();
+            move |conn| crate::push::advance_order(conn, &id, &update.status, &channel)
+        })
         .await?
         .ok_or(CentralError::NotFound)?;
     state.notify_changed();
@@ -391,10 +414,107 @@ async fn sign_out(
     headers: axum::http::HeaderMap,
 ) -> Result<axum::http::StatusCode, CentralError> {
     let token = headers.get(ASSOCIATE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
-    let device_id = associate.device.device_id.clone();
-    state.db.call(move |conn| crate::sessions::sign_out(conn, &token, &device_id)).await?;
+    let who = associate.clone();
+    state.db.call(move |conn| crate::sessions::sign_out(conn, &token, &who)).await?;
     tracing::info!(associate = %associate.associate_id, "associate signed out");
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The devices of the store (managers).
+#[utoipa::path(get, path = "/v1/devices", security(("bearer" = [])),
+    responses((status = 200, body = DevicesResponse), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+async fn devices(
+    State(state): State<AppState>,
+    manager: crate::sessions::AssociateAuth,
+) -> Result<Json<DevicesResponse>, CentralError> {
+    manager.require_manager()?;
+    let (store, asking) = (manager.device.store.id.clone(), manager.device.device_id.clone());
+    let devices = state.db.call(move |conn| storage::devices_of(conn, &store, &asking)).await?;
+    Ok(Json(DevicesResponse { devices }))
+}
+
+/// A manager revokes a device of their store (lost, stolen, retired): its token is
+/// refused from the next request on, and the device wipes its cache when told so.
+#[utoipa::path(post, path = "/v1/devices/{id}/revoke", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the device id")),
+    responses((status = 204, description = "revoked"), (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+async fn revoke_device(
+    State(state): State<AppState>,
+    manager: crate::sessions::AssociateAuth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<axum::http::StatusCode, CentralError> {
+    manager.require_manager()?;
+    if id == manager.device.device_id {
+        return Err(CentralError::Invalid("revoke this device from another one".into()));
+    }
+    let who = manager.clone();
+    let revoked = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let revoked = storage::revoke_device(&tx, &id, Some(&who.device.store.id))?;
+            if revoked {
+                tx.execute("DELETE FROM associate_session WHERE device_id = ?1", [&id])?;
+                crate::audit::record(
+                    &tx,
+                    crate::audit::Audit {
+                        action: "device.revoked",
+                        store_id: Some(&who.device.store.id),
+                        device_id: Some(&who.device.device_id),
+                        associate_id: Some(&who.associate_id),
+                        subject: Some(&id),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            tx.commit()?;
+            Ok(revoked)
+        })
+        .await?;
+    if !revoked {
+        return Err(CentralError::NotFound);
+    }
+    tracing::warn!(manager = %manager.associate_id, "device revoked");
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+struct AuditQuery {
+    /// From this instant (RFC 3339); a day ago when absent.
+    from: Option<String>,
+    /// Until this instant (RFC 3339, excluded); now when absent.
+    to: Option<String>,
+}
+
+/// Entries of the store's audit log, newest first, at most 1,000 (managers).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AuditResponse {
+    pub entries: Vec<crate::audit::AuditEntry>,
+}
+
+/// The store's audit log: sign-ins, enrollments, revocations, orders, cancellations
+/// and managers' changes (managers).
+#[utoipa::path(get, path = "/v1/audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = AuditResponse), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    manager: crate::sessions::AssociateAuth,
+    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+) -> Result<Json<AuditResponse>, CentralError> {
+    manager.require_manager()?;
+    let instant = |s: &Option<String>, default: chrono::DateTime<chrono::Utc>| match s {
+        None => Ok(rfc3339(default)),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| rfc3339(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| CentralError::Invalid(format!("{s:?} is not an RFC 3339 time"))),
+    };
+    let now = storage::now();
+    let from = instant(&query.from, now - chrono::Duration::days(1))?;
+    let to = instant(&query.to, now + chrono::Duration::seconds(1))?;
+    let store = manager.device.store.id.clone();
+    let entries = state.db.call(move |conn| crate::audit::entries(conn, &store, &from, &to, 1_000)).await?;
+    Ok(Json(AuditResponse { entries }))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

@@ -141,6 +141,20 @@ fn fail(conn: &Connection, associate_id: &str, now: DateTime<Utc>) -> Result<Sig
     )?
     .execute(params![associate_id, failures, lock.map(|d| rfc3339(now + d))])?;
     tracing::warn!(associate = %associate_id, failures, "wrong PIN at sign-in");
+    let store: Option<String> = conn
+        .prepare_cached("SELECT store_id FROM associate WHERE id = ?1")?
+        .query_row([associate_id], |r| r.get(0))
+        .optional()?;
+    crate::audit::record(
+        conn,
+        crate::audit::Audit {
+            action: if lock.is_some() { "associate.locked" } else { "associate.sign_in_refused" },
+            store_id: store.as_deref(),
+            associate_id: Some(associate_id),
+            detail: Some(serde_json::json!({ "failures": failures })),
+            ..Default::default()
+        },
+    )?;
     Ok(match lock {
         Some(d) => SignInRefused::Locked { retry_after: d.num_seconds() },
         None => SignInRefused::WrongPin { attempts_left: vitrina_core::lockout::attempts_left(failures) },
@@ -176,6 +190,7 @@ pub async fn sign_in(
     };
     let associate_id = req.associate_id;
     let device_id = device.device_id.clone();
+    let store_id = device.store.id.clone();
     state
         .db
         .call(move |conn| {
@@ -192,6 +207,17 @@ pub async fn sign_in(
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![sha256_hex(&token), associate_id, device_id, rfc3339(now), expires_at],
             )?;
+            crate::audit::record(
+                &tx,
+                crate::audit::Audit {
+                    action: "associate.signed_in",
+                    store_id: Some(&store_id),
+                    device_id: Some(&device_id),
+                    associate_id: Some(&associate_id),
+                    detail: Some(serde_json::json!({ "role": &role })),
+                    ..Default::default()
+                },
+            )?;
             tx.commit()?;
             tracing::info!(associate = %associate_id, device = %device_id, role = %role, "associate signed in");
             Ok(Ok(SignInResponse { token, associate_id, role, expires_at }))
@@ -200,9 +226,121 @@ pub async fn sign_in(
 }
 
 /// Ends the session of `token` on `device_id`.
-pub fn sign_out(conn: &Connection, token: &str, device_id: &str) -> Result<bool> {
-    Ok(conn.execute(
+pub fn sign_out(conn: &Connection, token: &str, who: &AssociateAuth) -> Result<bool> {
+    let ended = conn.execute(
         "DELETE FROM associate_session WHERE token_hash = ?1 AND device_id = ?2",
-        params![sha256_hex(token), device_id],
-    )? > 0)
+        params![sha256_hex(token), who.device.device_id],
+    )? > 0;
+    if ended {
+        crate::audit::record(
+            conn,
+            crate::audit::Audit {
+                action: "associate.signed_out",
+                store_id: Some(&who.device.store.id),
+                device_id: Some(&who.device.device_id),
+                associate_id: Some(&who.associate_id),
+                ..Default::default()
+            },
+        )?;
+    }
+    Ok(ended)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{demo_db, demo_pin, device_token};
+    use crate::AppState;
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use axum::Router;
+    use serde_json::{json, Value};
+    use tower::ServiceExt;
+    use vitrina_protocol::{ASSOCIATE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION};
+
+    const STORE: &str = "CL-SCL-01";
+    const OTHER: &str = "CL-SCL-02";
+
+    async fn send(app: &Router, method: &str, uri: &str, bearer: &str, associate: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"));
+        if let Some(token) = associate {
+            req = req.header(ASSOCIATE_HEADER, token);
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let response = app.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn sign_in(app: &Router, device: &str, store: &str, role: &str) -> String {
+        let body = json!({"associate_id": format!("{store}-{role}"), "pin": demo_pin(store, role)});
+        let (status, answer) = send(app, "POST", "/v1/associates/sign-in", device, None, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        answer["token"].as_str().unwrap().to_owned()
+    }
+
+    fn device_id(db: &crate::Db, token: &str) -> String {
+        let token = token.to_owned();
+        db.blocking(move |conn| Ok(crate::storage::device_by_token(conn, &token)?.unwrap().0)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_manager_revokes_a_device_of_their_store_and_it_is_refused_as_revoked_from_then_on() {
+        let (_dir, db) = demo_db();
+        let app = crate::routes::router(AppState::new(db.clone()));
+        let managers = device_token(&db, STORE);
+        let lost = device_token(&db, STORE);
+        let elsewhere = device_token(&db, OTHER);
+        let lost_id = device_id(&db, &lost);
+        let associate = sign_in(&app, &managers, STORE, "associate").await;
+        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&associate), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "an associate can't revoke");
+        let other_manager = sign_in(&app, &elsewhere, OTHER, "manager").await;
+        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &elsewhere, Some(&other_manager), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another store's manager doesn't see the device");
+        let manager = sign_in(&app, &managers, STORE, "manager").await;
+        let (status, listed) = send(&app, "GET", "/v1/devices", &managers, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let ids: Vec<&str> = listed["devices"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert!(ids.contains(&lost_id.as_str()) && ids.len() == 2, "the store's two devices: {listed}");
+        let own = device_id(&db, &managers);
+        let (status, _) = send(&app, "POST", &format!("/v1/devices/{own}/revoke"), &managers, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not the device in the manager's hands");
+
+        let (status, _) = send(&app, "GET", "/v1/session", &lost, None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        for (method, uri, body) in [
+            ("GET", "/v1/session", None),
+            ("POST", "/v1/pull", Some(json!({"cursors": [], "limit": 10}))),
+            ("POST", "/v1/push", Some(json!({"mutations": []}))),
+            ("GET", "/v1/customers/lookup?q=%2B56911111111", None),
+        ] {
+            let (status, error) = send(&app, method, uri, &lost, None, body).await;
+            assert_eq!((status, error["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device_revoked")), "{uri}");
+        }
+        let (status, error) = send(&app, "GET", "/v1/session", "not-a-token", None, None).await;
+        assert_eq!((status, error["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "unknown is not revoked");
+
+        let (status, audit) = send(&app, "GET", "/v1/audit", &managers, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let actions: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions.first(), Some(&"device.revoked"), "newest first: {actions:?}");
+        assert!(actions.contains(&"associate.signed_in"), "{actions:?}");
+        let text = audit.to_string();
+        for secret in [demo_pin(STORE, "manager"), manager.clone(), lost.clone()] {
+            assert!(!text.contains(&secret), "no secret in the audit log");
+        }
+        let (status, _) = send(&app, "GET", "/v1/audit", &managers, Some(&associate), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the audit log is for managers");
+    }
 }

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0009_public_booking.sql"),
     include_str!("../migrations/sqlite/0010_rooms.sql"),
     include_str!("../migrations/sqlite/0011_commerce.sql"),
+    include_str!("../migrations/sqlite/0012_audit.sql"),
 ];
 
 pub type Result<T, E = CentralError> = std::result::Result<T, E>;
@@ -365,6 +366,40 @@ pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<(String,
         .prepare_cached("SELECT id, store_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL")?
         .query_row([sha256_hex(token)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
+}
+
+/// The devices of `store_id`, newest first.
+pub fn devices_of(conn: &Connection, store_id: &str, asking: &str) -> Result<Vec<vitrina_protocol::DeviceInfo>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, enrolled_at, revoked_at FROM device WHERE store_id = ?1 ORDER BY enrolled_at DESC, id",
+    )?;
+    let rows = stmt.query_map([store_id], |r| {
+        let id: String = r.get(0)?;
+        Ok(vitrina_protocol::DeviceInfo {
+            this_device: id == asking,
+            id,
+            name: r.get(1)?,
+            enrolled_at: r.get(2)?,
+            revoked_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether `token` belonged to a device that was revoked.
+pub fn token_revoked(conn: &Connection, token: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM device WHERE token_hash = ?1 AND revoked_at IS NOT NULL)")?
+        .query_row([sha256_hex(token)], |r| r.get(0))?)
+}
+
+/// Revokes `device_id` of `store_id` (any store when `None`); answers whether a live
+/// device was revoked. Its token is refused from the next request on.
+pub fn revoke_device(conn: &Connection, device_id: &str, store_id: Option<&str>) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE device SET revoked_at = ?3 WHERE id = ?1 AND revoked_at IS NULL AND (?2 IS NULL OR store_id = ?2)",
+        params![device_id, store_id, rfc3339(now())],
+    )? > 0)
 }
 
 #[cfg(test)]

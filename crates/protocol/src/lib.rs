@@ -1061,6 +1061,26 @@ pub struct CustomerLookupResponse {
     pub customers: Vec<ChainCustomer>,
 }
 
+// ---------------------------------------------------------------- devices
+
+/// A device enrolled for a store, as its managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub enrolled_at: String,
+    /// Set once revoked: the device is refused and forgets everything at its next request.
+    pub revoked_at: Option<String>,
+    /// The device asking.
+    pub this_device: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DevicesResponse {
+    pub devices: Vec<DeviceInfo>,
+}
+
 // ---------------------------------------------------------------- reports
 
 /// A store's sales report from every channel (managers only).
@@ -1107,6 +1127,8 @@ pub enum ErrorCode {
     RateLimited,
     /// An associate's PIN was wrong.
     WrongPin,
+    /// A manager revoked the calling device: it must forget everything it holds.
+    DeviceRevoked,
     Internal,
 }
 

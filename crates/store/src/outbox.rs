@@ -122,17 +122,26 @@ impl Store {
         if unsent > 0 {
             return Ok(Err(unsent));
         }
-        tx.execute_batch(
-            "DELETE FROM provisional_reservation; DELETE FROM local_order; DELETE FROM outbox;
-             DELETE FROM store_order; DELETE FROM customer; DELETE FROM stock; DELETE FROM safety_rule;
-             DELETE FROM product_search; DELETE FROM variant; DELETE FROM product; DELETE FROM location;
-             DELETE FROM scope_cursor; DELETE FROM scope_entry; DELETE FROM meta; DELETE FROM associate;
-             DELETE FROM customer_session; DELETE FROM customer_pick; DELETE FROM pin_guard;
-             DELETE FROM service; DELETE FROM stylist; DELETE FROM appointment; DELETE FROM room;",
-        )?;
+        clear_all(&tx)?;
         tx.commit()?;
         tracing::info!("device reset");
         Ok(Ok(()))
+    }
+
+    /// Wipes everything this device holds, unsent commands included: for a device
+    /// the central revoked (lost or stolen). Deleted pages are overwritten and the
+    /// file is rebuilt, so nothing of the data stays readable in it.
+    pub fn wipe(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = self.conn.transaction()?;
+        clear_all(&tx)?;
+        tx.commit()?;
+        // Rebuild the file, then fold the write-ahead log into it and empty the log,
+        // so no old page survives in either file.
+        self.conn.execute_batch("VACUUM")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        tracing::warn!("device wiped");
+        Ok(())
     }
 
     /// How many commands wait for the central.
@@ -205,6 +214,27 @@ fn apply_changes(tx: &Transaction<'_>, counter: i64, changes: &[vitrina_protocol
         )?;
     }
     tx.execute("UPDATE local_order SET lines = ?2 WHERE counter = ?1", params![counter, to_json(&lines)?])?;
+    Ok(())
+}
+
+/// Empties every table of the cache (the schema stays). Lists the tables from the
+/// schema itself, so a table added by a later migration is never forgotten; an FTS5
+/// table is emptied through itself, never through its shadow tables.
+fn clear_all(tx: &Transaction<'_>) -> Result<()> {
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    let tables: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let virtual_tables: Vec<&str> =
+        tables.iter().filter(|(_, sql)| sql.starts_with("CREATE VIRTUAL")).map(|(name, _)| name.as_str()).collect();
+    for (name, _) in &tables {
+        let shadow = virtual_tables.iter().any(|v| name != v && name.starts_with(&format!("{v}_")));
+        if !shadow {
+            tx.execute(&format!("DELETE FROM \"{}\"", name.replace('"', "\"\"")), [])?;
+        }
+    }
     Ok(())
 }
 

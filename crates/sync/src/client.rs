@@ -27,6 +27,8 @@ pub enum SyncError {
     NotEnrolled,
     #[error("the central refused the associate's PIN")]
     WrongPin,
+    #[error("a manager revoked this device")]
+    Revoked,
 }
 
 impl SyncError {
@@ -223,6 +225,7 @@ impl Client {
         Err(match (status, error.map(|e| e.code)) {
             (_, Some(ErrorCode::BadEnrollmentCode)) => SyncError::BadEnrollmentCode,
             (_, Some(ErrorCode::WrongPin)) => SyncError::WrongPin,
+            (_, Some(ErrorCode::DeviceRevoked)) => SyncError::Revoked,
             (_, Some(ErrorCode::UpdateRequired)) | (StatusCode::UPGRADE_REQUIRED, _) => SyncError::UpdateRequired,
             (StatusCode::UNAUTHORIZED, _) => SyncError::Unauthorized,
             (StatusCode::FORBIDDEN, _) => SyncError::Forbidden(status.to_string()),

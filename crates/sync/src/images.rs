@@ -24,6 +24,14 @@ impl ImageCache {
         ImageCache { dir: dir.into() }
     }
 
+    /// Removes every picture.
+    pub fn clear(&self) -> std::io::Result<()> {
+        match std::fs::remove_dir_all(&self.dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -79,6 +79,11 @@ async fn run(
     let mut client: Option<Client> = None;
     let mut done = 0u64;
     loop {
+        if matches!(event, Event::Failed(SyncError::Revoked)) {
+            // A manager revoked this device (lost, stolen): nothing it holds stays.
+            forget_everything(&store, images.as_ref());
+            client = None;
+        }
         let instruction = engine.handle(event);
         publish(&status, &engine);
         event = match instruction {
@@ -143,6 +148,18 @@ async fn run(
                 None => Event::Failed(SyncError::NotEnrolled),
             },
         };
+    }
+}
+
+/// Wipes the cache (enrollment, data, unsent commands) and the pictures.
+fn forget_everything(store: &Arc<Mutex<Store>>, images: Option<&ImageCache>) {
+    if let Err(e) = lock(store).wipe() {
+        tracing::error!(error = %e, "wiping the revoked device's cache");
+    }
+    if let Some(cache) = images {
+        if let Err(e) = cache.clear() {
+            tracing::error!(error = %e, "removing the revoked device's pictures");
+        }
     }
 }
 
