@@ -182,7 +182,7 @@ struct Started {
 /// the enrollment codes per store, the demo PINs and the demo channel token.
 fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
     let mut child = Command::new(central_bin()?)
-        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .args(["serve", "--demo", "--secret-burst", "1000", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db_path)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

@@ -26,6 +26,8 @@ pub enum CentralError {
     WrongPin { attempts_left: u32 },
     #[error("too many wrong PINs; try again in {retry_after} s")]
     Locked { retry_after: i64 },
+    #[error("too many requests; try again in {retry_after} s")]
+    RateLimited { retry_after: i64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -59,7 +61,9 @@ impl CentralError {
             CentralError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
             CentralError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             CentralError::WrongPin { .. } => (StatusCode::UNAUTHORIZED, ErrorCode::WrongPin),
-            CentralError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            CentralError::Locked { .. } | CentralError::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+            }
             CentralError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -72,7 +76,9 @@ impl IntoResponse for CentralError {
             tracing::error!(error = ?source, "request failed");
         }
         let retry_after = match &self {
-            CentralError::Locked { retry_after } => Some(retry_after.max(&1).to_string()),
+            CentralError::Locked { retry_after } | CentralError::RateLimited { retry_after } => {
+                Some(retry_after.max(&1).to_string())
+            }
             _ => None,
         };
         let mut response = (status, Json(ApiError { code, message: self.to_string() })).into_response();

@@ -59,3 +59,9 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     routes::router(state)
 }
+
+/// The API with other limits on the endpoints that take a secret (enrollment codes,
+/// PINs), per client address.
+pub fn app_with(state: AppState, secret_rate: public::RateConfig) -> Router {
+    routes::router_with(state, secret_rate)
+}

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use vitrina_central::{app, demo, AppState, Db};
+use vitrina_central::{app_with, demo, AppState, Db};
 
 #[derive(Parser)]
 #[command(name = "vitrina-central", version, about = "Vitrina's central system")]
@@ -29,6 +29,10 @@ enum Command {
         /// Allow listening on a non-loopback address without TLS.
         #[arg(long)]
         allow_remote: bool,
+        /// Enrollments and sign-ins one client address may try at once before it is
+        /// slowed to one every 5 seconds.
+        #[arg(long, default_value_t = 10)]
+        secret_burst: u32,
     },
     /// Mint a bearer token for another channel's system (point of sale, e-commerce) to send stock movements.
     ChannelToken {
@@ -78,7 +82,9 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { db, listen, demo, allow_remote } => serve(db, listen, demo, allow_remote).await,
+        Command::Serve { db, listen, demo, allow_remote, secret_burst } => {
+            serve(db, listen, demo, allow_remote, secret_burst).await
+        }
         Command::ChannelToken { db, channel } => {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
             let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, &channel))?;
@@ -137,7 +143,13 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(path: PathBuf, listen: SocketAddr, load_demo: bool, allow_remote: bool) -> anyhow::Result<()> {
+async fn serve(
+    path: PathBuf,
+    listen: SocketAddr,
+    load_demo: bool,
+    allow_remote: bool,
+    secret_burst: u32,
+) -> anyhow::Result<()> {
     if !listen.ip().is_loopback() && !allow_remote {
         anyhow::bail!("refusing to serve {listen} without TLS; use a loopback address or pass --allow-remote");
     }
@@ -175,7 +187,13 @@ async fn serve(path: PathBuf, listen: SocketAddr, load_demo: bool, allow_remote:
     let local = listener.local_addr()?;
     println!("vitrina-central listening on http://{local}");
     // With each connection's address: the public booking page's rate limits are per client.
-    axum::serve(listener, app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
+    let secret_rate = vitrina_central::public::RateConfig {
+        burst: f64::from(secret_burst),
+        per_second: 0.2,
+        write_burst: f64::from(secret_burst),
+        write_per_second: 0.2,
+    };
+    axum::serve(listener, app_with(AppState::new(db), secret_rate).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

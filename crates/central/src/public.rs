@@ -353,7 +353,7 @@ impl Default for RateConfig {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Class {
+pub(crate) enum Class {
     Read,
     Write,
 }
@@ -386,7 +386,7 @@ impl RateLimiter {
     }
 
     /// Takes a token of `client`'s bucket, or says in how many seconds one will be there.
-    fn take(&self, client: &str, class: Class, now: Instant) -> Result<(), u64> {
+    pub(crate) fn take(&self, client: &str, class: Class, now: Instant) -> Result<(), u64> {
         let (burst, rate) = self.limits(class);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if buckets.len() >= MAX_BUCKETS {
@@ -415,7 +415,7 @@ impl RateLimiter {
 #[derive(Debug, Clone)]
 pub struct ClientKey(pub String);
 
-fn client_key(req: &Request) -> String {
+pub(crate) fn client_key(req: &Request) -> String {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let forwarded = req
         .headers()

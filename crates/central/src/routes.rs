@@ -114,11 +114,26 @@ const MAX_LIMIT: u32 = 5_000;
 )]
 pub struct ApiDoc;
 
+/// Requests per client address to the endpoints that take a secret (an enrollment
+/// code, a PIN): a burst of 10, then one every 5 seconds.
+const SECRET_RATE: crate::public::RateConfig =
+    crate::public::RateConfig { burst: 10.0, per_second: 0.2, write_burst: 10.0, write_per_second: 0.2 };
+
 pub fn router(state: AppState) -> Router {
+    router_with(state, SECRET_RATE)
+}
+
+/// The API with the given limits on the endpoints that take a secret.
+pub fn router_with(state: AppState, secret_rate: crate::public::RateConfig) -> Router {
+    let limiter = std::sync::Arc::new(crate::public::RateLimiter::new(secret_rate));
+    let guarded = Router::new()
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/associates/sign-in", post(sign_in))
+        .layer(axum::middleware::from_fn_with_state(limiter, secret_rate_limit));
     Router::new()
+        .merge(guarded)
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
-        .route("/v1/enroll", post(enroll))
         .route("/v1/session", get(session))
         .route("/v1/pull", post(pull))
         .route("/v1/push", post(push))
@@ -126,7 +141,6 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/availability/{sku}", get(availability))
         .route("/v1/stock-movements", post(stock_movements))
         .route("/v1/channel/transactions", post(channel_transactions))
-        .route("/v1/associates/sign-in", post(sign_in))
         .route("/v1/associates/sign-out", post(sign_out))
         .route("/v1/reports/store", get(store_report))
         .route("/v1/customers/lookup", get(lookup_customers))
@@ -137,6 +151,21 @@ pub fn router(state: AppState) -> Router {
         // The public booking page and its endpoints: no token, rate limited per client.
         .merge(crate::public::routes(crate::public::RateConfig::default()))
         .with_state(state)
+}
+
+/// Slows down guessing enrollment codes and PINs from one address.
+async fn secret_rate_limit(
+    State(limiter): State<std::sync::Arc<crate::public::RateLimiter>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let key = crate::public::client_key(&req);
+    if let Err(retry_after) = limiter.take(&key, crate::public::Class::Write, std::time::Instant::now()) {
+        tracing::warn!(client = %key, path = %req.uri().path(), "rate limited");
+        return CentralError::RateLimited { retry_after: retry_after as i64 }.into_response();
+    }
+    next.run(req).await
 }
 
 /// Liveness and the protocol version this central speaks.

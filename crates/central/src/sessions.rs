@@ -343,4 +343,31 @@ mod tests {
         let (status, _) = send(&app, "GET", "/v1/audit", &managers, Some(&associate), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "the audit log is for managers");
     }
+
+    #[tokio::test]
+    async fn guessing_enrollment_codes_or_pins_from_one_address_is_slowed_down() {
+        let (_dir, db) = demo_db();
+        let app = crate::routes::router(AppState::new(db.clone()));
+        let device = device_token(&db, STORE);
+        let mut statuses = Vec::new();
+        for i in 0..12 {
+            let body = json!({"code": format!("ABCD-{i:04}"), "device_name": "guess"});
+            let req = Request::post("/v1/enroll")
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            let response = app.clone().oneshot(req).await.unwrap();
+            statuses.push(response.status());
+            if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                assert!(response.headers().contains_key(header::RETRY_AFTER));
+            }
+        }
+        assert!(statuses[..10].iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+        assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+        // Sign-ins share the address's bucket: the same guesser is slowed there too.
+        let body = json!({"associate_id": format!("{STORE}-manager"), "pin": demo_pin(STORE, "manager")});
+        let (status, _) = send(&app, "POST", "/v1/associates/sign-in", &device, None, Some(body)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
 }
