@@ -22,6 +22,8 @@ pub mod routes;
 pub mod sessions;
 pub mod storage;
 #[cfg(test)]
+mod security_tests;
+#[cfg(test)]
 pub mod testing;
 
 use axum::Router;

@@ -30,6 +30,7 @@ const MAX_LIMIT: u32 = 5_000;
         push,
         availability,
         stock_movements,
+        order_status,
         channel_transactions,
         sign_in,
         sign_out,
