@@ -11,30 +11,42 @@
 // refused), ?apptreject (the central refuses every booking and move: the slot
 // was taken, with the nearest free ones). The staff PIN is 1234 (an
 // associate's) or 9999 (the store manager's, who alone can change a stylist's
-// schedule); five wrong tries lock the pad for 30 s.
+// schedule and open the manager's screens); five wrong tries lock the pad for
+// 30 s. ?manageridle ends a manager's session after 30 s without use instead
+// of 5 min.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { civilDate } from "../lib/i18n/format";
 import { clockMinutes, joinLocal, localToUtc, parseClock, weekdayIndex } from "../lib/agenda";
 import { toWeekday, WEEKDAYS } from "../lib/schedule";
 import type {
+  ActivityView,
   AlternativeView,
   AppState,
   AppointmentView,
   CartLine,
+  ChannelAmount,
+  ChannelTotals,
+  CustomerProfile,
   CustomerSession,
   CustomerView,
+  DayTotals,
   FulfilmentChoice,
   FulfilmentView,
   LocationStock,
   LocationView,
+  LostDemandView,
+  ManagerView,
   NewCustomer,
+  NewLostDemand,
   OrderQuote,
   OrderView,
   PaymentRecord,
   PickView,
   ProductDetail,
   QuoteLine,
+  SafetyRuleView,
+  SalesReport,
   ScheduleException,
   ScheduleInput,
   SearchHit,
@@ -50,6 +62,7 @@ import type {
   StylistSchedule,
   Swatch,
   SyncStatus,
+  Totals,
   VariantView,
 } from "../lib/bindings";
 
@@ -231,10 +244,10 @@ function addDays(isoDate: string, n: number): string {
 const todayHere = () => civilDate(Date.now(), STORE.time_zone);
 
 const DEV_CUSTOMERS: CustomerView[] = [
-  { id: "cus-001", name: "Camila Rojas Vergara", phone: "+56987654321", email: "camila.rojas@correo.cl", marketing_consent: true, pending: false },
-  { id: "cus-002", name: "Ignacio Fuentes", phone: "+56912345678", email: null, marketing_consent: false, pending: false },
-  { id: "cus-003", name: "María José Soto", phone: null, email: "mjsoto@gmail.com", marketing_consent: false, pending: false },
-  { id: "cus-004", name: "Tomás Muñoz Pérez", phone: "+56222334455", email: "tmunoz@empresa.cl", marketing_consent: true, pending: false },
+  { id: "cus-001", name: "Camila Rojas Vergara", phone: "+56987654321", email: "camila.rojas@correo.cl", marketing_consent: true, pending: false, chain_consent: true },
+  { id: "cus-002", name: "Ignacio Fuentes", phone: "+56912345678", email: null, marketing_consent: false, pending: false, chain_consent: false },
+  { id: "cus-003", name: "María José Soto", phone: null, email: "mjsoto@gmail.com", marketing_consent: false, pending: false, chain_consent: true },
+  { id: "cus-004", name: "Tomás Muñoz Pérez", phone: "+56222334455", email: "tmunoz@empresa.cl", marketing_consent: true, pending: false, chain_consent: false },
 ];
 
 type Invalid = { code: "invalid"; field: string; reason: string };
@@ -517,6 +530,7 @@ function ordersSim(env: { online: () => boolean; changed: (pending: number) => v
             phone,
             email: email ? email.toLowerCase() : null,
             marketing_consent: !!c.marketing_consent,
+            chain_consent: !!c.chain_consent,
             pending: true,
           };
           customers.push(created);
@@ -1235,6 +1249,459 @@ function customerSim(state: { get: () => AppState; set: (s: AppState) => void },
   };
 }
 
+
+// ---- Unified commerce ----------------------------------------------------------
+
+const DEV_CHANNELS = ["pos", "endless_aisle", "ecommerce", "app", "social"] as const;
+const PRODUCT_CLASS: Record<string, string> = {
+  "p-1001": "seasonal",
+  "p-1002": "core",
+  "p-1003": "bestseller",
+  "p-1004": "core",
+  "p-1005": "seasonal",
+  "p-1006": "seasonal",
+};
+
+function emptyTotals(): Totals {
+  return {
+    sales: 0,
+    sales_minor: 0,
+    orders: 0,
+    orders_minor: 0,
+    returns: 0,
+    returns_minor: 0,
+    cancellations: 0,
+    cancellations_minor: 0,
+    net_minor: 0,
+    net_units: 0,
+  };
+}
+
+type DevTxn = { kind: "sale" | "order" | "return" | "cancellation"; channel: string; hour: number; minor: number; units: number };
+
+/** A day of the store's transactions, the same every time for the same date. */
+function devDay(date: string, upToHour: number): DevTxn[] {
+  const seed = Number(date.replace(/-/g, ""));
+  const out: DevTxn[] = [];
+  const weekend = [0, 6].includes(new Date(`${date}T12:00:00Z`).getUTCDay());
+  for (let hour = 0; hour <= Math.min(23, upToHour); hour++) {
+    const open = hour >= 10 && hour < 21;
+    const busy = open ? 1 + (hour >= 12 && hour < 14 ? 1 : 0) + (hour >= 17 && hour < 20 ? 1.2 : 0) + (weekend ? 0.8 : 0) : 0;
+    DEV_CHANNELS.forEach((channel, ci) => {
+      const r = rnd(seed * 31 + hour * 7 + ci * 101);
+      let n = 0;
+      if (channel === "pos") n = open ? Math.floor(r * 3 * busy) : 0;
+      else if (channel === "endless_aisle") n = open && r > 0.72 ? 1 : 0;
+      else if (channel === "ecommerce") n = r > (open ? 0.45 : 0.85) ? 1 + Math.floor(r * 1.6) : 0;
+      else if (channel === "app") n = r > (hour >= 19 || hour < 1 ? 0.5 : 0.8) ? 1 : 0;
+      else n = hour >= 18 && r > 0.82 ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        const units = 1 + Math.floor(rnd(seed + hour * 13 + ci * 17 + i) * 2.4);
+        const minor = Math.round((9990 + rnd(seed * 3 + hour + ci + i) * 45000) / 10) * 10 * units;
+        out.push({ kind: channel === "pos" ? "sale" : "order", channel, hour, minor, units });
+      }
+      const back = rnd(seed * 7 + hour * 3 + ci * 29);
+      if (open && channel === "pos" && back > 0.9) out.push({ kind: "return", channel, hour, minor: 24990, units: 1 });
+      if (channel === "ecommerce" && back > 0.95) out.push({ kind: "cancellation", channel, hour, minor: 34990, units: 1 });
+    });
+  }
+  return out;
+}
+
+function addTxn(t: Totals, x: DevTxn): void {
+  if (x.kind === "sale") {
+    t.sales += 1;
+    t.sales_minor += x.minor;
+  } else if (x.kind === "order") {
+    t.orders += 1;
+    t.orders_minor += x.minor;
+  } else if (x.kind === "return") {
+    t.returns += 1;
+    t.returns_minor += x.minor;
+  } else {
+    t.cancellations += 1;
+    t.cancellations_minor += x.minor;
+  }
+  const out = x.kind === "sale" || x.kind === "order";
+  t.net_minor += out ? x.minor : -x.minor;
+  t.net_units += out ? x.units : -x.units;
+}
+
+function devReport(from: string, to: string): SalesReport {
+  const today = todayHere();
+  const nowHour = Math.floor(clockMinutes(Date.now(), STORE.time_zone) / 60);
+  const totals = emptyTotals();
+  const byChannel = new Map<string, Totals>();
+  const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, transactions: 0, net_minor: 0, channels: new Map<string, number>() }));
+  const days: DayTotals[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const txns = date > today ? [] : devDay(date, date === today ? nowHour : 23);
+    let net = 0;
+    for (const x of txns) {
+      addTxn(totals, x);
+      const c = byChannel.get(x.channel) ?? emptyTotals();
+      addTxn(c, x);
+      byChannel.set(x.channel, c);
+      const signed = x.kind === "sale" || x.kind === "order" ? x.minor : -x.minor;
+      const h = hours[x.hour];
+      h.transactions += 1;
+      h.net_minor += signed;
+      h.channels.set(x.channel, (h.channels.get(x.channel) ?? 0) + signed);
+      net += signed;
+    }
+    days.push({ date, transactions: txns.length, net_minor: net });
+  }
+  const channels: ChannelTotals[] = DEV_CHANNELS.filter((c) => byChannel.has(c)).map((c) => ({ channel: c, totals: byChannel.get(c)! }));
+  return {
+    store_id: STORE.id,
+    currency: STORE.currency,
+    time_zone: STORE.time_zone,
+    from,
+    to,
+    totals,
+    channels,
+    hours: hours.map((h) => ({
+      hour: h.hour,
+      transactions: h.transactions,
+      net_minor: h.net_minor,
+      channels: DEV_CHANNELS.filter((c) => h.channels.has(c)).map((c): ChannelAmount => ({ channel: c, net_minor: h.channels.get(c)! })),
+    })),
+    days,
+  };
+}
+
+/** A customer's past purchases on other channels, invented from their id. */
+function devHistory(customer: CustomerView): ActivityView[] {
+  const n = Number(customer.id.replace(/\D/g, "")) || 7;
+  if (n > 4) return [];
+  const item = (seed: Seed, color: string, size: string, quantity = 1) => ({
+    sku: `${seed.style}-${color}-${size}`,
+    name_es: seed.es,
+    name_en: seed.en,
+    color_es: COLORS[color].name_es,
+    color_en: COLORS[color].name_en,
+    size,
+    quantity,
+  });
+  const base = {
+    status: null,
+    store_name: null as string | null,
+    service_es: null,
+    service_en: null,
+    pending: false,
+  };
+  const money = (minor: number) => ({ minor, currency: STORE.currency });
+  const day = 60 * 24;
+  const list: ActivityView[] = [
+    { ...base, id: `h-${n}-1`, kind: "sale", channel: "pos", occurred_at: minutesAgo(day * 3 + 130), reference: `B-${40210 + n}`, amount: money(44980), items: [item(SEEDS[1], "DEN", "40"), item(SEEDS[2], "WHT", "M")], store_name: STORE.name },
+    { ...base, id: `h-${n}-2`, kind: "return", channel: "pos", occurred_at: minutesAgo(day * 2 + 40), reference: `B-${40388 + n}`, amount: money(9990), items: [item(SEEDS[2], "WHT", "M")], store_name: "Costanera Center" },
+    { ...base, id: `h-${n}-3`, kind: "order", channel: "ecommerce", occurred_at: minutesAgo(day * 12 + 45), reference: `WEB-${88120 + n}`, amount: money(59990), items: [item(SEEDS[0], "NAV", "M")], status: "delivered" },
+    { ...base, id: `h-${n}-4`, kind: "order", channel: "app", occurred_at: minutesAgo(day * 30), reference: `APP-${5521 + n}`, amount: money(27990), items: [item(SEEDS[3], "GRY", "L")], status: "shipped" },
+    { ...base, id: `h-${n}-5`, kind: "cancellation", channel: "social", occurred_at: minutesAgo(day * 41), reference: `IG-${310 + n}`, amount: money(44990), items: [item(SEEDS[4], "SND", "S")] },
+    { ...base, id: `h-${n}-6`, kind: "order", channel: "endless_aisle", occurred_at: minutesAgo(day * 55), reference: `cl-scl-providencia-7F3A21C9-000${n}8`, amount: money(19990), items: [item(SEEDS[5], "TER", "U")], status: "ready_for_pickup", store_name: STORE.name },
+  ];
+  return n % 2 === 0 ? list.slice(0, 3) : list;
+}
+
+function commerceSim(env: {
+  online: () => boolean;
+  changed: () => void;
+  pins: PinGuard;
+  customers: () => CustomerView[];
+  orders: () => OrderView[];
+  appointments: () => AppointmentView[];
+}) {
+  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  const idleMs = params.has("manageridle") ? 30_000 : 5 * 60_000;
+  let manager: (ManagerView & { lastUsed: number }) | null = null;
+  const reports = new Map<string, { report: SalesReport; generated_at: string }>();
+  const lost: LostDemandView[] = [];
+  const rules = new Map<string, { units: number; pending: number | null; refused: string | null }>([
+    ["bestseller", { units: 2, pending: null, refused: null }],
+    ["core", { units: 1, pending: null, refused: null }],
+    ["seasonal", { units: 0, pending: null, refused: null }],
+  ]);
+
+  function lostView(input: NewLostDemand, recordedAt: string, pending: boolean, associate: string | null): LostDemandView {
+    const info = input.sku ? skuInfo(input.sku) : null;
+    const seed = info?.seed ?? SEEDS.find((x) => x.id === input.product_id) ?? null;
+    const color = info ? COLORS[info.variant.color_code] : null;
+    return {
+      id: `ld-${Math.random().toString(36).slice(2, 10)}`,
+      reason: input.reason,
+      sku: input.sku,
+      product_id: seed?.id ?? null,
+      style_code: seed?.style ?? null,
+      name_es: seed?.es ?? null,
+      name_en: seed?.en ?? null,
+      color_es: color?.name_es ?? null,
+      color_en: color?.name_en ?? null,
+      size: info?.variant.size ?? null,
+      text: input.text,
+      associate_name: associate,
+      recorded_at: recordedAt,
+      pending,
+    };
+  }
+
+  const past: [NewLostDemand, number, string | null][] = [
+    [{ sku: "PL-0310-TER-M", product_id: null, text: null, reason: "not_anywhere" }, 60 * 3, "Javiera Ortiz"],
+    [{ sku: null, product_id: "p-1003", text: null, reason: "declined_wait" }, 60 * 26, null],
+    [{ sku: null, product_id: null, text: "Chaqueta de cuero café", reason: "not_in_catalog" }, 60 * 49, "Javiera Ortiz"],
+    [{ sku: "JN-2040-NAV-46", product_id: null, text: null, reason: "not_anywhere" }, 60 * 24 * 4, null],
+    [{ sku: "PL-0310-NAV-S", product_id: null, text: null, reason: "declined_wait" }, 60 * 24 * 6, "Matías Herrera"],
+    [{ sku: null, product_id: "p-1005", text: null, reason: "other" }, 60 * 24 * 11, null],
+  ];
+  for (const [input, ago, who] of past) lost.push(lostView(input, minutesAgo(ago), false, who));
+
+  function active(): (ManagerView & { lastUsed: number }) | null {
+    if (manager && Date.now() - manager.lastUsed > idleMs) manager = null;
+    return manager;
+  }
+
+  function touch(): boolean {
+    const m = active();
+    if (m) m.lastUsed = Date.now();
+    return !!m;
+  }
+
+  const since = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const classOf = (v: LostDemandView) => (v.product_id ? PRODUCT_CLASS[v.product_id] : undefined);
+
+  function ruleViews(): SafetyRuleView[] {
+    return [...rules.entries()].map(([productClass, r]) => ({
+      product_class: productClass,
+      units: r.units,
+      pending_units: r.pending,
+      refused: r.refused,
+      products: Object.values(PRODUCT_CLASS).filter((c) => c === productClass).length,
+      lost_demand_30d: lost.filter((l) => l.recorded_at >= since(30) && classOf(l) === productClass).length,
+    }));
+  }
+
+  // A customer of another store who agreed to one profile across the chain.
+  const CHAIN_CUSTOMERS: { customer: CustomerView; home: string }[] = [
+    {
+      customer: {
+        id: "cus-901",
+        name: "Valentina Ríos Araya",
+        phone: "+56955512345",
+        email: "vrios@correo.cl",
+        marketing_consent: false,
+        pending: false,
+        chain_consent: true,
+      },
+      home: "Costanera Center",
+    },
+  ];
+
+  function profileOf(customer: CustomerView, home: string = STORE.name): CustomerProfile {
+    const placed: ActivityView[] = env
+      .orders()
+      .filter((o) => o.customer_id === customer.id)
+      .map((o) => ({
+        id: o.id,
+        kind: o.status === "cancelled" ? "cancellation" : "order",
+        channel: "endless_aisle",
+        occurred_at: o.created_at,
+        reference: o.number,
+        amount: o.total,
+        items: o.lines.map((l) => ({
+          sku: l.sku,
+          name_es: l.product_name_es,
+          name_en: l.product_name_en,
+          color_es: l.color_name_es,
+          color_en: l.color_name_en,
+          size: l.size,
+          quantity: l.quantity,
+        })),
+        status: o.status,
+        store_name: STORE.name,
+        service_es: null,
+        service_en: null,
+        pending: o.sync !== "confirmed",
+      }));
+    const booked: ActivityView[] = env
+      .appointments()
+      .filter((a) => a.customer_id === customer.id)
+      .map((a) => ({
+        id: a.id,
+        kind: "appointment",
+        channel: a.channel,
+        occurred_at: a.start,
+        reference: a.id,
+        amount: null,
+        items: [],
+        status: a.status,
+        store_name: STORE.name,
+        service_es: a.service_es,
+        service_en: a.service_en,
+        pending: a.sync === "pending",
+      }));
+    const activity = [...placed, ...booked, ...devHistory(customer)].sort((a, b) => b.occurred_at.localeCompare(a.occurred_at));
+    let ltv = 0;
+    for (const a of activity) {
+      if (!a.amount || a.kind === "appointment") continue;
+      ltv += a.kind === "return" || a.kind === "cancellation" ? -a.amount.minor : a.amount.minor;
+    }
+    return {
+      customer: copy(customer),
+      home_store_name: home,
+      from_chain: home !== STORE.name,
+      lifetime_value: { minor: ltv, currency: STORE.currency },
+      other_currency: customer.id === "cus-001" ? 1 : 0,
+      orders: activity.filter((a) => a.kind === "order").length,
+      returns: activity.filter((a) => a.kind === "return").length,
+      appointments: booked.length,
+      saved_items: customer.id === "cus-001" ? 3 : 0,
+      activity,
+    };
+  }
+
+  function lostSummary(days: number) {
+    const entries = lost.filter((l) => l.recorded_at >= since(days));
+    const products = new Map<string, { times: number; last_at: string }>();
+    const reasons = new Map<string, number>();
+    for (const l of entries) {
+      reasons.set(l.reason, (reasons.get(l.reason) ?? 0) + 1);
+      if (!l.product_id) continue;
+      const p = products.get(l.product_id) ?? { times: 0, last_at: l.recorded_at };
+      p.times += 1;
+      if (l.recorded_at > p.last_at) p.last_at = l.recorded_at;
+      products.set(l.product_id, p);
+    }
+    return {
+      days,
+      total: entries.length,
+      entries: copy(entries.slice(0, 200)),
+      top_products: [...products.entries()]
+        .map(([id, p]) => {
+          const seed = SEEDS.find((x) => x.id === id)!;
+          return { product_id: id, style_code: seed.style, name_es: seed.es, name_en: seed.en, product_class: PRODUCT_CLASS[id], times: p.times, last_at: p.last_at };
+        })
+        .sort((a, b) => b.times - a.times || b.last_at.localeCompare(a.last_at)),
+      by_reason: [...reasons.entries()].map(([reason, times]) => ({ reason, times })).sort((a, b) => b.times - a.times),
+    };
+  }
+
+  return {
+    flush(): void {
+      for (const l of lost) l.pending = false;
+      for (const r of rules.values()) {
+        if (r.pending !== null) {
+          r.units = r.pending;
+          r.pending = null;
+        }
+      }
+    },
+    pendingCount: () => lost.filter((l) => l.pending).length + [...rules.values()].filter((r) => r.pending !== null).length,
+    handle(cmd: string, args: Record<string, unknown>): { ok: unknown } | { err: unknown } | null {
+      switch (cmd) {
+        case "customer_profile": {
+          const customer = env.customers().find((c) => c.id === args.customer_id);
+          return customer ? { ok: profileOf(customer) } : { err: { code: "not_found" } };
+        }
+        case "lookup_chain_customer": {
+          const q = String(args.query ?? "").trim();
+          if (q.length < 5) return { err: invalid("query", "too_short") };
+          if (!env.online()) return { err: { code: "central_unreachable" } };
+          const digits = q.replace(/\D/g, "");
+          const same = (c: CustomerView) =>
+            (c.email !== null && c.email.toLowerCase() === q.toLowerCase()) ||
+            (c.phone !== null && digits.length >= 7 && c.phone.replace(/\D/g, "").endsWith(digits));
+          const own = env.customers().filter(same).map((c) => profileOf(c));
+          const others = CHAIN_CUSTOMERS.filter((x) => x.customer.chain_consent && same(x.customer)).map((x) => profileOf(x.customer, x.home));
+          return { ok: [...own, ...others] };
+        }
+        case "record_lost_demand": {
+          const input = (args.input ?? {}) as NewLostDemand;
+          if (!["not_anywhere", "declined_wait", "not_in_catalog", "other"].includes(input.reason)) return { err: invalid("reason", "unknown") };
+          const text = typeof input.text === "string" ? input.text.trim() : "";
+          if (text.length > 200) return { err: invalid("text", "too_long") };
+          if (input.sku && !skuInfo(input.sku)) return { err: invalid("sku", "unknown") };
+          if (!input.sku && input.product_id && !SEEDS.some((x) => x.id === input.product_id)) return { err: invalid("product_id", "unknown") };
+          if (!input.sku && !input.product_id && !text) return { err: invalid("text", "empty") };
+          const view = lostView({ ...input, text: text || null }, new Date().toISOString(), true, null);
+          lost.unshift(view);
+          env.changed();
+          if (env.online()) {
+            setTimeout(() => {
+              view.pending = false;
+              env.changed();
+            }, 1500);
+          }
+          return { ok: copy(view) };
+        }
+        case "manager_sign_in": {
+          const checked = env.pins.check(String(args.pin ?? ""));
+          if ("err" in checked) return checked;
+          if (checked.role !== "manager") return { err: invalid("pin", "not_manager") };
+          manager = { associate_id: "CL-SCL-01-MGR", name: "Carolina Díaz", online: env.online(), lastUsed: Date.now() };
+          return { ok: { associate_id: manager.associate_id, name: manager.name, online: manager.online } };
+        }
+        case "manager_sign_out":
+          manager = null;
+          return { ok: null };
+        case "manager_session": {
+          const m = active();
+          return { ok: m ? { associate_id: m.associate_id, name: m.name, online: m.online } : null };
+        }
+        case "store_report": {
+          if (!touch() || !manager) return { err: { code: "manager_required" } };
+          const from = String(args.from ?? "");
+          const to = String(args.to ?? "");
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) return { err: invalid("from", "date") };
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(to)) return { err: invalid("to", "date") };
+          if (to < from) return { err: invalid("to", "range") };
+          const key = `${from}|${to}`;
+          if (!manager.online || !env.online()) {
+            const cached = reports.get(key);
+            return cached ? { ok: { ...copy(cached), live: false } } : { err: { code: "central_unreachable" } };
+          }
+          const fresh = { report: devReport(from, to), generated_at: new Date().toISOString() };
+          reports.set(key, fresh);
+          return { ok: { ...copy(fresh), live: true } };
+        }
+        case "export_report_csv": {
+          if (!touch()) return { err: { code: "manager_required" } };
+          const from = String(args.from ?? "");
+          const to = String(args.to ?? "");
+          if (!reports.has(`${from}|${to}`)) return { err: { code: "not_found" } };
+          const name = from === to ? `vitrina-${STORE.id}-${from}.csv` : `vitrina-${STORE.id}-${from}-${to}.csv`;
+          return { ok: `/home/tienda/.local/share/vitrina/exports/${name}` };
+        }
+        case "lost_demand":
+          if (!touch()) return { err: { code: "manager_required" } };
+          return { ok: lostSummary(Math.min(365, Math.max(1, Number(args.days ?? 30)))) };
+        case "safety_rules":
+          if (!touch()) return { err: { code: "manager_required" } };
+          return { ok: ruleViews() };
+        case "set_safety_rule": {
+          if (!touch()) return { err: { code: "manager_required" } };
+          const units = Number(args.units);
+          if (!Number.isInteger(units) || units < 0 || units > 1000) return { err: invalid("units", "invalid") };
+          const rule = rules.get(String(args.product_class ?? ""));
+          if (!rule) return { err: invalid("product_class", "invalid") };
+          rule.pending = units;
+          rule.refused = null;
+          env.changed();
+          if (env.online()) {
+            setTimeout(() => {
+              if (rule.pending === null) return;
+              rule.units = rule.pending;
+              rule.pending = null;
+              env.changed();
+            }, 4000);
+          }
+          return { ok: ruleViews() };
+        }
+        default:
+          return null;
+      }
+    },
+  };
+}
+
 /** What the backend still answers while the tablet is in a customer's hands. */
 const CUSTOMER_MODE_COMMANDS = new Set([
   "app_state",
@@ -1281,12 +1748,21 @@ export function installDevBackend(): void {
   const changed = () =>
     publish({
       ...status,
-      pending: orders.pendingCount() + appointments.pendingCount(),
+      pending: orders.pendingCount() + appointments.pendingCount() + commerce.pendingCount(),
       last_synced_at: status.online ? new Date().toISOString() : status.last_synced_at,
     });
   const orders = ordersSim({ online: () => status.online, changed: () => changed() });
   const pins = pinGuard();
   const appointments = appointmentsSim({ online: () => status.online, changed: () => changed(), pins });
+  const listed = <T>(answer: { ok: unknown } | { err: unknown } | null): T[] => (answer && "ok" in answer ? (answer.ok as T[]) : []);
+  const commerce = commerceSim({
+    online: () => status.online,
+    changed: () => changed(),
+    pins,
+    customers: () => orders.customers(),
+    orders: () => listed<OrderView>(orders.handle("list_orders", {})),
+    appointments: () => listed<AppointmentView>(appointments.handle("list_appointments", { from: "0000-01-01", to: "9999-12-31" }, orders.customers)),
+  });
   if (preEnrolled) {
     orders.seed();
     appointments.seed();
@@ -1309,6 +1785,7 @@ export function installDevBackend(): void {
     if (online) {
       orders.flush();
       appointments.flush();
+      commerce.flush();
     }
   };
 
@@ -1359,6 +1836,7 @@ export function installDevBackend(): void {
           if (!status.online) return fail(400, { code: "central_unreachable" });
           orders.flush();
           appointments.flush();
+          commerce.flush();
           publish({ ...status, phase: "syncing" });
           return delay(900, () => {
             publish({ ...status, phase: "idle", last_synced_at: new Date().toISOString(), error: null });
@@ -1398,7 +1876,7 @@ export function installDevBackend(): void {
           return s ? delay(60, () => detail(s)) : fail(50, { code: "not_found" });
         }
         default: {
-          const answer = orders.handle(cmd, args) ?? appointments.handle(cmd, args, orders.customers);
+          const answer = orders.handle(cmd, args) ?? appointments.handle(cmd, args, orders.customers) ?? commerce.handle(cmd, args);
           if (!answer) return fail(0, `unknown command ${cmd}`);
           return "ok" in answer ? delay(40 + Math.random() * 120, () => answer.ok) : fail(150, answer.err);
         }

@@ -79,6 +79,7 @@ export function retryOrder(order: OrderView, suggested: string[]): void {
         phone: null,
         email: null,
         marketing_consent: false,
+        chain_consent: false,
         pending: false,
       }
     : null;

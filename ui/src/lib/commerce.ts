@@ -1,9 +1,11 @@
 // Unified commerce: how the sales channels, the kinds of transaction, the
 // reasons a customer left without a product and the product classes are
 // named and coloured on screen. Pure.
+import { statusTone as appointmentTone, type Tone } from "./agenda";
 import type { LostDemandReason } from "./api";
-import type { ActivityView, Money, NewLostDemand } from "./bindings";
+import type { ActivityView, Money, NewLostDemand, OrderStatus } from "./bindings";
 import type { MessageKey } from "./i18n/es";
+import { statusTone as orderTone } from "./orders";
 
 /** The store's sales channels, in the order the reports list them. */
 export const CHANNELS = ["pos", "endless_aisle", "ecommerce", "app", "social"] as const;
@@ -109,6 +111,35 @@ export function activityStatusKey(kind: string, status: string | null): MessageK
   if (!status) return null;
   const keys = kind === "appointment" ? APPOINTMENT_STATUS_KEYS : ORDER_STATUS_KEYS;
   return Object.prototype.hasOwnProperty.call(keys, status) ? keys[status] : null;
+}
+
+/** The colour of an order's or an appointment's state. */
+export function activityStatusTone(kind: string, status: string | null): Tone {
+  if (!status || !activityStatusKey(kind, status)) return "muted";
+  return kind === "appointment" ? appointmentTone(status) : orderTone(status as OrderStatus);
+}
+
+/** Newest first (by when it happened; the list's order among equals). */
+export function newestFirst<T extends Pick<ActivityView, "occurred_at">>(list: readonly T[]): T[] {
+  const at = (a: T) => {
+    const ms = Date.parse(a.occurred_at);
+    return Number.isNaN(ms) ? -Infinity : ms;
+  };
+  return list
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => at(y.a) - at(x.a) || x.i - y.i)
+    .map((x) => x.a);
+}
+
+/**
+ * Whether a typed query can be asked of the chain: the backend looks customers
+ * up there by exact phone number or email only.
+ */
+export function chainQuery(query: string): boolean {
+  const q = query.trim();
+  if (q.length < 5) return false;
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(q)) return true;
+  return /^\+?[\d\s().-]+$/.test(q) && q.replace(/\D/g, "").length >= 7;
 }
 
 // ---- Lost demand ----------------------------------------------------------------

@@ -6,31 +6,42 @@ import {
   bookAppointment,
   cancelOrder,
   createCustomer,
+  customerProfile,
   customerSelection,
   dismissSelection,
   enterCustomerMode,
   exitCustomerMode,
+  exportReportCsv,
   findBarcode,
   imageUrl,
   listAppointments,
   listOrders,
   listServices,
+  lookupChainCustomer,
+  lostDemand,
+  managerSession,
+  managerSignIn,
+  managerSignOut,
   normaliseError,
   orderDetail,
   placeOrder,
   productDetail,
   quoteOrder,
+  recordLostDemand,
   resetDevice,
   regionStores,
   rescheduleAppointment,
   returnOrder,
+  safetyRules,
   saveSelection,
   search,
   searchCustomers,
   setAppointmentStatus,
   setPick,
+  setSafetyRule,
   setStylistSchedule,
   showcase,
+  storeReport,
   stylistDays,
   stylistSchedule,
 } from "./index";
@@ -57,6 +68,12 @@ describe("normaliseError", () => {
       code: "pin_locked",
       retry_after_s: 30,
     });
+  });
+
+  it("keeps the manager's session ending", () => {
+    expect(normaliseError({ code: "manager_required" })).toEqual({ code: "manager_required" });
+    expect(normaliseError({ code: "manager_required", since: 300 })).toEqual({ code: "manager_required" });
+    expect(normaliseError({ code: "Manager_Required" })).toEqual({ code: "internal" });
   });
 
   it("drops extra fields", () => {
@@ -137,8 +154,36 @@ describe("commands", () => {
         "set_appointment_status",
         "stylist_schedule",
         "set_stylist_schedule",
+        "customer_profile",
+        "record_lost_demand",
+        "manager_sign_in",
+        "manager_sign_out",
+        "manager_session",
+        "store_report",
+        "export_report_csv",
+        "lost_demand",
+        "safety_rules",
+        "set_safety_rule",
+        "lookup_chain_customer",
       ].sort(),
     );
+  });
+
+  it("lists the unified-commerce commands after the schedule's, in the backend's order", () => {
+    const at = COMMANDS.indexOf("set_stylist_schedule");
+    expect(COMMANDS.slice(at + 1)).toEqual([
+      "customer_profile",
+      "record_lost_demand",
+      "manager_sign_in",
+      "manager_sign_out",
+      "manager_session",
+      "store_report",
+      "export_report_csv",
+      "lost_demand",
+      "safety_rules",
+      "set_safety_rule",
+      "lookup_chain_customer",
+    ]);
   });
 
   it("passes snake_case arguments", async () => {
@@ -162,7 +207,7 @@ describe("commands", () => {
       return cmd === "search_customers" || cmd === "list_orders" || cmd === "region_stores" ? [] : {};
     });
     const lines = [{ sku: "CH-1001-NAV-M", quantity: 2 }];
-    const customer = { name: "Ana", phone: "+56912345678", email: null, marketing_consent: false };
+    const customer = { name: "Ana", phone: "+56912345678", email: null, marketing_consent: false, chain_consent: true };
     await searchCustomers("9 1234");
     await createCustomer(customer);
     await regionStores();
@@ -357,6 +402,58 @@ describe("commands", () => {
       throw { code: "no_pins" };
     });
     await expect(enterCustomerMode("p1")).rejects.toEqual({ code: "no_pins" });
+  });
+
+  it("passes the unified-commerce commands' arguments in snake_case", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "manager_session" || cmd === "manager_sign_out") return null;
+      if (cmd === "export_report_csv") return "/data/exports/vitrina-s1-2026-11-23.csv";
+      if (cmd === "safety_rules" || cmd === "set_safety_rule" || cmd === "lookup_chain_customer") return [];
+      return {};
+    });
+    const lost = { sku: "PL-0310-TER-M", product_id: null, text: null, reason: "not_anywhere" as const };
+    await customerProfile("cus-1");
+    await recordLostDemand(lost);
+    await managerSignIn("9999");
+    await expect(managerSession()).resolves.toBeNull();
+    await storeReport("2026-11-17", "2026-11-23");
+    await expect(exportReportCsv("2026-11-23", "2026-11-23")).resolves.toBe("/data/exports/vitrina-s1-2026-11-23.csv");
+    await lostDemand(30);
+    await safetyRules();
+    await setSafetyRule("bestseller", 3);
+    await managerSignOut();
+    await lookupChainCustomer("+56 9 8765 4321");
+    expect(seen).toEqual([
+      ["customer_profile", { customer_id: "cus-1" }],
+      ["record_lost_demand", { input: lost }],
+      ["manager_sign_in", { pin: "9999" }],
+      ["manager_session", {}],
+      ["store_report", { from: "2026-11-17", to: "2026-11-23" }],
+      ["export_report_csv", { from: "2026-11-23", to: "2026-11-23" }],
+      ["lost_demand", { days: 30 }],
+      ["safety_rules", {}],
+      ["set_safety_rule", { product_class: "bestseller", units: 3 }],
+      ["manager_sign_out", {}],
+      ["lookup_chain_customer", { query: "+56 9 8765 4321" }],
+    ]);
+  });
+
+  it("rejects the manager's commands once the session is over, and a report offline with nothing saved", async () => {
+    mockIPC(() => {
+      throw { code: "manager_required" };
+    });
+    await expect(storeReport("2026-11-23", "2026-11-23")).rejects.toEqual({ code: "manager_required" });
+    await expect(setSafetyRule("core", 1)).rejects.toEqual({ code: "manager_required" });
+    mockIPC(() => {
+      throw { code: "central_unreachable" };
+    });
+    await expect(storeReport("2026-11-23", "2026-11-23")).rejects.toEqual({ code: "central_unreachable" });
+    mockIPC(() => {
+      throw { code: "invalid", field: "pin", reason: "not_manager" };
+    });
+    await expect(managerSignIn("1234")).rejects.toEqual({ code: "invalid", field: "pin", reason: "not_manager" });
   });
 
   it("serves images from the vimg scheme on every platform", () => {

@@ -80,6 +80,7 @@ export const COMMANDS = [
   "lost_demand",
   "safety_rules",
   "set_safety_rule",
+  "lookup_chain_customer",
 ] as const;
 
 /**
@@ -94,7 +95,8 @@ export type UiError =
   | { code: "no_pins" }
   | { code: "wrong_pin"; attempts_left: number }
   | { code: "pin_locked"; retry_after_s: number }
-  | { code: "manager_required" };
+  | { code: "manager_required" }
+  | { code: "device_revoked" };
 
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -111,6 +113,7 @@ const SIMPLE_CODES = new Set<string>([
   "customer_mode",
   "no_pins",
   "manager_required",
+  "device_revoked",
   "internal",
 ]);
 
@@ -468,6 +471,15 @@ export function safetyRules(): Promise<SafetyRuleView[]> {
 /** Changes a class's safety stock (0–1000 units); queued for the central. */
 export function setSafetyRule(productClass: string, units: number): Promise<SafetyRuleView[]> {
   return call<SafetyRuleView[]>("set_safety_rule", { product_class: productClass, units });
+}
+
+/**
+ * Customers of other stores who agreed to one profile across the chain (and
+ * this store's own), by exact phone or email, asked of the central: online
+ * only. Refused with `invalid` query/too_short below 5 characters.
+ */
+export function lookupChainCustomer(query: string): Promise<CustomerProfile[]> {
+  return call<CustomerProfile[]>("lookup_chain_customer", { query });
 }
 
 /** The scheme the Rust side serves catalogue images from, by content hash. */

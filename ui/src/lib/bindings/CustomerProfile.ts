@@ -8,6 +8,15 @@ import type { Money } from "./Money";
  */
 export type CustomerProfile = { customer: CustomerView, 
 /**
+ * The store the customer belongs to.
+ */
+home_store_name: string, 
+/**
+ * Looked up at the central: a customer of another store who agreed to one
+ * profile across the chain (not kept on this device).
+ */
+from_chain: boolean, 
+/**
  * Sales and orders less returns and cancellations, in the store's currency.
  */
 lifetime_value: Money, 

@@ -60,6 +60,22 @@ export function formatMoney(money: Money, locale: string): string {
   }
 }
 
+/** A short amount for an axis or a tight cell: "$1,2 M", "CLP 250K", "MX$1.5K". */
+export function formatMoneyCompact(money: Money, locale: string): string {
+  const currency = money.currency.toUpperCase();
+  const amount = money.minor / 10 ** fractionDigits(currency);
+  try {
+    return numberFormat(locale, {
+      style: "currency",
+      currency,
+      notation: "compact",
+      maximumFractionDigits: Math.abs(amount) < 1000 ? fractionDigits(currency) : 1,
+    }).format(amount);
+  } catch {
+    return formatMoney(money, locale);
+  }
+}
+
 export function formatNumber(n: number, locale: string, maxDecimals = 0): string {
   return numberFormat(locale, { maximumFractionDigits: maxDecimals }).format(n);
 }

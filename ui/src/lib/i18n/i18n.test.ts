@@ -11,6 +11,7 @@ import {
   formatLongDate,
   formatKm,
   formatMoney,
+  formatMoneyCompact,
   formatTime,
   formatWeekday,
   fractionDigits,
@@ -85,6 +86,11 @@ describe("translate", () => {
       { code: "wrong_pin", attempts_left: 1 },
       { code: "wrong_pin", attempts_left: 0 },
       { code: "pin_locked", retry_after_s: 90 },
+      { code: "manager_required" },
+      { code: "invalid", field: "text", reason: "empty" },
+      { code: "invalid", field: "sku", reason: "unknown" },
+      { code: "invalid", field: "units", reason: "invalid" },
+      { code: "invalid", field: "to", reason: "range" },
       { code: "internal" },
     ];
     for (const e of errors) {
@@ -201,6 +207,23 @@ describe("customer and order errors", () => {
     expect(key("quantity", "range")).toBe("error_quantity");
     expect(translate("es", key("phone", "invalid_characters"))).toMatch(/solo puede tener números/);
     expect(translate("en", key("address", "too_short"))).toMatch(/too short/);
+  });
+});
+
+describe("manager errors", () => {
+  it("say the session ended and how to get back in", () => {
+    expect(errorMessageKey({ code: "manager_required" })[0]).toBe("error_manager_required");
+    expect(translate("es", ...errorMessageKey({ code: "manager_required" }))).toMatch(/5 minutos sin uso/);
+    expect(translate("en", ...errorMessageKey({ code: "manager_required" }))).toMatch(/5 minutes without use/);
+  });
+});
+
+describe("compact money", () => {
+  it("shortens large amounts and keeps the currency's decimals on small ones", () => {
+    expect(plain(formatMoneyCompact({ minor: 1_234_567, currency: "CLP" }, "es-CL"))).toBe("$1,2 M");
+    expect(plain(formatMoneyCompact({ minor: 0, currency: "CLP" }, "es-CL"))).toBe("$0");
+    expect(plain(formatMoneyCompact({ minor: 125_050, currency: "MXN" }, "es-MX"))).toMatch(/^\$1\.3 ?k$/i);
+    expect(plain(formatMoneyCompact({ minor: -250_000, currency: "CLP" }, "en-US"))).toMatch(/^-CLP 250K$/);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   formatPercent,
   formatWhen,
   formatMoney,
+  formatMoneyCompact,
   localeFor,
 } from "./format";
 import { errorMessageKey, isLang, translate, type Lang, type Params } from "./translate";
@@ -80,6 +81,11 @@ export function errorText(err: UiError): string {
 
 export function money(m: Money | null): string {
   return m ? formatMoney(m, currentLocale()) : t("price_none");
+}
+
+/** A short amount for chart axes: "$1,2 M". */
+export function moneyShort(m: Money): string {
+  return formatMoneyCompact(m, currentLocale());
 }
 
 export function num(n: number): string {

@@ -37,6 +37,8 @@ export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] 
       return ["error_bad_enrollment_code", undefined];
     case "unauthorized":
       return ["error_unauthorized", undefined];
+    case "device_revoked":
+      return ["error_device_revoked", undefined];
     case "not_enrolled":
       return ["error_not_enrolled", undefined];
     case "already_enrolled":
@@ -94,6 +96,7 @@ const FIELD_REASON_KEYS: Record<string, MessageKey> = {
   "from:date": "error_report_date",
   "to:date": "error_report_date",
   "to:range": "error_report_range",
+  "query:too_short": "error_chain_query_short",
 };
 
 // Any other reason for these fields still gets a message in the associate's words.
