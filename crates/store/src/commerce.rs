@@ -563,11 +563,11 @@ impl Store {
         };
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
+        insert_outbox(&tx, counter, &Command::RecordLostDemand(record.clone()), &record.recorded_at)?;
         tx.execute(
             "INSERT INTO lost_demand (id, recorded_at, product_id, counter, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![record.id, record.recorded_at, record.product_id, counter, to_json(&record)?],
         )?;
-        insert_outbox(&tx, counter, &Command::RecordLostDemand(record.clone()), &record.recorded_at)?;
         tx.commit()?;
         tracing::info!(reason = %record.reason, "lost demand recorded");
         Ok(Ok(self.lost_demand_view(&record, true)?))

@@ -967,3 +967,238 @@ mod appointments {
         assert_eq!((change.by_associate_id.as_str(), change.exceptions.len()), ("M1", 1));
     }
 }
+
+mod commerce {
+    use super::*;
+    use crate::{NewLostDemand, SafetyRefused};
+    use chrono::{DateTime, TimeZone, Utc};
+    use vitrina_core::TxnKind;
+
+    const NOW: &str = "2026-11-23T12:00:00Z";
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+    }
+
+    fn person(id: &str, role: &str) -> Record {
+        Record::Associate(AssociateRecord {
+            id: id.into(),
+            store_id: "HOME".into(),
+            name: format!("Persona {id}"),
+            role: role.into(),
+            pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            active: true,
+        })
+    }
+
+    fn customer(id: &str) -> CustomerRecord {
+        CustomerRecord {
+            id: id.into(),
+            store_id: "HOME".into(),
+            name: "Renata Soto".into(),
+            phone: Some("+56991112222".into()),
+            email: None,
+            marketing_consent: true,
+            chain_consent: false,
+            wishlist: vec![],
+        }
+    }
+
+    fn purchase(id: &str, channel: &str, kind: TxnKind, at: &str, amount: i64) -> Record {
+        Record::Purchase(PurchaseRecord {
+            id: id.into(),
+            store_id: "HOME".into(),
+            customer_id: "C1".into(),
+            channel: channel.into(),
+            kind,
+            reference: id.to_uppercase(),
+            attributed_store_id: Some("NEAR".into()),
+            occurred_at: at.into(),
+            currency: "CLP".into(),
+            amount_minor: amount,
+            lines: vec![TransactionLine { sku: "CAM-1042-CAF-S".into(), quantity: 1, unit_minor: amount }],
+            order_id: None,
+        })
+    }
+
+    /// The seeded cache with the store's scope: staff, a customer and their purchases.
+    fn with_store() -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = seeded();
+        let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+        scopes.push(store_scope("HOME"));
+        store.subscribe(&scopes).unwrap();
+        let changes = vec![
+            upsert(1, person("A1", "associate")),
+            upsert(2, person("M1", "manager")),
+            upsert(3, Record::Customer(customer("C1"))),
+            upsert(4, purchase("web-1", "ecommerce", TxnKind::Order, "2026-11-20T15:00:00Z", 30_000)),
+            upsert(5, purchase("pos-r1", "pos", TxnKind::Return, "2026-11-22T15:00:00Z", 10_000)),
+        ];
+        store.apply_page(&page(&store_scope("HOME"), changes), NOW).unwrap();
+        (dir, store)
+    }
+
+    fn answer(store: &mut Store, outcome: MutationOutcome, effects: Vec<ScopeCursor>) {
+        let mutation = store.pending_mutations(10).unwrap().pop().unwrap();
+        let response = PushResponse {
+            results: vec![MutationResult {
+                mutation_id: mutation.mutation_id,
+                counter: mutation.counter,
+                outcome,
+                effects,
+                replayed: false,
+            }],
+            next_counter: mutation.counter + 1,
+        };
+        store.record_push(&response, NOW).unwrap();
+    }
+
+    #[test]
+    fn a_customers_purchases_from_every_channel_and_orders_made_here_are_one_history() {
+        let (_dir, mut store) = with_store();
+        let order = crate::NewOrder {
+            lines: vec![OrderLineRecord { sku: "CAM-1042-CAF-S".into(), quantity: 2, source_location_id: "WH".into() }],
+            fulfilment: FulfilmentRecord::ShipToStore { store_id: "HOME".into() },
+            customer_id: Some("C1".into()),
+            payment: PaymentRecord { method: "at_till".into(), reference: None },
+            promise_date: None,
+            allow_other_source: false,
+        };
+        let placed = store.place_order(order, NOW).unwrap();
+        let profile = store.customer_profile("C1").unwrap();
+        let seen: Vec<(&str, &str, bool)> =
+            profile.activity.iter().map(|a| (a.kind.as_str(), a.channel.as_str(), a.pending)).collect();
+        assert_eq!(
+            seen,
+            [("order", "endless_aisle", true), ("return", "pos", false), ("order", "ecommerce", false)],
+            "newest first, the order made here pending"
+        );
+        let here = &profile.activity[0];
+        assert_eq!(here.reference, placed.number);
+        let price = here.amount.unwrap().minor;
+        assert!(price > 0, "priced from the catalog");
+        assert_eq!(profile.lifetime_value.minor, 30_000 - 10_000 + price);
+        assert_eq!((profile.orders, profile.returns), (2, 1));
+        assert_eq!(profile.activity[1].store_name.as_deref(), Some("Tienda NEAR"), "where it happened");
+        assert!(!profile.from_chain);
+
+        // Once the central's ledger has the order, it shows once.
+        let ledger = Record::Purchase(PurchaseRecord {
+            order_id: Some(placed.id.clone()),
+            ..match purchase("ea-1", "endless_aisle", TxnKind::Order, "2026-11-23T12:00:05Z", price) {
+                Record::Purchase(p) => p,
+                _ => unreachable!(),
+            }
+        });
+        store.apply_page(&page(&store_scope("HOME"), vec![upsert(6, ledger)]), NOW).unwrap();
+        let profile = store.customer_profile("C1").unwrap();
+        assert_eq!(profile.activity.iter().filter(|a| a.channel == "endless_aisle").count(), 1);
+        assert!(matches!(store.customer_profile("C-OTHER"), Err(StoreError::NotFound)));
+    }
+
+    #[test]
+    fn a_customer_found_across_the_chain_shows_in_the_same_profile() {
+        let (_dir, store) = with_store();
+        let mut theirs = customer("C9");
+        theirs.store_id = "NEAR".into();
+        theirs.chain_consent = true;
+        let found = ChainCustomer { customer: theirs, purchases: vec![], appointments: vec![] };
+        let profile = store.chain_profile(&found).unwrap();
+        assert!(profile.from_chain);
+        assert_eq!(profile.home_store_name, "Tienda NEAR");
+        assert!(profile.activity.is_empty());
+    }
+
+    #[test]
+    fn lost_demand_is_saved_here_at_once_and_confirmed_by_the_central() {
+        let (_dir, mut store) = with_store();
+        let wanted = NewLostDemand { sku: Some("CAM-1042-CAF-M".into()), product_id: None, text: None, reason: "declined_wait".into() };
+        let view = store.record_lost_demand(wanted, Some("A1"), now()).unwrap().unwrap();
+        assert!(view.pending);
+        assert_eq!(view.product_id.as_deref(), Some("P1"), "the SKU's product");
+        assert_eq!(view.associate_name.as_deref(), Some("Persona A1"));
+        let words = NewLostDemand { sku: None, product_id: None, text: Some("  chaqueta de cuero  ".into()), reason: "not_in_catalog".into() };
+        store.record_lost_demand(words, None, now()).unwrap().unwrap();
+        let nothing = NewLostDemand { sku: None, product_id: None, text: Some("   ".into()), reason: "other".into() };
+        assert_eq!(store.record_lost_demand(nothing, None, now()).unwrap().unwrap_err().field, "text");
+        let odd = NewLostDemand { sku: None, product_id: Some("P1".into()), text: None, reason: "bored".into() };
+        assert_eq!(store.record_lost_demand(odd, None, now()).unwrap().unwrap_err().field, "reason");
+
+        let summary = store.lost_demand(30, now()).unwrap();
+        assert_eq!(summary.total, 2);
+        assert_eq!(summary.entries[0].text.as_deref(), Some("chaqueta de cuero"), "trimmed, newest first");
+        assert_eq!(summary.top_products.len(), 1);
+        assert_eq!(summary.top_products[0].style_code, "CAM-1042");
+        let classes = store.safety_rules_view(now()).unwrap();
+        let bestseller = classes.iter().find(|c| c.product_class == "bestseller").unwrap();
+        assert_eq!(bestseller.lost_demand_30d, 1, "the class of the product asked for");
+
+        // The central refuses the free-text one (say); it is dropped here.
+        answer(&mut store, MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] }, vec![]);
+        assert_eq!(store.lost_demand(30, now()).unwrap().total, 1);
+    }
+
+    #[test]
+    fn a_managers_safety_stock_change_is_pending_until_the_central_rule_arrives() {
+        let (_dir, mut store) = with_store();
+        assert!(matches!(store.set_safety_rule("A1", "bestseller", 4, now()).unwrap(), Err(SafetyRefused::NotManager)));
+        assert!(matches!(store.set_safety_rule("M1", "bestseller", 5_000, now()).unwrap(), Err(SafetyRefused::Invalid("units"))));
+        assert!(matches!(store.set_safety_rule("M1", "luxury", 1, now()).unwrap(), Err(SafetyRefused::Invalid("product_class"))));
+        let views = store.set_safety_rule("M1", "bestseller", 4, now()).unwrap().unwrap();
+        let rule = views.iter().find(|v| v.product_class == "bestseller").unwrap();
+        assert_eq!((rule.units, rule.pending_units), (2, Some(4)), "the confirmed rule stays until the central's arrives");
+        let Some(Command::SetSafetyRule(sent)) = store.pending_mutations(10).unwrap().pop().map(|m| m.command) else {
+            panic!("a safety-stock command is queued")
+        };
+        assert_eq!(sent.by_associate_id, "M1");
+
+        answer(&mut store, MutationOutcome::Applied, vec![ScopeCursor { scope: CATALOG_SCOPE.into(), after: 8 }]);
+        let rule = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
+        assert_eq!(rule.pending_units, Some(4), "applied, not pulled yet");
+        let new_rule = Record::SafetyRule(SafetyRuleRecord { location_id: "HOME".into(), product_class: "bestseller".into(), units: 4 });
+        store.apply_page(&ScopePage { head: 8, ..page(CATALOG_SCOPE, vec![upsert(8, new_rule)]) }, NOW).unwrap();
+        let rule = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
+        assert_eq!((rule.units, rule.pending_units, rule.refused), (4, None, None));
+
+        store.set_safety_rule("M1", "core", 3, now()).unwrap().unwrap();
+        answer(&mut store, MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] }, vec![]);
+        let core = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "core").unwrap();
+        assert_eq!((core.units, core.pending_units, core.refused.as_deref()), (0, None, Some("forbidden")));
+    }
+
+    #[test]
+    fn reports_fetched_are_kept_per_range_for_reading_offline() {
+        let (_dir, store) = with_store();
+        let tz: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let report = vitrina_core::sales_report(
+            "HOME",
+            vitrina_core::Currency::parse("CLP").unwrap(),
+            tz,
+            vitrina_core::DateRange::day(day),
+            [],
+        );
+        assert_eq!(store.cached_report("2026-11-23", "2026-11-23").unwrap(), None);
+        store.cache_report(&report, "2026-11-23T15:00:00Z").unwrap();
+        let cached = store.cached_report("2026-11-23", "2026-11-23").unwrap().unwrap();
+        assert_eq!((cached.report, cached.generated_at.as_str()), (report, "2026-11-23T15:00:00Z"));
+    }
+
+    #[test]
+    fn wiping_forgets_everything_unsent_commands_included_and_leaves_no_trace_in_the_file() {
+        let (dir, mut store) = with_store();
+        let wanted = NewLostDemand { sku: None, product_id: Some("P1".into()), text: None, reason: "other".into() };
+        store.record_lost_demand(wanted, None, now()).unwrap().unwrap();
+        assert_eq!(store.pending_count().unwrap(), 1);
+        store.wipe().unwrap();
+        assert_eq!(store.enrollment().unwrap(), None);
+        assert_eq!(store.pending_count().unwrap(), 0);
+        assert_eq!(store.product_count().unwrap(), 0);
+        drop(store);
+        let mut raw = std::fs::read(dir.path().join("cache.db")).unwrap();
+        raw.extend(std::fs::read(dir.path().join("cache.db-wal")).unwrap_or_default());
+        for text in ["Renata Soto", "Camisa Oxford", "secret"] {
+            assert!(!raw.windows(text.len()).any(|w| w == text.as_bytes()), "{text} is gone from the file");
+        }
+    }
+}
