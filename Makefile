@@ -45,7 +45,7 @@ test-rust: build
 	cargo test --workspace
 
 test-e2e: build
-	cd tests/e2e && timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs
+	cd tests/e2e && timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs commerce.test.mjs
 
 # The public booking page in headless Chromium (chromium + chromedriver), against a real central.
 test-public-booking: build

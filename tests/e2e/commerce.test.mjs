@@ -178,6 +178,7 @@ test("a manager sees the day's report from every channel, exports it, reads lost
     // Lost demand and safety stock.
     await app.click("manager-tab-lost-demand");
     await app.waitFor(async () => (await app.all("lost-demand-entry")).length === 1, 30_000, "the lost sale is listed");
+    await app.driver.sleep(300);
     app.screenshot("lost-demand");
     await app.click("manager-tab-safety");
     await app.el("safety-rules");
