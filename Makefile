@@ -54,6 +54,7 @@ test-public-booking: build
 # Benchmarks of the real app (not part of make test): colour switching in customer mode.
 bench-e2e: build
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-color-switch.mjs
+	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-report.mjs
 
 test: test-ui lint test-rust bindings-check test-e2e test-public-booking
 	@echo "make test: all suites passed"
