@@ -51,7 +51,8 @@ test-e2e: build
 test-public-booking: build
 	cd tests/public_booking && timeout 300 node --test --test-concurrency=1 booking.test.mjs
 
-# Benchmarks of the real app (not part of make test): colour switching in customer mode.
+# Benchmarks of the real app (not part of make test): colour switching in customer mode
+# and the manager's report of a busy day.
 bench-e2e: build
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-color-switch.mjs
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-report.mjs

@@ -1,8 +1,8 @@
 //! The app's state: the open cache and the running sync task, plus the views of
 //! them the UI receives.
 
-use serde::Serialize;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

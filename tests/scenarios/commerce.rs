@@ -43,7 +43,9 @@ fn chain(central: &Central) -> Chain {
         .collect::<Result<Vec<(String, String)>, _>>()
         .unwrap();
     let mut skus = Vec::new();
-    let mut stmt = conn.prepare("SELECT v.sku, p.record FROM variant v JOIN product p ON p.id = v.product_id ORDER BY v.sku").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT v.sku, p.record FROM variant v JOIN product p ON p.id = v.product_id ORDER BY v.sku")
+        .unwrap();
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
     for (i, row) in rows.enumerate() {
         let (sku, record) = row.unwrap();
@@ -101,7 +103,11 @@ fn generate(chain: &Chain, n: usize) -> (String, Vec<Expected>, Vec<(usize, &'st
         let mut lines = Vec::new();
         for _ in 0..line_count {
             let (sku, prices) = &chain.skus[rng.gen_range(0..chain.skus.len())];
-            lines.push(TransactionLine { sku: sku.clone(), quantity: rng.gen_range(1..=3), unit_minor: prices[&currency] });
+            lines.push(TransactionLine {
+                sku: sku.clone(),
+                quantity: rng.gen_range(1..=3),
+                unit_minor: prices[&currency],
+            });
         }
         match roll {
             0..=54 => t.sold_at_store = Some(store.clone()),
@@ -241,7 +247,9 @@ fn generate(chain: &Chain, n: usize) -> (String, Vec<Expected>, Vec<(usize, &'st
         }
         match (t.channel.as_str(), t.kind.as_str()) {
             ("pos", "sale") => sales.push((id.clone(), t.sold_at_store.clone().unwrap(), t.currency.clone())),
-            ("ecommerce", "order") => orders.push((id.clone(), t.pickup_store.clone(), phone.clone(), t.currency.clone())),
+            ("ecommerce", "order") => {
+                orders.push((id.clone(), t.pickup_store.clone(), phone.clone(), t.currency.clone()))
+            }
             _ => {}
         }
         expected.push(Expected {
@@ -284,7 +292,10 @@ async fn ten_thousand_transactions_import_once_and_the_report_adds_up_per_channe
     assert!(summary.contains(&format!("{} imported", expected.len())), "{summary}");
     assert!(summary.contains("7 rows refused"), "{out}");
     for (row, what) in &spoiled {
-        let line = out.lines().find(|l| l.starts_with(&format!("row {row} "))).unwrap_or_else(|| panic!("row {row} ({what}) listed:\n{out}"));
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("row {row} ")))
+            .unwrap_or_else(|| panic!("row {row} ({what}) listed:\n{out}"));
         assert!(line.contains(what), "row {row} says why ({what}): {line}");
     }
 
@@ -323,9 +334,12 @@ async fn a_customers_online_order_return_in_store_and_appointment_are_one_histor
     let (customer_id, phone): (String, String) = central
         .inspect()
         .unwrap()
-        .query_row("SELECT id, phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1", [STORE], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT id, phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1", [STORE], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
-    let sku: String = central.inspect().unwrap().query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0)).unwrap();
+    let sku: String =
+        central.inspect().unwrap().query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0)).unwrap();
     let http = reqwest::Client::new();
     let now = Utc::now();
     let web = ChannelTransaction {
@@ -364,7 +378,9 @@ async fn a_customers_online_order_return_in_store_and_appointment_are_one_histor
     };
     {
         let mut cache = device.cache();
-        let stylist = cache.appointment_slots("SRV-IMAGEN", (now + chrono::Duration::days(2)).date_naive(), None, None, now).unwrap()[0]
+        let stylist = cache
+            .appointment_slots("SRV-IMAGEN", (now + chrono::Duration::days(2)).date_naive(), None, None, now)
+            .unwrap()[0]
             .stylist_id
             .clone();
         cache.book_appointment(&customer_id, "SRV-IMAGEN", &stylist, &start, vec![], now).unwrap().unwrap();

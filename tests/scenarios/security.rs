@@ -70,7 +70,8 @@ async fn a_revoked_device_wipes_its_cache_at_its_next_sync_attempt() {
         assert_eq!(cache.enrollment().unwrap(), None, "no enrollment, no token");
         assert_eq!(cache.pending_count().unwrap(), 0, "unsent commands are gone too");
         for table in ["customer", "product", "stock", "outbox", "associate", "purchase"] {
-            let rows: i64 = cache.connection().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            let rows: i64 =
+                cache.connection().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
             assert_eq!(rows, 0, "{table} is empty");
         }
     }

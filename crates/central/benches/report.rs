@@ -47,7 +47,8 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
 fn busy_day(db: &Db) -> Vec<ChannelTransaction> {
     let skus: Vec<(String, i64)> = db
         .blocking(|conn| {
-            let mut stmt = conn.prepare("SELECT v.sku, p.record FROM variant v JOIN product p ON p.id = v.product_id")?;
+            let mut stmt =
+                conn.prepare("SELECT v.sku, p.record FROM variant v JOIN product p ON p.id = v.product_id")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut out = Vec::new();
             for row in rows {
@@ -82,7 +83,8 @@ fn busy_day(db: &Db) -> Vec<ChannelTransaction> {
             _ if i > 0 => ("pos", "return", Some(STORE), None, Some(format!("S{}", next(i)))),
             _ => ("pos", "sale", Some(STORE), None, None),
         };
-        let original = original.filter(|o| out.iter().any(|t| t.channel == "pos" && t.kind == "sale" && &t.transaction_id == o));
+        let original =
+            original.filter(|o| out.iter().any(|t| t.channel == "pos" && t.kind == "sale" && &t.transaction_id == o));
         out.push(ChannelTransaction {
             transaction_id: format!("S{i}"),
             channel: channel.into(),
@@ -116,7 +118,11 @@ fn main() {
     })
     .unwrap();
     let chain = vitrina_central::demo_data::chain(demo::DEMO_SEED, demo::DEMO_PRODUCTS);
-    let pin = demo::demo_people(&chain.locations).into_iter().find(|p| p.store_id == STORE && p.role == "manager").unwrap().pin;
+    let pin = demo::demo_people(&chain.locations)
+        .into_iter()
+        .find(|p| p.store_id == STORE && p.role == "manager")
+        .unwrap()
+        .pin;
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (central, bare) = runtime.block_on(async {
@@ -145,7 +151,8 @@ fn main() {
         let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|_| panic!("sign-in: {response}"));
         value["token"].as_str().unwrap().to_owned()
     };
-    let headers = [("Authorization", auth.as_str()), (PROTOCOL_HEADER, version.as_str()), (ASSOCIATE_HEADER, session.as_str())];
+    let headers =
+        [("Authorization", auth.as_str()), (PROTOCOL_HEADER, version.as_str()), (ASSOCIATE_HEADER, session.as_str())];
     let path = format!("/v1/reports/store?from={DAY}&to={DAY}");
     let bytes = {
         let mut stream = TcpStream::connect(central).unwrap();
@@ -191,7 +198,9 @@ fn main() {
     };
     let (bare_p50, bare_p95) = measure(bare_addr);
     let (p50, p95) = measure(central);
-    println!("store report, one day of {STORE}: {TRANSACTIONS} transactions, {RUNS} requests each over loopback (SQLite)");
+    println!(
+        "store report, one day of {STORE}: {TRANSACTIONS} transactions, {RUNS} requests each over loopback (SQLite)"
+    );
     println!("                                 p50 ms   p95 ms");
     println!("  bare axum, same bytes         {bare_p50:7.2}  {bare_p95:7.2}");
     println!("  central /v1/reports/store     {p50:7.2}  {p95:7.2}");

@@ -103,7 +103,9 @@ fn ingest_one(conn: &Connection, token_channel: &str, t: &ChannelTransaction) ->
     }
     let request_hash = sha256_hex(&serde_json::to_string(t)?);
     let stored: Option<(String, String)> = conn
-        .prepare_cached("SELECT request_hash, result FROM channel_transaction WHERE channel = ?1 AND transaction_id = ?2")?
+        .prepare_cached(
+            "SELECT request_hash, result FROM channel_transaction WHERE channel = ?1 AND transaction_id = ?2",
+        )?
         .query_row(params![t.channel, t.transaction_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((hash, result)) = stored {
@@ -115,7 +117,7 @@ fn ingest_one(conn: &Connection, token_channel: &str, t: &ChannelTransaction) ->
         return Ok((result, false));
     }
     let (result, published) = match validate_and_write(conn, t)? {
-        Ok((store_id, customer_id, published)) => (
+        Ok(Taken { store_id, customer_id, published }) => (
             TransactionResult {
                 transaction_id: t.transaction_id.clone(),
                 channel: t.channel.clone(),
@@ -134,18 +136,29 @@ fn ingest_one(conn: &Connection, token_channel: &str, t: &ChannelTransaction) ->
         "INSERT INTO channel_transaction (channel, transaction_id, request_hash, result, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![t.channel, t.transaction_id, request_hash, serde_json::to_string(&result)?, rfc3339(storage::now())])?;
+    .execute(params![
+        t.channel,
+        t.transaction_id,
+        request_hash,
+        serde_json::to_string(&result)?,
+        rfc3339(storage::now())
+    ])?;
     Ok((result, published))
 }
 
 type Refused = (TransactionRejection, String);
 
+/// A transaction taken: the store it counts for, the customer it was matched to,
+/// and whether a purchase was published to the customer's store.
+struct Taken {
+    store_id: Option<String>,
+    customer_id: Option<String>,
+    published: bool,
+}
+
 /// Checks `t` and writes its ledger entry; answers the store it counts for, the
 /// customer it was matched to and whether a purchase was published.
-fn validate_and_write(
-    conn: &Connection,
-    t: &ChannelTransaction,
-) -> Result<std::result::Result<(Option<String>, Option<String>, bool), Refused>> {
+fn validate_and_write(conn: &Connection, t: &ChannelTransaction) -> Result<std::result::Result<Taken, Refused>> {
     use TransactionRejection as R;
     let Some(kind) = TxnKind::parse(&t.kind) else {
         return Ok(Err((R::InvalidKind, "kind".into())));
@@ -231,7 +244,7 @@ fn validate_and_write(
         },
     )?
     .is_some();
-    Ok(Ok((store_id, customer_id, published)))
+    Ok(Ok(Taken { store_id, customer_id, published }))
 }
 
 fn channel_entry_id(channel: &str, transaction_id: &str) -> String {
@@ -251,7 +264,8 @@ fn match_customer(conn: &Connection, reference: &CustomerRef) -> Result<Option<(
     }
     if let Some(phone) = reference.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         if let Ok(phone) = vitrina_core::PhoneE164::from_e164(phone) {
-            let found = one("SELECT id, store_id FROM customer WHERE phone = ?1 ORDER BY created_at LIMIT 1", phone.as_str())?;
+            let found =
+                one("SELECT id, store_id FROM customer WHERE phone = ?1 ORDER BY created_at LIMIT 1", phone.as_str())?;
             if found.is_some() {
                 return Ok(found);
             }
@@ -343,7 +357,11 @@ fn order_entry_id(order_id: &str) -> String {
 
 /// Records an order placed on a device of `store` as the store's endless-aisle
 /// sale, at the catalog's prices in the store's currency.
-pub fn record_device_order(conn: &Connection, store: &LocationRecord, order: &OrderRecord) -> Result<Option<ScopeCursor>> {
+pub fn record_device_order(
+    conn: &Connection,
+    store: &LocationRecord,
+    order: &OrderRecord,
+) -> Result<Option<ScopeCursor>> {
     let mut lines = Vec::with_capacity(order.lines.len());
     for line in &order.lines {
         lines.push(TransactionLine {
@@ -533,7 +551,8 @@ fn purchases_of(conn: &Connection, customer: &CustomerRecord) -> Result<Vec<Purc
             store_id: customer.store_id.clone(),
             customer_id: customer.id.clone(),
             channel: r.get(1)?,
-            kind: TxnKind::parse(&kind).ok_or_else(|| CentralError::Internal(anyhow::anyhow!("ledger kind {kind:?}")))?,
+            kind: TxnKind::parse(&kind)
+                .ok_or_else(|| CentralError::Internal(anyhow::anyhow!("ledger kind {kind:?}")))?,
             reference: r.get(3)?,
             attributed_store_id: r.get(4)?,
             occurred_at: r.get(5)?,
@@ -660,7 +679,11 @@ pub fn set_safety_rule(
          ON CONFLICT (location_id, product_class) DO UPDATE SET units = excluded.units",
     )?
     .execute(params![store.id, rule.product_class, rule.units])?;
-    let record = SafetyRuleRecord { location_id: store.id.clone(), product_class: rule.product_class.clone(), units: rule.units };
+    let record = SafetyRuleRecord {
+        location_id: store.id.clone(),
+        product_class: rule.product_class.clone(),
+        units: rule.units,
+    };
     let seq = record_upsert(sp, CATALOG_SCOPE, &Record::SafetyRule(record))?;
     tracing::info!(store = %store.id, class = %rule.product_class, units = rule.units, manager = %rule.by_associate_id, "safety stock changed");
     Ok(Ok(vec![ScopeCursor { scope: CATALOG_SCOPE.to_owned(), after: seq }]))
@@ -700,8 +723,15 @@ mod tests {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), text)
     }
 
-    fn request(method: &str, uri: &str, bearer: Option<&str>, associate: Option<&str>, body: Option<Value>) -> Request<Body> {
-        let mut builder = Request::builder().method(method).uri(uri).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+    fn request(
+        method: &str,
+        uri: &str,
+        bearer: Option<&str>,
+        associate: Option<&str>,
+        body: Option<Value>,
+    ) -> Request<Body> {
+        let mut builder =
+            Request::builder().method(method).uri(uri).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
         if let Some(token) = bearer {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -722,14 +752,16 @@ mod tests {
 
     async fn sign_in(c: &Central, device: &str, store: &str, role: &str) -> String {
         let body = json!({"associate_id": format!("{store}-{role}"), "pin": demo_pin(store, role)});
-        let (status, answer, _) = send(&c.app, request("POST", "/v1/associates/sign-in", Some(device), None, Some(body))).await;
+        let (status, answer, _) =
+            send(&c.app, request("POST", "/v1/associates/sign-in", Some(device), None, Some(body))).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["role"], role);
         answer["token"].as_str().unwrap().to_owned()
     }
 
     fn sku(c: &Central) -> String {
-        c.db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0))?)).unwrap()
+        c.db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0))?))
+            .unwrap()
     }
 
     fn sale(id: &str, sku: &str, store: &str, at: &str, unit: i64) -> Value {
@@ -743,18 +775,22 @@ mod tests {
         let token = channel_token(&c.db, "pos");
         let sku = sku(&c);
         let first = json!({"transactions": [sale("T-1", &sku, STORE, "2026-11-24T15:00:00Z", 10_000)]});
-        let (status, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first.clone()))).await;
+        let (status, answer, _) =
+            send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first.clone()))).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(answer["results"][0]["accepted"], true, "{answer}");
         assert_eq!(answer["results"][0]["store_id"], STORE);
-        let (_, again, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first))).await;
+        let (_, again, _) =
+            send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(first))).await;
         assert_eq!(again["results"][0]["replayed"], true);
         let changed = json!({"transactions": [sale("T-1", &sku, STORE, "2026-11-24T15:00:00Z", 99)]});
-        let (_, refused, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(changed))).await;
+        let (_, refused, _) =
+            send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(changed))).await;
         assert_eq!(refused["results"][0]["reason"], "reused_id");
-        let entries: i64 = c
-            .db
-            .blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE id = 'pos:T-1'", [], |r| r.get(0))?))
+        let entries: i64 =
+            c.db.blocking(|conn| {
+                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE id = 'pos:T-1'", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(entries, 1);
     }
@@ -765,7 +801,8 @@ mod tests {
         let token = channel_token(&c.db, "import");
         let sku = sku(&c);
         let mut unknown_sku = sale("B-2", "NOPE", STORE, "2026-11-24T15:00:00Z", 1);
-        unknown_sku["lines"] = json!([{"sku": sku, "quantity": 1, "unit_minor": 5}, {"sku": "NOPE", "quantity": 1, "unit_minor": 5}]);
+        unknown_sku["lines"] =
+            json!([{"sku": sku, "quantity": 1, "unit_minor": 5}, {"sku": "NOPE", "quantity": 1, "unit_minor": 5}]);
         let body = json!({"transactions": [
             sale("B-1", &sku, STORE, "yesterday", 1),
             unknown_sku,
@@ -779,17 +816,29 @@ mod tests {
             sale("B-7", &sku, STORE, "2026-11-24T15:00:00-03:00", -5),
             sale("B-8", &sku, STORE, "2026-11-24T15:00:00-03:00", 5),
         ]});
-        let (status, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(body))).await;
+        let (status, answer, _) =
+            send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(body))).await;
         assert_eq!(status, StatusCode::OK);
-        let reasons: Vec<&str> = answer["results"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap_or("ok")).collect();
+        let reasons: Vec<&str> =
+            answer["results"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap_or("ok")).collect();
         assert_eq!(
             reasons,
-            ["invalid_time", "unknown_sku", "unknown_store", "currency_mismatch", "unknown_original", "unknown_channel", "invalid_price", "ok"]
+            [
+                "invalid_time",
+                "unknown_sku",
+                "unknown_store",
+                "currency_mismatch",
+                "unknown_original",
+                "unknown_channel",
+                "invalid_price",
+                "ok"
+            ]
         );
         assert_eq!(answer["results"][1]["detail"], "lines[1].sku", "the line is named");
-        let lines: i64 = c
-            .db
-            .blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE reference LIKE 'B-%'", [], |r| r.get(0))?))
+        let lines: i64 =
+            c.db.blocking(|conn| {
+                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE reference LIKE 'B-%'", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(lines, 1, "only the good one is in; the one with a bad second line left nothing behind");
     }
@@ -801,10 +850,18 @@ mod tests {
         let sku = sku(&c);
         let mut web = sale("W-1", &sku, STORE, "2026-11-24T15:00:00Z", 1);
         web["channel"] = json!("ecommerce");
-        let (_, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [web]})))).await;
+        let (_, answer, _) = send(
+            &c.app,
+            request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [web]}))),
+        )
+        .await;
         assert_eq!(answer["results"][0]["reason"], "channel_not_allowed");
         let device = device_token(&c.db, STORE);
-        let (status, _, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&device), None, Some(json!({"transactions": []})))).await;
+        let (status, _, _) = send(
+            &c.app,
+            request("POST", "/v1/channel/transactions", Some(&device), None, Some(json!({"transactions": []}))),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a device token is not a channel token");
     }
 
@@ -813,24 +870,26 @@ mod tests {
         let c = central();
         let token = channel_token(&c.db, "ecommerce");
         let sku = sku(&c);
-        let phone: String = c
-            .db
-            .blocking(|conn| Ok(conn.query_row("SELECT phone FROM customer WHERE store_id = ?1 LIMIT 1", [STORE], |r| r.get(0))?))
+        let phone: String =
+            c.db.blocking(|conn| {
+                Ok(conn.query_row("SELECT phone FROM customer WHERE store_id = ?1 LIMIT 1", [STORE], |r| r.get(0))?)
+            })
             .unwrap();
         let order = json!({"transaction_id": "WEB-9", "channel": "ecommerce", "kind": "order",
             "occurred_at": "2026-11-24T15:00:00Z", "pickup_store": OTHER, "customer": {"phone": phone},
             "currency": "CLP", "lines": [{"sku": sku, "quantity": 1, "unit_minor": 19_990}]});
-        let (_, answer, _) = send(&c.app, request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [order]})))).await;
+        let (_, answer, _) = send(
+            &c.app,
+            request("POST", "/v1/channel/transactions", Some(&token), None, Some(json!({"transactions": [order]}))),
+        )
+        .await;
         assert_eq!(answer["results"][0]["store_id"], OTHER, "{answer}");
         let customer = answer["results"][0]["customer_id"].as_str().expect("matched by phone").to_owned();
-        let published: String = c
-            .db
-            .blocking(move |conn| {
-                Ok(conn.query_row(
-                    "SELECT scope FROM change_log WHERE key = 'purchase:ecommerce:WEB-9'",
-                    [],
-                    |r| r.get(0),
-                )?)
+        let published: String =
+            c.db.blocking(move |conn| {
+                Ok(conn.query_row("SELECT scope FROM change_log WHERE key = 'purchase:ecommerce:WEB-9'", [], |r| {
+                    r.get(0)
+                })?)
             })
             .unwrap();
         assert_eq!(published, format!("store:{STORE}"), "the purchase travels to {customer}'s own store");
@@ -853,20 +912,34 @@ mod tests {
         let (status, _, _) = send(&c.app, request("GET", uri, Some(&other_device), Some(&manager), None)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a session is bound to the device it was opened on");
         let body = json!({"associate_id": format!("{STORE}-manager"), "pin": demo_pin(STORE, "manager")});
-        let (status, _, _) = send(&c.app, request("POST", "/v1/associates/sign-in", Some(&other_device), None, Some(body))).await;
+        let (status, _, _) =
+            send(&c.app, request("POST", "/v1/associates/sign-in", Some(&other_device), None, Some(body))).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a manager of another store can't sign in on this store's device");
         let (status, report, _) = send(&c.app, request("GET", uri, Some(&device), Some(&manager), None)).await;
         assert_eq!(status, StatusCode::OK, "{report}");
         assert_eq!(report["report"]["store_id"], STORE);
         assert_eq!(report["report"]["hours"].as_array().unwrap().len(), 24);
-        let (status, _, csv) =
-            send(&c.app, request("GET", "/v1/reports/store?from=2026-11-20&to=2026-11-24&format=csv", Some(&device), Some(&manager), None)).await;
+        let (status, _, csv) = send(
+            &c.app,
+            request(
+                "GET",
+                "/v1/reports/store?from=2026-11-20&to=2026-11-24&format=csv",
+                Some(&device),
+                Some(&manager),
+                None,
+            ),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert!(csv.starts_with(&format!("store,{STORE}\r\n")), "{csv}");
-        let (status, _, _) =
-            send(&c.app, request("GET", "/v1/reports/store?from=2026-11-24&to=2026-11-01", Some(&device), Some(&manager), None)).await;
+        let (status, _, _) = send(
+            &c.app,
+            request("GET", "/v1/reports/store?from=2026-11-24&to=2026-11-01", Some(&device), Some(&manager), None),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reversed range");
-        let (status, _, _) = send(&c.app, request("POST", "/v1/associates/sign-out", Some(&device), Some(&manager), None)).await;
+        let (status, _, _) =
+            send(&c.app, request("POST", "/v1/associates/sign-out", Some(&device), Some(&manager), None)).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (status, _, _) = send(&c.app, request("GET", uri, Some(&device), Some(&manager), None)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "signed out");
@@ -879,7 +952,13 @@ mod tests {
         let right = demo_pin(STORE, "manager");
         let wrong = if right == "1357" { "2468" } else { "1357" };
         let attempt = |pin: &str| {
-            request("POST", "/v1/associates/sign-in", Some(&device), None, Some(json!({"associate_id": format!("{STORE}-manager"), "pin": pin})))
+            request(
+                "POST",
+                "/v1/associates/sign-in",
+                Some(&device),
+                None,
+                Some(json!({"associate_id": format!("{STORE}-manager"), "pin": pin})),
+            )
         };
         for left in (0..5).rev() {
             let (status, body, _) = send(&c.app, attempt(wrong)).await;
@@ -902,9 +981,19 @@ mod tests {
             let m = Mutation {
                 mutation_id: uuid::Uuid::now_v7().to_string(),
                 counter,
-                command: Command::SetSafetyRule(SetSafetyRule { product_class: "bestseller".into(), units: 4, by_associate_id: by.into() }),
+                command: Command::SetSafetyRule(SetSafetyRule {
+                    product_class: "bestseller".into(),
+                    units: 4,
+                    by_associate_id: by.into(),
+                }),
             };
-            request("POST", "/v1/push", Some(&device), None, Some(serde_json::to_value(PushRequest { mutations: vec![m] }).unwrap()))
+            request(
+                "POST",
+                "/v1/push",
+                Some(&device),
+                None,
+                Some(serde_json::to_value(PushRequest { mutations: vec![m] }).unwrap()),
+            )
         };
         let (_, answer, _) = send(&c.app, push(1, &format!("{STORE}-associate"))).await;
         assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "{answer}");
@@ -912,9 +1001,8 @@ mod tests {
         assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "another store's manager");
         let (_, answer, _) = send(&c.app, push(3, &format!("{STORE}-manager"))).await;
         assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
-        let units: i64 = c
-            .db
-            .blocking(|conn| {
+        let units: i64 =
+            c.db.blocking(|conn| {
                 Ok(conn.query_row(
                     "SELECT units FROM safety_rule WHERE location_id = ?1 AND product_class = 'bestseller'",
                     [STORE],
@@ -929,11 +1017,14 @@ mod tests {
     async fn another_stores_customer_is_found_only_with_their_consent_to_a_chain_profile() {
         let c = central();
         let device = device_token(&c.db, STORE);
-        let (mine, theirs, other): (String, String, String) = c
-            .db
-            .blocking(|conn| {
+        let (mine, theirs, other): (String, String, String) =
+            c.db.blocking(|conn| {
                 let one = |store: &str, n: i64| -> rusqlite::Result<String> {
-                    conn.query_row("SELECT phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2", rusqlite::params![store, n], |r| r.get(0))
+                    conn.query_row(
+                        "SELECT phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2",
+                        rusqlite::params![store, n],
+                        |r| r.get(0),
+                    )
                 };
                 let (mine, theirs, other) = (one(STORE, 0)?, one(OTHER, 0)?, one(OTHER, 1)?);
                 conn.execute("UPDATE customer SET chain_consent = 0 WHERE store_id = ?1", [OTHER])?;
@@ -941,7 +1032,9 @@ mod tests {
                 Ok((mine, theirs, other))
             })
             .unwrap();
-        let lookup = |q: &str| request("GET", &format!("/v1/customers/lookup?q={}", q.replace('+', "%2B")), Some(&device), None, None);
+        let lookup = |q: &str| {
+            request("GET", &format!("/v1/customers/lookup?q={}", q.replace('+', "%2B")), Some(&device), None, None)
+        };
         let (status, answer, _) = send(&c.app, lookup(&mine)).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(answer["customers"].as_array().unwrap().len(), 1, "the store's own customer");
@@ -951,7 +1044,8 @@ mod tests {
         assert_eq!(answer["customers"], json!([]), "no consent, no profile, even by exact phone");
         let (status, _, _) = send(&c.app, lookup("+5")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no browsing by fragments");
-        let (status, _, _) = send(&c.app, request("GET", "/v1/customers/lookup?q=someone%40example.com", None, None, None)).await;
+        let (status, _, _) =
+            send(&c.app, request("GET", "/v1/customers/lookup?q=someone%40example.com", None, None, None)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }

@@ -18,12 +18,40 @@ pub const HISTORY_DAYS: i64 = 7;
 const CUSTOMERS_PER_STORE: usize = 8;
 
 const FIRST_NAMES: [&str; 16] = [
-    "Camila", "Valentina", "Martín", "Sofía", "Benjamín", "Isidora", "Tomás", "Florencia", "Mateo", "Antonia",
-    "Joaquín", "Catalina", "Lucas", "Fernanda", "Diego", "Renata",
+    "Camila",
+    "Valentina",
+    "Martín",
+    "Sofía",
+    "Benjamín",
+    "Isidora",
+    "Tomás",
+    "Florencia",
+    "Mateo",
+    "Antonia",
+    "Joaquín",
+    "Catalina",
+    "Lucas",
+    "Fernanda",
+    "Diego",
+    "Renata",
 ];
 const LAST_NAMES: [&str; 16] = [
-    "González", "Muñoz", "Rojas", "Díaz", "Pérez", "Soto", "Contreras", "Silva", "Martínez", "Sepúlveda",
-    "Morales", "Rodríguez", "López", "Fuentes", "Hernández", "Torres",
+    "González",
+    "Muñoz",
+    "Rojas",
+    "Díaz",
+    "Pérez",
+    "Soto",
+    "Contreras",
+    "Silva",
+    "Martínez",
+    "Sepúlveda",
+    "Morales",
+    "Rodríguez",
+    "López",
+    "Fuentes",
+    "Hernández",
+    "Torres",
 ];
 
 fn stores(chain: &DemoChain) -> impl Iterator<Item = &DemoLocation> {
@@ -195,7 +223,8 @@ pub fn demo_transactions(
                     }
                     97..=99 if !orders.is_empty() => {
                         let original = orders.swap_remove(rng.below(orders.len()));
-                        let Some(order) = out.iter().find(|t: &&ChannelTransaction| t.transaction_id == original) else {
+                        let Some(order) = out.iter().find(|t: &&ChannelTransaction| t.transaction_id == original)
+                        else {
                             continue;
                         };
                         ChannelTransaction {

@@ -19,10 +19,10 @@ pub mod movements;
 pub mod public;
 pub mod push;
 pub mod routes;
-pub mod sessions;
-pub mod storage;
 #[cfg(test)]
 mod security_tests;
+pub mod sessions;
+pub mod storage;
 #[cfg(test)]
 pub mod testing;
 

@@ -92,7 +92,10 @@ fn audit_command(
     use crate::audit::{record, Audit};
     let base = Audit { store_id: Some(&store.id), device_id: Some(device_id), ..Audit::default() };
     let number = |order_id: &str| -> Result<Option<String>> {
-        Ok(conn.prepare_cached("SELECT number FROM customer_order WHERE id = ?1")?.query_row([order_id], |r| r.get(0)).optional()?)
+        Ok(conn
+            .prepare_cached("SELECT number FROM customer_order WHERE id = ?1")?
+            .query_row([order_id], |r| r.get(0))
+            .optional()?)
     };
     match command {
         Command::PlaceOrder(o) => record(

@@ -55,17 +55,41 @@ fn endpoints() -> Vec<Endpoint> {
         e(Method::POST, "/v1/pull", "/v1/pull", Some(json!({"cursors": [], "limit": 1})), Device),
         e(Method::POST, "/v1/push", "/v1/push", Some(json!({"mutations": []})), Device),
         e(Method::GET, "/v1/availability/{sku}", "/v1/availability/NOPE", None, Device),
-        e(Method::GET, "/v1/images/{hash}", "/v1/images/0000000000000000000000000000000000000000000000000000000000000000", None, Device),
+        e(
+            Method::GET,
+            "/v1/images/{hash}",
+            "/v1/images/0000000000000000000000000000000000000000000000000000000000000000",
+            None,
+            Device,
+        ),
         e(Method::GET, "/v1/customers/lookup", "/v1/customers/lookup?q=%2B56900000000", None, Device),
-        e(Method::POST, "/v1/associates/sign-in", "/v1/associates/sign-in", Some(json!({"associate_id": "x", "pin": "0000"})), Device),
+        e(
+            Method::POST,
+            "/v1/associates/sign-in",
+            "/v1/associates/sign-in",
+            Some(json!({"associate_id": "x", "pin": "0000"})),
+            Device,
+        ),
         e(Method::POST, "/v1/associates/sign-out", "/v1/associates/sign-out", None, Associate),
         e(Method::GET, "/v1/reports/store", "/v1/reports/store?from=2026-01-01", None, Manager),
         e(Method::GET, "/v1/devices", "/v1/devices", None, Manager),
         e(Method::POST, "/v1/devices/{id}/revoke", "/v1/devices/nope/revoke", None, Manager),
         e(Method::GET, "/v1/audit", "/v1/audit", None, Manager),
         e(Method::POST, "/v1/stock-movements", "/v1/stock-movements", Some(json!({"movements": []})), Channel),
-        e(Method::POST, "/v1/channel/transactions", "/v1/channel/transactions", Some(json!({"transactions": []})), Channel),
-        e(Method::POST, "/v1/orders/{id}/status", "/v1/orders/nope/status", Some(json!({"status": "picking"})), Channel),
+        e(
+            Method::POST,
+            "/v1/channel/transactions",
+            "/v1/channel/transactions",
+            Some(json!({"transactions": []})),
+            Channel,
+        ),
+        e(
+            Method::POST,
+            "/v1/orders/{id}/status",
+            "/v1/orders/nope/status",
+            Some(json!({"status": "picking"})),
+            Channel,
+        ),
         e(Method::GET, "/book", "/book", None, Public),
         e(Method::GET, "/v1/public/services", "/v1/public/services", None, Public),
         e(Method::GET, "/v1/public/stores", "/v1/public/stores?q=Providencia", None, Public),
@@ -73,7 +97,13 @@ fn endpoints() -> Vec<Endpoint> {
         e(Method::POST, "/v1/public/holds", "/v1/public/holds", Some(json!({})), Public),
         e(Method::DELETE, "/v1/public/holds/{id}", "/v1/public/holds/nope", None, Public),
         e(Method::POST, "/v1/public/holds/{id}/confirm", "/v1/public/holds/nope/confirm", Some(json!({})), Public),
-        e(Method::GET, "/v1/public/bookings/{id}/calendar.ics", "/v1/public/bookings/nope/calendar.ics?token=x", None, Public),
+        e(
+            Method::GET,
+            "/v1/public/bookings/{id}/calendar.ics",
+            "/v1/public/bookings/nope/calendar.ics?token=x",
+            None,
+            Public,
+        ),
     ]
 }
 
@@ -173,15 +203,26 @@ async fn every_endpoint_refuses_whoever_must_not_get_in() {
         let what = format!("{} {}", e.method, e.path);
         match e.access {
             Access::Public | Access::Code => {
-                assert!(!matches!(no_token.0, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || e.access == Access::Code,
-                    "{what} is open: {:?}", no_token);
+                assert!(
+                    !matches!(no_token.0, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || e.access == Access::Code,
+                    "{what} is open: {:?}",
+                    no_token
+                );
                 assert!(!no_token.0.is_server_error(), "{what}: {:?}", no_token);
             }
             Access::Device | Access::Associate | Access::Manager => {
                 assert_eq!(no_token.0, StatusCode::UNAUTHORIZED, "{what} without a token");
-                assert_eq!((bad_token.0, bad_token.1["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{what}");
+                assert_eq!(
+                    (bad_token.0, bad_token.1["code"].as_str()),
+                    (StatusCode::UNAUTHORIZED, Some("unauthorized")),
+                    "{what}"
+                );
                 let (status, body) = call(&app, &e, Caller { bearer: Some(&revoked), associate: None }).await;
-                assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device_revoked")), "{what} revoked");
+                assert_eq!(
+                    (status, body["code"].as_str()),
+                    (StatusCode::UNAUTHORIZED, Some("device_revoked")),
+                    "{what} revoked"
+                );
                 let (status, _) = call(&app, &e, Caller { bearer: Some(&channel), associate: None }).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{what} with a channel token");
             }

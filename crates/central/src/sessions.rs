@@ -181,7 +181,8 @@ pub async fn sign_in(
             let pin = req.pin.clone();
             let hash = c.pin_hash.clone();
             let ok = tokio::task::spawn_blocking(move || {
-                PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+                PasswordHash::new(&hash)
+                    .is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
             })
             .await?;
             ok.then_some(c.role)
@@ -260,7 +261,14 @@ mod tests {
     const STORE: &str = "CL-SCL-01";
     const OTHER: &str = "CL-SCL-02";
 
-    async fn send(app: &Router, method: &str, uri: &str, bearer: &str, associate: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    async fn send(
+        app: &Router,
+        method: &str,
+        uri: &str,
+        bearer: &str,
+        associate: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder()
             .method(method)
             .uri(uri)
@@ -301,10 +309,12 @@ mod tests {
         let elsewhere = device_token(&db, OTHER);
         let lost_id = device_id(&db, &lost);
         let associate = sign_in(&app, &managers, STORE, "associate").await;
-        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&associate), None).await;
+        let (status, _) =
+            send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&associate), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "an associate can't revoke");
         let other_manager = sign_in(&app, &elsewhere, OTHER, "manager").await;
-        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &elsewhere, Some(&other_manager), None).await;
+        let (status, _) =
+            send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &elsewhere, Some(&other_manager), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "another store's manager doesn't see the device");
         let manager = sign_in(&app, &managers, STORE, "manager").await;
         let (status, listed) = send(&app, "GET", "/v1/devices", &managers, Some(&manager), None).await;
@@ -312,12 +322,14 @@ mod tests {
         let ids: Vec<&str> = listed["devices"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
         assert!(ids.contains(&lost_id.as_str()) && ids.len() == 2, "the store's two devices: {listed}");
         let own = device_id(&db, &managers);
-        let (status, _) = send(&app, "POST", &format!("/v1/devices/{own}/revoke"), &managers, Some(&manager), None).await;
+        let (status, _) =
+            send(&app, "POST", &format!("/v1/devices/{own}/revoke"), &managers, Some(&manager), None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not the device in the manager's hands");
 
         let (status, _) = send(&app, "GET", "/v1/session", &lost, None, None).await;
         assert_eq!(status, StatusCode::OK);
-        let (status, _) = send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&manager), None).await;
+        let (status, _) =
+            send(&app, "POST", &format!("/v1/devices/{lost_id}/revoke"), &managers, Some(&manager), None).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         for (method, uri, body) in [
             ("GET", "/v1/session", None),
@@ -329,11 +341,16 @@ mod tests {
             assert_eq!((status, error["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device_revoked")), "{uri}");
         }
         let (status, error) = send(&app, "GET", "/v1/session", "not-a-token", None, None).await;
-        assert_eq!((status, error["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "unknown is not revoked");
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthorized")),
+            "unknown is not revoked"
+        );
 
         let (status, audit) = send(&app, "GET", "/v1/audit", &managers, Some(&manager), None).await;
         assert_eq!(status, StatusCode::OK);
-        let actions: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        let actions: Vec<&str> =
+            audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions.first(), Some(&"device.revoked"), "newest first: {actions:?}");
         assert!(actions.contains(&"associate.signed_in"), "{actions:?}");
         let text = audit.to_string();

@@ -18,8 +18,8 @@ pub mod promise;
 pub mod slots;
 pub mod sourcing;
 
-pub use commerce::{sales_report, Attribution, DateRange, LedgerEntry, SalesReport, TxnKind};
 pub use availability::{available_to_promise, SafetyRule, StockLevel};
+pub use commerce::{sales_report, Attribution, DateRange, LedgerEntry, SalesReport, TxnKind};
 pub use geo::{distance_km, Coordinates};
 pub use gtin::{Gtin, GtinError};
 pub use location::LocationKind;

@@ -95,7 +95,11 @@ pub fn parse(reader: impl std::io::Read) -> anyhow::Result<Parsed> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                parsed.rejected.push(RejectedRow { row, transaction_id: String::new(), reason: format!("unreadable: {e}") });
+                parsed.rejected.push(RejectedRow {
+                    row,
+                    transaction_id: String::new(),
+                    reason: format!("unreadable: {e}"),
+                });
                 continue;
             }
         };
@@ -103,7 +107,11 @@ pub fn parse(reader: impl std::io::Read) -> anyhow::Result<Parsed> {
         let opt = |name: &str| Some(get(name)).filter(|v| !v.is_empty()).map(str::to_owned);
         let key = (get("channel").to_owned(), get("transaction_id").to_owned());
         if key.1.is_empty() {
-            parsed.rejected.push(RejectedRow { row, transaction_id: String::new(), reason: "transaction_id is empty".into() });
+            parsed.rejected.push(RejectedRow {
+                row,
+                transaction_id: String::new(),
+                reason: "transaction_id is empty".into(),
+            });
             continue;
         }
         let line = match read_line(get("sku"), get("quantity"), get("unit_price"), get("currency")) {
@@ -113,7 +121,8 @@ pub fn parse(reader: impl std::io::Read) -> anyhow::Result<Parsed> {
                 continue;
             }
         };
-        let customer = CustomerRef { id: opt("customer_id"), phone: opt("customer_phone"), email: opt("customer_email") };
+        let customer =
+            CustomerRef { id: opt("customer_id"), phone: opt("customer_phone"), email: opt("customer_email") };
         let header = ChannelTransaction {
             transaction_id: key.1.clone(),
             channel: key.0.clone(),
@@ -127,7 +136,9 @@ pub fn parse(reader: impl std::io::Read) -> anyhow::Result<Parsed> {
             original_transaction_id: opt("original_transaction_id"),
         };
         if chrono::DateTime::parse_from_rfc3339(&header.occurred_at).is_err() {
-            spoiled.entry(key).or_insert((row, format!("occurred_at {:?} is not an RFC 3339 time", header.occurred_at)));
+            spoiled
+                .entry(key)
+                .or_insert((row, format!("occurred_at {:?} is not an RFC 3339 time", header.occurred_at)));
             continue;
         }
         match index.get(&key) {

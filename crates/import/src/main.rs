@@ -79,7 +79,12 @@ async fn run(args: &Args) -> anyhow::Result<bool> {
     for batch in parsed.transactions.chunks(BATCH) {
         let body = ChannelTransactionsRequest { transactions: batch.iter().map(|t| t.transaction.clone()).collect() };
         let answer = send(&http, &url, &args.token, &body).await?;
-        anyhow::ensure!(answer.results.len() == batch.len(), "the central answered {} results for {}", answer.results.len(), batch.len());
+        anyhow::ensure!(
+            answer.results.len() == batch.len(),
+            "the central answered {} results for {}",
+            answer.results.len(),
+            batch.len()
+        );
         for (sent, result) in batch.iter().zip(&answer.results) {
             match (result.accepted, result.replayed) {
                 (true, false) => accepted += 1,
@@ -139,7 +144,7 @@ async fn send(
             .send()
             .await;
         let retry = match response {
-            Ok(r) if r.status().is_success() => return Ok(r.json().await.context("reading the central's answer")?),
+            Ok(r) if r.status().is_success() => return r.json().await.context("reading the central's answer"),
             Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => {
                 anyhow::bail!("the central refused the token (401): is it a channel token that was not revoked?")
             }

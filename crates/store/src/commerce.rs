@@ -461,7 +461,9 @@ impl Store {
         let home = self.home()?;
         let currency = profile.lifetime_value.currency;
         let known: HashSet<String> = {
-            let mut stmt = self.conn.prepare_cached("SELECT order_id FROM purchase WHERE customer_id = ?1 AND order_id IS NOT NULL")?;
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT order_id FROM purchase WHERE customer_id = ?1 AND order_id IS NOT NULL")?;
             let rows = stmt.query_map([customer_id], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
@@ -469,7 +471,8 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, number, status, lines, created_at FROM local_order WHERE customer_id = ?1",
             )?;
-            let rows = stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows =
+                stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             rows.collect::<Result<_, _>>()?
         };
         for (id, number, status, lines, created_at) in local {
@@ -663,9 +666,9 @@ impl Store {
     pub fn safety_rules_view(&self, now: DateTime<Utc>) -> Result<Vec<SafetyRuleView>> {
         let home = self.home()?;
         let classes: Vec<(String, u32)> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT product_class, COUNT(*) FROM product GROUP BY product_class ORDER BY product_class")?;
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT product_class, COUNT(*) FROM product GROUP BY product_class ORDER BY product_class",
+            )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
@@ -712,7 +715,14 @@ impl Store {
                      WHERE p.product_class = ?1 AND l.recorded_at >= ?2",
                 )?
                 .query_row(params![class, since], |r| r.get(0))?;
-            views.push(SafetyRuleView { product_class: class, units, pending_units, refused, products, lost_demand_30d });
+            views.push(SafetyRuleView {
+                product_class: class,
+                units,
+                pending_units,
+                refused,
+                products,
+                lost_demand_30d,
+            });
         }
         Ok(views)
     }
@@ -753,7 +763,9 @@ impl Store {
         }
         let manager: bool = self
             .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM associate WHERE id = ?1 AND role = 'manager' AND active = 1)")?
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM associate WHERE id = ?1 AND role = 'manager' AND active = 1)",
+            )?
             .query_row([manager_id], |r| r.get(0))?;
         if !manager {
             return Ok(Err(SafetyRefused::NotManager));
@@ -777,7 +789,11 @@ impl Store {
     }
 
     /// Checks a PIN (with the back-off) and answers the manager it belongs to.
-    pub fn check_manager_pin(&mut self, pin: &str, now: DateTime<Utc>) -> Result<std::result::Result<(String, String), SafetyRefused>> {
+    pub fn check_manager_pin(
+        &mut self,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<(String, String), SafetyRefused>> {
         match self.check_pin(pin, now)? {
             PinCheck::Accepted { associate_id, name, role } if role == "manager" => Ok(Ok((associate_id, name))),
             PinCheck::Accepted { .. } => Ok(Err(SafetyRefused::NotManager)),

@@ -223,7 +223,9 @@ fn apply_changes(tx: &Transaction<'_>, counter: i64, changes: &[vitrina_protocol
 fn clear_all(tx: &Transaction<'_>) -> Result<()> {
     tx.pragma_update(None, "defer_foreign_keys", true)?;
     let tables: Vec<(String, String)> = {
-        let mut stmt = tx.prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+        let mut stmt = tx.prepare(
+            "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };

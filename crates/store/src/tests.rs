@@ -1112,12 +1112,22 @@ mod commerce {
     #[test]
     fn lost_demand_is_saved_here_at_once_and_confirmed_by_the_central() {
         let (_dir, mut store) = with_store();
-        let wanted = NewLostDemand { sku: Some("CAM-1042-CAF-M".into()), product_id: None, text: None, reason: "declined_wait".into() };
+        let wanted = NewLostDemand {
+            sku: Some("CAM-1042-CAF-M".into()),
+            product_id: None,
+            text: None,
+            reason: "declined_wait".into(),
+        };
         let view = store.record_lost_demand(wanted, Some("A1"), now()).unwrap().unwrap();
         assert!(view.pending);
         assert_eq!(view.product_id.as_deref(), Some("P1"), "the SKU's product");
         assert_eq!(view.associate_name.as_deref(), Some("Persona A1"));
-        let words = NewLostDemand { sku: None, product_id: None, text: Some("  chaqueta de cuero  ".into()), reason: "not_in_catalog".into() };
+        let words = NewLostDemand {
+            sku: None,
+            product_id: None,
+            text: Some("  chaqueta de cuero  ".into()),
+            reason: "not_in_catalog".into(),
+        };
         store.record_lost_demand(words, None, now()).unwrap().unwrap();
         let nothing = NewLostDemand { sku: None, product_id: None, text: Some("   ".into()), reason: "other".into() };
         assert_eq!(store.record_lost_demand(nothing, None, now()).unwrap().unwrap_err().field, "text");
@@ -1134,7 +1144,11 @@ mod commerce {
         assert_eq!(bestseller.lost_demand_30d, 1, "the class of the product asked for");
 
         // The central refuses the free-text one (say); it is dropped here.
-        answer(&mut store, MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] }, vec![]);
+        answer(
+            &mut store,
+            MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] },
+            vec![],
+        );
         assert_eq!(store.lost_demand(30, now()).unwrap().total, 1);
     }
 
@@ -1142,26 +1156,46 @@ mod commerce {
     fn a_managers_safety_stock_change_is_pending_until_the_central_rule_arrives() {
         let (_dir, mut store) = with_store();
         assert!(matches!(store.set_safety_rule("A1", "bestseller", 4, now()).unwrap(), Err(SafetyRefused::NotManager)));
-        assert!(matches!(store.set_safety_rule("M1", "bestseller", 5_000, now()).unwrap(), Err(SafetyRefused::Invalid("units"))));
-        assert!(matches!(store.set_safety_rule("M1", "luxury", 1, now()).unwrap(), Err(SafetyRefused::Invalid("product_class"))));
+        assert!(matches!(
+            store.set_safety_rule("M1", "bestseller", 5_000, now()).unwrap(),
+            Err(SafetyRefused::Invalid("units"))
+        ));
+        assert!(matches!(
+            store.set_safety_rule("M1", "luxury", 1, now()).unwrap(),
+            Err(SafetyRefused::Invalid("product_class"))
+        ));
         let views = store.set_safety_rule("M1", "bestseller", 4, now()).unwrap().unwrap();
         let rule = views.iter().find(|v| v.product_class == "bestseller").unwrap();
-        assert_eq!((rule.units, rule.pending_units), (2, Some(4)), "the confirmed rule stays until the central's arrives");
+        assert_eq!(
+            (rule.units, rule.pending_units),
+            (2, Some(4)),
+            "the confirmed rule stays until the central's arrives"
+        );
         let Some(Command::SetSafetyRule(sent)) = store.pending_mutations(10).unwrap().pop().map(|m| m.command) else {
             panic!("a safety-stock command is queued")
         };
         assert_eq!(sent.by_associate_id, "M1");
 
         answer(&mut store, MutationOutcome::Applied, vec![ScopeCursor { scope: CATALOG_SCOPE.into(), after: 8 }]);
-        let rule = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
+        let rule =
+            store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
         assert_eq!(rule.pending_units, Some(4), "applied, not pulled yet");
-        let new_rule = Record::SafetyRule(SafetyRuleRecord { location_id: "HOME".into(), product_class: "bestseller".into(), units: 4 });
+        let new_rule = Record::SafetyRule(SafetyRuleRecord {
+            location_id: "HOME".into(),
+            product_class: "bestseller".into(),
+            units: 4,
+        });
         store.apply_page(&ScopePage { head: 8, ..page(CATALOG_SCOPE, vec![upsert(8, new_rule)]) }, NOW).unwrap();
-        let rule = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
+        let rule =
+            store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "bestseller").unwrap();
         assert_eq!((rule.units, rule.pending_units, rule.refused), (4, None, None));
 
         store.set_safety_rule("M1", "core", 3, now()).unwrap().unwrap();
-        answer(&mut store, MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] }, vec![]);
+        answer(
+            &mut store,
+            MutationOutcome::Rejected { rejection: Rejection::Forbidden, alternatives: vec![], slots: vec![] },
+            vec![],
+        );
         let core = store.safety_rules_view(now()).unwrap().into_iter().find(|v| v.product_class == "core").unwrap();
         assert_eq!((core.units, core.pending_units, core.refused.as_deref()), (0, None, Some("forbidden")));
     }

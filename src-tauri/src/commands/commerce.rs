@@ -162,7 +162,10 @@ pub async fn store_report(core: State<'_, AppCore>, from: String, to: String) ->
     match client.store_report(&token, &from, &to).await {
         Ok(answer) => {
             core.store().cache_report(&answer.report, &answer.generated_at)?;
-            Ok(ReportView { cached: CachedReport { report: answer.report, generated_at: answer.generated_at }, live: true })
+            Ok(ReportView {
+                cached: CachedReport { report: answer.report, generated_at: answer.generated_at },
+                live: true,
+            })
         }
         Err(SyncError::Forbidden(_)) => {
             // The central ended the session (expired, or the role changed).
