@@ -32,3 +32,45 @@ pub fn exports_dir(app: &tauri::AppHandle, data_dir: &std::path::Path) -> PathBu
     }
     app.path().document_dir().map(|d| d.join("Vitrina")).unwrap_or_else(|_| data_dir.join("exports"))
 }
+
+/// The key of the device's encrypted cache, in `cache.key` beside it: made on first
+/// start from the operating system's randomness, readable and writable by this
+/// user only (0600 on Unix; a looser file is tightened). Pictures need no key.
+pub fn cache_key(data_dir: &std::path::Path) -> Result<vitrina_store::CacheKey, Box<dyn std::error::Error>> {
+    let path = data_dir.join("cache.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            only_for_this_user(&path)?;
+            Ok(vitrina_store::CacheKey::from_hex(&text).ok_or("cache.key is damaged")?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            let key = vitrina_store::CacheKey::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&path)?;
+            file.write_all(key.to_hex().as_bytes())?;
+            file.sync_all()?;
+            Ok(key)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(unix)]
+fn only_for_this_user(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        tracing::warn!("cache.key was readable by others; made private");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn only_for_this_user(_: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -39,7 +39,7 @@ pub struct ManagerSession {
 impl AppCore {
     /// Opens the cache in `data_dir` and starts syncing.
     pub fn open(data_dir: &Path, exports: PathBuf) -> Result<AppCore, Box<dyn std::error::Error>> {
-        let store = Store::open(&data_dir.join("vitrina.db"))?;
+        let store = open_cache(data_dir)?;
         let customer_mode = AtomicBool::new(store.customer_session()?.is_some());
         let store = Arc::new(Mutex::new(store));
         let images = ImageCache::new(data_dir.join("images"));
@@ -99,6 +99,23 @@ impl AppCore {
     /// The cache, for one short read or write; never held across an await.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Opens the encrypted cache. One its key can't read (the key file was lost) is
+/// kept aside, never deleted, and the device starts afresh: it must be enrolled
+/// again.
+fn open_cache(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    let path = data_dir.join("vitrina.db");
+    let key = crate::platform::cache_key(data_dir)?;
+    match Store::open_encrypted(&path, &key) {
+        Err(vitrina_store::StoreError::WrongKey) => {
+            let aside = data_dir.join(format!("vitrina.db.unreadable-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")));
+            tracing::error!(aside = %aside.display(), "the cache can't be read with this device's key; starting afresh");
+            std::fs::rename(&path, &aside)?;
+            Ok(Store::open_encrypted(&path, &key)?)
+        }
+        other => Ok(other?),
     }
 }
 

@@ -11,7 +11,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { App, By, Central } from "./harness.mjs";
 
@@ -123,6 +123,15 @@ test("a customer's online order, return at the till and appointment show in one 
     const ltv = await (await app.el("customer-ltv")).getText();
     assert.match(ltv, /\$/, `the lifetime value in pesos: ${ltv}`);
     app.screenshot("customer-view");
+
+    // The cache on disk is encrypted: no customer's name in its bytes, and its key
+    // is readable by this user only.
+    const files = ["vitrina.db", "vitrina.db-wal"].map((f) => path.join(app.dataDir, f)).filter(existsSync);
+    const raw = Buffer.concat(files.map((f) => readFileSync(f)));
+    assert.ok(raw.length > 100_000, "the cache holds the synced store");
+    assert.equal(raw.indexOf(Buffer.from(name)), -1, `${name} is not readable on disk`);
+    assert.equal(raw.indexOf(Buffer.from("SQLite format 3")), -1, "not a plain SQLite file");
+    assert.equal(statSync(path.join(app.dataDir, "cache.key")).mode & 0o777, 0o600, "the key is private");
   } finally {
     await app.quit();
     await central.dispose();

@@ -14,6 +14,8 @@ pub mod demo;
 pub mod demo_commerce;
 pub mod demo_data;
 pub mod error;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod images;
 pub mod movements;
 pub mod public;

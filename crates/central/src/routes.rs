@@ -205,6 +205,19 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// A query string whose rejection is one of ours (422 with a code), not axum's plain text.
+pub struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = CentralError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(rejection) => Err(CentralError::Invalid(rejection.body_text())),
+        }
+    }
+}
+
 /// Enrolls a device with a one-time code; answers its bearer token.
 #[utoipa::path(post, path = "/v1/enroll", request_body = EnrollRequest,
     params(("x-vitrina-protocol" = u32, Header, description = "protocol version")),
@@ -530,7 +543,7 @@ pub struct AuditResponse {
 async fn audit_log(
     State(state): State<AppState>,
     manager: crate::sessions::AssociateAuth,
-    axum::extract::Query(query): axum::extract::Query<AuditQuery>,
+    Params(query): Params<AuditQuery>,
 ) -> Result<Json<AuditResponse>, CentralError> {
     manager.require_manager()?;
     let instant = |s: &Option<String>, default: chrono::DateTime<chrono::Utc>| match s {
@@ -561,7 +574,7 @@ struct LookupQuery {
 async fn lookup_customers(
     State(state): State<AppState>,
     device: DeviceAuth,
-    axum::extract::Query(query): axum::extract::Query<LookupQuery>,
+    Params(query): Params<LookupQuery>,
 ) -> Result<Json<CustomerLookupResponse>, CentralError> {
     device.require_current()?;
     if query.q.trim().len() < 5 || query.q.len() > 254 {
@@ -590,7 +603,7 @@ struct ReportQuery {
 async fn store_report(
     State(state): State<AppState>,
     associate: crate::sessions::AssociateAuth,
-    axum::extract::Query(query): axum::extract::Query<ReportQuery>,
+    Params(query): Params<ReportQuery>,
 ) -> Result<axum::response::Response, CentralError> {
     use axum::response::IntoResponse;
     associate.require_manager()?;

@@ -17,6 +17,7 @@ mod apply;
 mod appointments;
 mod commerce;
 mod customer_mode;
+mod key;
 mod migrate;
 mod orders;
 mod outbox;
@@ -31,6 +32,7 @@ pub use apply::PageOutcome;
 pub use appointments::*;
 pub use commerce::*;
 pub use customer_mode::*;
+pub use key::CacheKey;
 pub use migrate::MIGRATIONS;
 pub use orders::*;
 pub use outbox::{LocalOrder, NewOrder};
@@ -48,6 +50,8 @@ pub enum StoreError {
     NotFound,
     #[error("invalid barcode: {0}")]
     Barcode(#[from] vitrina_core::GtinError),
+    #[error("the cache can't be read with this device's key")]
+    WrongKey,
     #[error("the cache was written by a newer version (schema {found}, this build knows {known})")]
     TooNew { found: i64, known: i64 },
 }

@@ -1236,3 +1236,99 @@ mod commerce {
         }
     }
 }
+
+mod encryption {
+    use super::*;
+    use crate::CacheKey;
+
+    const NAMES: [&str; 2] = ["Renata Soto Encriptada", "renata.soto@example.com"];
+
+    fn customer_page() -> ScopePage {
+        let customer = CustomerRecord {
+            id: "C1".into(),
+            store_id: "HOME".into(),
+            name: NAMES[0].into(),
+            phone: Some("+56991112222".into()),
+            email: Some(NAMES[1].into()),
+            marketing_consent: false,
+            chain_consent: false,
+            wishlist: vec![],
+        };
+        page(&store_scope("HOME"), vec![upsert(1, Record::Customer(customer))])
+    }
+
+    fn raw_bytes(path: &std::path::Path) -> Vec<u8> {
+        let mut raw = std::fs::read(path).unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            raw.extend(std::fs::read(std::path::PathBuf::from(name)).unwrap_or_default());
+        }
+        raw
+    }
+
+    fn contains(haystack: &[u8], needle: &str) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn the_cache_on_disk_cannot_be_read_without_its_key_and_holds_no_readable_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let key = CacheKey::generate();
+        {
+            let mut store = Store::open_encrypted(&path, &key).unwrap();
+            store.subscribe(&[store_scope("HOME")]).unwrap();
+            store.apply_page(&customer_page(), "2026-11-23T10:00:00Z").unwrap();
+            store.connection().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        }
+        let raw = raw_bytes(&path);
+        for name in NAMES {
+            assert!(!contains(&raw, name), "{name} is not readable in the file");
+        }
+        assert!(!contains(&raw, "SQLite format 3"), "not even the SQLite header");
+
+        let plain = rusqlite::Connection::open(&path).unwrap();
+        assert!(
+            plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err(),
+            "no key, no data"
+        );
+        drop(plain);
+        assert!(matches!(Store::open_encrypted(&path, &CacheKey::generate()), Err(StoreError::WrongKey)));
+        let store = Store::open_encrypted(&path, &key).unwrap();
+        let name: String = store.connection().query_row("SELECT name FROM customer", [], |r| r.get(0)).unwrap();
+        assert_eq!(name, NAMES[0], "the right key reads it");
+    }
+
+    #[test]
+    fn a_cache_written_before_encryption_is_encrypted_in_place_with_everything_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.subscribe(&[store_scope("HOME")]).unwrap();
+            store.apply_page(&customer_page(), "2026-11-23T10:00:00Z").unwrap();
+        }
+        assert!(contains(&raw_bytes(&path), NAMES[0]), "written in the clear");
+        let key = CacheKey::generate();
+        let store = Store::open_encrypted(&path, &key).unwrap();
+        let name: String = store.connection().query_row("SELECT name FROM customer", [], |r| r.get(0)).unwrap();
+        assert_eq!(name, NAMES[0]);
+        assert_eq!(store.cursors().unwrap()[0].after, 1, "cursors kept");
+        drop(store);
+        assert!(!contains(&raw_bytes(&path), NAMES[0]), "nothing left in the clear");
+        let again = Store::open_encrypted(&path, &key).unwrap();
+        let version: i64 = again.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, crate::MIGRATIONS.len() as i64, "the schema version came along");
+    }
+
+    #[test]
+    fn keys_round_trip_as_hex_and_never_print() {
+        let key = CacheKey::generate();
+        assert_eq!(CacheKey::from_hex(&key.to_hex()), Some(key.clone()));
+        assert_ne!(key, CacheKey::generate());
+        assert_eq!(format!("{key:?}"), "CacheKey(…)");
+        assert_eq!(CacheKey::from_hex("abc"), None);
+        assert_eq!(CacheKey::from_hex(&"g".repeat(64)), None);
+    }
+}
