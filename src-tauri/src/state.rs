@@ -21,9 +21,35 @@ pub struct AppCore {
     /// touching the database on every call.
     customer_mode: AtomicBool,
     /// The manager signed in on this device, in memory only: a restart signs out.
-    manager: Mutex<Option<ManagerSession>>,
+    manager: Mutex<ManagerSlot>,
     /// Where exported reports are written.
     exports: PathBuf,
+}
+
+/// Who holds the manager's screens, with the inactivity rule: a session unused for
+/// the idle time is over, whoever asks next.
+#[derive(Debug, Default)]
+pub struct ManagerSlot(Option<ManagerSession>);
+
+impl ManagerSlot {
+    pub fn replace(&mut self, session: Option<ManagerSession>) -> Option<ManagerSession> {
+        std::mem::replace(&mut self.0, session)
+    }
+
+    pub fn active(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
+        if self.0.as_ref().is_some_and(|m| now - m.last_used >= idle) {
+            tracing::info!("manager signed out after inactivity");
+            self.0 = None;
+        }
+        self.0.clone()
+    }
+
+    pub fn touch(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
+        self.active(now, idle)?;
+        let session = self.0.as_mut()?;
+        session.last_used = now;
+        Some(session.clone())
+    }
 }
 
 /// A manager signed in on the device with their PIN.
@@ -45,7 +71,7 @@ impl AppCore {
         let images = ImageCache::new(data_dir.join("images"));
         let sync =
             tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store), Some(images.clone())) });
-        Ok(AppCore { store, sync, images, customer_mode, manager: Mutex::new(None), exports })
+        Ok(AppCore { store, sync, images, customer_mode, manager: Mutex::new(ManagerSlot::default()), exports })
     }
 
     /// Where exported reports go.
@@ -59,32 +85,23 @@ impl AppCore {
         Ok(vitrina_sync::Client::new(&enrollment.central_url)?.with_token(&enrollment.token))
     }
 
-    fn manager_slot(&self) -> MutexGuard<'_, Option<ManagerSession>> {
+    fn manager_slot(&self) -> MutexGuard<'_, ManagerSlot> {
         self.manager.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Replaces the signed-in manager; answers the one before.
     pub fn set_manager(&self, session: Option<ManagerSession>) -> Option<ManagerSession> {
-        std::mem::replace(&mut *self.manager_slot(), session)
+        self.manager_slot().replace(session)
     }
 
     /// The manager, unless idle for `idle` or longer (then signed out).
     pub fn manager_if_active(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        let mut slot = self.manager_slot();
-        if slot.as_ref().is_some_and(|m| now - m.last_used >= idle) {
-            tracing::info!("manager signed out after inactivity");
-            *slot = None;
-        }
-        slot.clone()
+        self.manager_slot().active(now, idle)
     }
 
     /// The active manager, with their last use moved to `now`.
     pub fn touch_manager(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        self.manager_if_active(now, idle)?;
-        let mut slot = self.manager_slot();
-        let session = slot.as_mut()?;
-        session.last_used = now;
-        Some(session.clone())
+        self.manager_slot().touch(now, idle)
     }
 
     /// Whether the device is in customer mode.
@@ -192,4 +209,35 @@ pub fn app_state_view(store: &Store) -> Result<AppState, AppError> {
         store: store.store_info()?,
         customer_mode: store.customer_session()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn session(at: DateTime<Utc>) -> ManagerSession {
+        ManagerSession {
+            associate_id: "M1".into(),
+            name: "Carolina".into(),
+            central_token: Some("t".into()),
+            last_used: at,
+        }
+    }
+
+    #[test]
+    fn a_manager_left_idle_is_signed_out_and_each_use_keeps_them_in() {
+        let idle = Duration::minutes(5);
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+        let mut slot = ManagerSlot::default();
+        assert!(slot.active(start, idle).is_none(), "nobody signed in");
+        slot.replace(Some(session(start)));
+        let used = slot.touch(start + Duration::minutes(4), idle).expect("still in after four minutes");
+        assert_eq!(used.last_used, start + Duration::minutes(4));
+        assert!(slot.active(start + Duration::minutes(8), idle).is_some(), "four minutes after the last use");
+        assert!(slot.touch(start + Duration::minutes(9), idle).is_none(), "five minutes idle: signed out");
+        assert!(slot.active(start + Duration::minutes(9), idle).is_none(), "and stays out");
+        slot.replace(Some(session(start)));
+        assert_eq!(slot.replace(None).map(|s| s.associate_id), Some("M1".into()), "sign-out answers who left");
+    }
 }

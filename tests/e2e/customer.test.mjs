@@ -201,6 +201,11 @@ test("with the central down after the first sync, pictures and sizes still show"
     await app.openFirstResult(product.styleCode);
     await app.click("enter-customer-mode");
     await app.el("customer-mode");
+    await app.waitFor(
+      async () => (await app.all("cm-swatch")).length === product.colors.length,
+      15_000,
+      "every colour's swatch",
+    );
     for (const color of product.colors) {
       await (await app.all("cm-swatch"))[product.colors.indexOf(color)].click();
       await shows(app, color);

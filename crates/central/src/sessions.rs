@@ -387,4 +387,21 @@ mod tests {
         let (status, _) = send(&app, "POST", "/v1/associates/sign-in", &device, None, Some(body)).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     }
+
+    #[tokio::test]
+    async fn a_session_ends_when_it_expires() {
+        let (_dir, db) = demo_db();
+        let app = crate::routes::router(AppState::new(db.clone()));
+        let device = device_token(&db, STORE);
+        let manager = sign_in(&app, &device, STORE, "manager").await;
+        let (status, _) = send(&app, "GET", "/v1/devices", &device, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::OK);
+        db.blocking(|conn| {
+            conn.execute("UPDATE associate_session SET expires_at = '2020-01-01T00:00:00Z'", [])?;
+            Ok(())
+        })
+        .unwrap();
+        let (status, error) = send(&app, "GET", "/v1/devices", &device, Some(&manager), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{error}");
+    }
 }
