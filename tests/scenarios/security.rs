@@ -88,3 +88,55 @@ async fn a_revoked_device_wipes_its_cache_at_its_next_sync_attempt() {
         .unwrap();
     assert_eq!(revoked, "device.revoked");
 }
+
+/// A certificate for `localhost` and 127.0.0.1, and its key, as PEM files in `dir`.
+fn certificate(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+    let (cert, key) = (dir.join("central.pem"), dir.join("central.key"));
+    let pem = made.cert.pem();
+    std::fs::write(&cert, &pem).unwrap();
+    std::fs::write(&key, made.key_pair.serialize_pem()).unwrap();
+    (cert, key, pem)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn given_a_certificate_the_central_serves_only_https_and_devices_sync_over_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, pem) = certificate(dir.path());
+    let central = Central::start_demo_tls(&cert, &key).unwrap();
+    assert!(central.url.starts_with("https://"));
+
+    let trusting = vitrina_sync::Client::with_roots(&central.url, Some(pem.as_bytes())).unwrap();
+    assert_eq!(trusting.health().await.unwrap().status, "ok");
+    let enrolled = trusting.enroll(&central.code(STORE), "tablet over TLS").await.unwrap();
+    let device = trusting.with_token(&enrolled.token);
+    let session = device.session().await.unwrap();
+    assert_eq!(session.store.id, STORE);
+    let page = device
+        .pull(&vitrina_protocol::PullRequest {
+            cursors: vec![vitrina_protocol::ScopeCursor { scope: vitrina_protocol::CATALOG_SCOPE.into(), after: 0 }],
+            limit: 50,
+            wait_ms: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.scopes[0].changes.len(), 50, "the catalog comes over TLS");
+
+    let stranger = vitrina_sync::Client::new(&central.url).unwrap();
+    assert!(matches!(stranger.health().await, Err(SyncError::Unreachable(_))), "an unknown certificate is refused");
+    let plain = vitrina_sync::Client::new(&format!("http://127.0.0.1:{}", central.port)).unwrap();
+    assert!(plain.health().await.is_err(), "no plain HTTP on the TLS port");
+}
+
+#[test]
+fn without_a_certificate_the_central_refuses_to_listen_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(central_bin().unwrap())
+        .args(["serve", "--listen", "0.0.0.0:0", "--db"])
+        .arg(dir.path().join("central.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("without TLS") && said.contains("--tls-cert"), "{said}");
+}

@@ -58,10 +58,23 @@ pub struct Central {
 impl Central {
     /// Starts a central with the demo chain on a free loopback port.
     pub fn start_demo() -> anyhow::Result<Central> {
+        Self::start(&[])
+    }
+
+    /// Starts a central with the demo chain serving HTTPS with the given certificate
+    /// and key (PEM files); its `url` is `https://localhost:<port>`.
+    pub fn start_demo_tls(cert: &Path, key: &Path) -> anyhow::Result<Central> {
+        let (cert, key) = (cert.to_string_lossy().into_owned(), key.to_string_lossy().into_owned());
+        let mut central = Self::start(&["--tls-cert", &cert, "--tls-key", &key])?;
+        central.url = format!("https://localhost:{}", central.port);
+        Ok(central)
+    }
+
+    fn start(extra: &[&str]) -> anyhow::Result<Central> {
         let dir = tempfile::tempdir()?;
         let db_path = dir.path().join("central.db");
         let port = free_port()?;
-        let Started { child, codes, pins, channel_tokens } = spawn_central(&db_path, port)?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&db_path, port, extra)?;
         let channel_token = channel_tokens.get("pos").cloned().unwrap_or_default();
         Ok(Central {
             child,
@@ -85,7 +98,7 @@ impl Central {
     /// Starts the central again on the same database and port.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.kill();
-        let Started { child, codes, pins, channel_tokens } = spawn_central(&self.db_path, self.port)?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&self.db_path, self.port, &[])?;
         self.child = child;
         self.codes.extend(codes);
         self.pins.extend(pins);
@@ -180,10 +193,11 @@ struct Started {
 
 /// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
 /// the enrollment codes per store, the demo PINs and the demo channel token.
-fn spawn_central(db_path: &Path, port: u16) -> anyhow::Result<Started> {
+fn spawn_central(db_path: &Path, port: u16, extra: &[&str]) -> anyhow::Result<Started> {
     let mut child = Command::new(central_bin()?)
         .args(["serve", "--demo", "--secret-burst", "1000", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db_path)
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

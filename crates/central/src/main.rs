@@ -29,6 +29,12 @@ enum Command {
         /// Allow listening on a non-loopback address without TLS.
         #[arg(long)]
         allow_remote: bool,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// Enrollments and sign-ins one client address may try at once before it is
         /// slowed to one every 5 seconds.
         #[arg(long, default_value_t = 10)]
@@ -82,8 +88,9 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { db, listen, demo, allow_remote, secret_burst } => {
-            serve(db, listen, demo, allow_remote, secret_burst).await
+        Command::Serve { db, listen, demo, allow_remote, secret_burst, tls_cert, tls_key } => {
+            let tls = tls_cert.zip(tls_key);
+            serve(db, listen, demo, allow_remote, secret_burst, tls).await
         }
         Command::ChannelToken { db, channel } => {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
@@ -149,10 +156,24 @@ async fn serve(
     load_demo: bool,
     allow_remote: bool,
     secret_burst: u32,
+    tls: Option<(PathBuf, PathBuf)>,
 ) -> anyhow::Result<()> {
-    if !listen.ip().is_loopback() && !allow_remote {
-        anyhow::bail!("refusing to serve {listen} without TLS; use a loopback address or pass --allow-remote");
+    if !listen.ip().is_loopback() && !allow_remote && tls.is_none() {
+        anyhow::bail!(
+            "refusing to serve {listen} without TLS; give --tls-cert and --tls-key, use a loopback address, or pass --allow-remote"
+        );
     }
+    // Read the certificate before anything else, so a bad one fails at once.
+    let tls =
+        match tls {
+            Some((cert, key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                Some(axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key).await.with_context(|| {
+                    format!("loading the TLS certificate {} and key {}", cert.display(), key.display())
+                })?)
+            }
+            None => None,
+        };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
@@ -183,20 +204,36 @@ async fn serve(
             println!("pin {:<12} {:<9} {}  {}", person.store_id, person.role, person.pin, person.name);
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
-    let local = listener.local_addr()?;
-    println!("vitrina-central listening on http://{local}");
-    // With each connection's address: the public booking page's rate limits are per client.
     let secret_rate = vitrina_central::public::RateConfig {
         burst: f64::from(secret_burst),
         per_second: 0.2,
         write_burst: f64::from(secret_burst),
         write_per_second: 0.2,
     };
-    axum::serve(listener, app_with(AppState::new(db), secret_rate).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // With each connection's address: rate limits are per client.
+    let service = app_with(AppState::new(db), secret_rate).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = std::net::TcpListener::bind(listen).with_context(|| format!("binding {listen}"))?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    match tls {
+        Some(config) => {
+            println!("vitrina-central listening on https://{local}");
+            let handle = axum_server::Handle::new();
+            let stop = handle.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            axum_server::from_tcp_rustls(listener, config).handle(handle).serve(service).await?;
+        }
+        None => {
+            println!("vitrina-central listening on http://{local}");
+            axum::serve(tokio::net::TcpListener::from_std(listener)?, service)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
     Ok(())
 }

@@ -67,18 +67,36 @@ impl std::fmt::Debug for Client {
 const LONG_POLL_GRACE: Duration = Duration::from_secs(10);
 
 impl Client {
-    /// A client for the central at `base_url` (`http://host:port`).
+    /// A client for the central at `base_url` (`http://host:port` or `https://…`).
+    /// HTTPS trusts the public certificate authorities, plus those in the PEM file
+    /// named by `$VITRINA_CA_FILE` (a chain's own authority).
     pub fn new(base_url: &str) -> Result<Client, SyncError> {
+        let extra = match std::env::var_os("VITRINA_CA_FILE") {
+            Some(path) => {
+                Some(std::fs::read(&path).map_err(|e| SyncError::Protocol(format!("reading VITRINA_CA_FILE: {e}")))?)
+            }
+            None => None,
+        };
+        Self::with_roots(base_url, extra.as_deref())
+    }
+
+    /// A client that also trusts the certificate authorities in `pem`.
+    pub fn with_roots(base_url: &str, pem: Option<&[u8]>) -> Result<Client, SyncError> {
         let base = base_url.trim().trim_end_matches('/').to_owned();
         let rest =
             base.strip_prefix("http://").or_else(|| base.strip_prefix("https://")).ok_or(SyncError::InvalidUrl)?;
         if rest.is_empty() || rest.contains(char::is_whitespace) || reqwest::Url::parse(&base).is_err() {
             return Err(SyncError::InvalidUrl);
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+        if let Some(pem) = pem {
+            let roots = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| SyncError::Protocol(format!("certificate authorities: {e}")))?;
+            for root in roots {
+                builder = builder.add_root_certificate(root);
+            }
+        }
+        let http = builder.build().map_err(|e| SyncError::Protocol(e.to_string()))?;
         Ok(Client { http, base, token: None, protocol: PROTOCOL_VERSION })
     }
 
