@@ -62,6 +62,8 @@ pub const COMMANDS: &[&str] = &[
     "safety_rules",
     "set_safety_rule",
     "lookup_chain_customer",
+    "manager_devices",
+    "revoke_device",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -117,6 +119,8 @@ pub fn run() {
             commands::safety_rules,
             commands::set_safety_rule,
             commands::lookup_chain_customer,
+            commands::manager_devices,
+            commands::revoke_device,
         ]);
 
     tauri::Builder::default()

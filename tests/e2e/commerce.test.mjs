@@ -213,6 +213,24 @@ test("a manager sees the day's report from every channel, exports it, reads lost
     );
     app.screenshot("safety-stock");
 
+    // A tablet of the store is lost: the manager revokes it from here.
+    const lost = await central.enrollAnotherDevice(STORE, "Tablet piso 2");
+    await app.click("manager-tab-devices");
+    await app.waitFor(async () => (await app.attrs("device", "data-id")).includes(lost), 30_000, "the other tablet is listed");
+    const row = await app.driver.findElement(By.css(`[data-testid="device"][data-id="${lost}"]`));
+    await (await row.findElement(By.css('[data-testid="device-revoke"]'))).click();
+    await (await app.el("device-revoke-confirm")).click();
+    await app.waitFor(
+      async () => (await app.driver.findElement(By.css(`[data-testid="device"][data-id="${lost}"]`)).getAttribute("data-revoked")) === "true",
+      30_000,
+      "shown revoked",
+    );
+    const [[revokedAt]] = central.query("SELECT revoked_at FROM device WHERE id = ?", [lost]);
+    assert.ok(revokedAt, "the central revoked it");
+    const own = await app.driver.findElement(By.css('[data-testid="device"][data-this="true"]'));
+    assert.equal((await own.findElements(By.css('[data-testid="device-revoke"]'))).length, 0, "not the one in hand");
+    app.screenshot("devices");
+
     await app.click("manager-sign-out");
     await app.el("pin-pad");
     const refused = await invoke(app, "store_report", { from: "2026-01-01", to: "2026-01-01" });

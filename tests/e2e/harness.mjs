@@ -167,6 +167,22 @@ export class Central {
     return JSON.parse(text);
   }
 
+  /** Enrolls another device of `storeId` over the API (a fresh code from the CLI); answers its id. */
+  async enrollAnotherDevice(storeId, name) {
+    const code = execFileSync(centralBin, ["enroll-code", "--store", storeId, "--db", path.join(this.dir, "central.db")], {
+      encoding: "utf8",
+      timeout: 20_000,
+    }).trim();
+    const res = await fetch(`${this.url}/v1/enroll`, {
+      method: "POST",
+      headers: { "x-vitrina-protocol": "4", "content-type": "application/json" },
+      body: JSON.stringify({ code, device_name: name }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`enroll answered ${res.status}: ${text}`);
+    return JSON.parse(text).device_id;
+  }
+
   /**
    * Posts other channels' transactions (POST /v1/channel/transactions) with the
    * demo token of `channel` (pos, ecommerce or import). Answers the parsed body.

@@ -204,6 +204,23 @@ impl Client {
         self.send(request, Duration::from_secs(15)).await
     }
 
+    /// The devices of the store, for a signed-in manager.
+    pub async fn devices(&self, associate_token: &str) -> Result<DevicesResponse, SyncError> {
+        let request = self
+            .authorised(self.http.get(format!("{}/v1/devices", self.base)))?
+            .header(ASSOCIATE_HEADER, associate_token);
+        self.send(request, Duration::from_secs(15)).await
+    }
+
+    /// A signed-in manager revokes another device of the store.
+    pub async fn revoke_device(&self, associate_token: &str, device_id: &str) -> Result<(), SyncError> {
+        let url = reqwest::Url::parse(&format!("{}/v1/devices/", self.base))
+            .and_then(|u| u.join(&format!("{device_id}/revoke")))
+            .map_err(|_| SyncError::InvalidUrl)?;
+        let request = self.authorised(self.http.post(url))?.header(ASSOCIATE_HEADER, associate_token);
+        self.send_bytes(request, Duration::from_secs(15)).await.map(|_| ())
+    }
+
     fn authorised(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, SyncError> {
         let token = self.token.as_deref().ok_or(SyncError::NotEnrolled)?;
         Ok(request.bearer_auth(token))

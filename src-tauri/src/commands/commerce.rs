@@ -202,6 +202,69 @@ pub async fn export_report_csv(core: State<'_, AppCore>, from: String, to: Strin
     Ok(path.display().to_string())
 }
 
+/// A device of the store, as its managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DeviceView {
+    pub id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub enrolled_at: String,
+    /// Set once revoked.
+    pub revoked_at: Option<String>,
+    /// The device in the manager's hands.
+    pub this_device: bool,
+}
+
+/// The manager's session at the central, for the screens that need it live.
+fn central_session(core: &AppCore) -> Result<String, AppError> {
+    manager(core)?.central_token.ok_or(AppError::CentralUnreachable)
+}
+
+/// Ends the manager's session when the central no longer takes it.
+fn session_refused(core: &AppCore, e: SyncError) -> AppError {
+    match e {
+        SyncError::Forbidden(_) => {
+            core.set_manager(None);
+            AppError::ManagerRequired
+        }
+        other => other.into(),
+    }
+}
+
+/// The store's devices, newest first (managers, online).
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn manager_devices(core: State<'_, AppCore>) -> Result<Vec<DeviceView>, AppError> {
+    let token = central_session(&core)?;
+    let answer = core.client()?.devices(&token).await.map_err(|e| session_refused(&core, e))?;
+    Ok(answer
+        .devices
+        .into_iter()
+        .map(|d| DeviceView {
+            id: d.id,
+            name: d.name,
+            enrolled_at: d.enrolled_at,
+            revoked_at: d.revoked_at,
+            this_device: d.this_device,
+        })
+        .collect())
+}
+
+/// Revokes another device of the store (lost, stolen, retired): it is refused from
+/// its next request and wipes what it holds. Answers the devices after.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(core), err)]
+pub async fn revoke_device(core: State<'_, AppCore>, device_id: String) -> Result<Vec<DeviceView>, AppError> {
+    let token = central_session(&core)?;
+    let own = core.store().enrollment()?.map(|e| e.device_id);
+    if own.as_deref() == Some(device_id.as_str()) {
+        return Err(AppError::invalid("device_id", "this_device"));
+    }
+    core.client()?.revoke_device(&token, &device_id).await.map_err(|e| session_refused(&core, e))?;
+    manager_devices(core).await
+}
+
 /// The store's lost demand of the last `days` days (managers).
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]

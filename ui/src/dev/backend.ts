@@ -37,6 +37,7 @@ import type {
   LocationView,
   LostDemandView,
   ManagerView,
+  DeviceView,
   NewCustomer,
   NewLostDemand,
   OrderQuote,
@@ -1454,6 +1455,13 @@ function commerceSim(env: {
   ];
   for (const [input, ago, who] of past) lost.push(lostView(input, minutesAgo(ago), false, who));
 
+  /** The store's devices, as the central would list them. */
+  const devices: DeviceView[] = [
+    { id: "dev-this", name: "Tablet caja 1", enrolled_at: "2026-10-02T13:05:00Z", revoked_at: null, this_device: true },
+    { id: "dev-floor", name: "Tablet piso 2", enrolled_at: "2026-10-15T15:40:00Z", revoked_at: null, this_device: false },
+    { id: "dev-old", name: "Tablet bodega", enrolled_at: "2026-03-01T12:00:00Z", revoked_at: "2026-09-30T18:00:00Z", this_device: false },
+  ];
+
   function active(): (ManagerView & { lastUsed: number }) | null {
     if (manager && Date.now() - manager.lastUsed > idleMs) manager = null;
     return manager;
@@ -1676,6 +1684,19 @@ function commerceSim(env: {
         case "safety_rules":
           if (!touch()) return { err: { code: "manager_required" } };
           return { ok: ruleViews() };
+        case "manager_devices":
+          if (!touch()) return { err: { code: "manager_required" } };
+          if (!env.online()) return { err: { code: "central_unreachable" } };
+          return { ok: devices };
+        case "revoke_device": {
+          if (!touch()) return { err: { code: "manager_required" } };
+          if (!env.online()) return { err: { code: "central_unreachable" } };
+          const device = devices.find((d) => d.id === args.device_id);
+          if (!device || device.revoked_at) return { err: { code: "not_found" } };
+          if (device.this_device) return { err: invalid("device_id", "this_device") };
+          device.revoked_at = new Date().toISOString();
+          return { ok: devices };
+        }
         case "set_safety_rule": {
           if (!touch()) return { err: { code: "manager_required" } };
           const units = Number(args.units);

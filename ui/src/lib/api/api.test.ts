@@ -18,6 +18,8 @@ import {
   listOrders,
   listServices,
   lookupChainCustomer,
+  managerDevices,
+  revokeDevice,
   lostDemand,
   managerSession,
   managerSignIn,
@@ -165,11 +167,13 @@ describe("commands", () => {
         "safety_rules",
         "set_safety_rule",
         "lookup_chain_customer",
+        "manager_devices",
+        "revoke_device",
       ].sort(),
     );
   });
 
-  it("lists the unified-commerce commands after the schedule's, in the backend's order", () => {
+  it("lists the unified-commerce and device commands after the schedule's, in the backend's order", () => {
     const at = COMMANDS.indexOf("set_stylist_schedule");
     expect(COMMANDS.slice(at + 1)).toEqual([
       "customer_profile",
@@ -183,6 +187,8 @@ describe("commands", () => {
       "safety_rules",
       "set_safety_rule",
       "lookup_chain_customer",
+      "manager_devices",
+      "revoke_device",
     ]);
   });
 
@@ -410,7 +416,7 @@ describe("commands", () => {
       seen.push([cmd, args]);
       if (cmd === "manager_session" || cmd === "manager_sign_out") return null;
       if (cmd === "export_report_csv") return "/data/exports/vitrina-s1-2026-11-23.csv";
-      if (cmd === "safety_rules" || cmd === "set_safety_rule" || cmd === "lookup_chain_customer") return [];
+      if (["safety_rules", "set_safety_rule", "lookup_chain_customer", "manager_devices", "revoke_device"].includes(cmd)) return [];
       return {};
     });
     const lost = { sku: "PL-0310-TER-M", product_id: null, text: null, reason: "not_anywhere" as const };
@@ -425,6 +431,8 @@ describe("commands", () => {
     await setSafetyRule("bestseller", 3);
     await managerSignOut();
     await lookupChainCustomer("+56 9 8765 4321");
+    await managerDevices();
+    await revokeDevice("d-2");
     expect(seen).toEqual([
       ["customer_profile", { customer_id: "cus-1" }],
       ["record_lost_demand", { input: lost }],
@@ -437,6 +445,8 @@ describe("commands", () => {
       ["set_safety_rule", { product_class: "bestseller", units: 3 }],
       ["manager_sign_out", {}],
       ["lookup_chain_customer", { query: "+56 9 8765 4321" }],
+      ["manager_devices", {}],
+      ["revoke_device", { device_id: "d-2" }],
     ]);
   });
 

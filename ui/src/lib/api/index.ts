@@ -24,6 +24,7 @@ import type {
   ProductDetail,
   ReportView,
   SafetyRuleView,
+  DeviceView,
   ScheduleInput,
   SearchHit,
   Selection,
@@ -81,6 +82,8 @@ export const COMMANDS = [
   "safety_rules",
   "set_safety_rule",
   "lookup_chain_customer",
+  "manager_devices",
+  "revoke_device",
 ] as const;
 
 /**
@@ -464,6 +467,16 @@ export function lostDemand(days: number): Promise<LostDemandSummary> {
 }
 
 /** The units each product class keeps back for walk-in customers (managers). */
+/** The store's devices, newest first (a manager signed in at the central). */
+export function managerDevices(): Promise<DeviceView[]> {
+  return call<DeviceView[]>("manager_devices");
+}
+
+/** Revokes another device of the store; answers the devices after. */
+export function revokeDevice(deviceId: string): Promise<DeviceView[]> {
+  return call<DeviceView[]>("revoke_device", { device_id: deviceId });
+}
+
 export function safetyRules(): Promise<SafetyRuleView[]> {
   return call<SafetyRuleView[]>("safety_rules");
 }

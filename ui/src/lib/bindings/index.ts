@@ -19,6 +19,7 @@ export type { CustomerProfile } from "./CustomerProfile";
 export type { CustomerSession } from "./CustomerSession";
 export type { CustomerView } from "./CustomerView";
 export type { DayTotals } from "./DayTotals";
+export type { DeviceView } from "./DeviceView";
 export type { FulfilmentChoice } from "./FulfilmentChoice";
 export type { FulfilmentView } from "./FulfilmentView";
 export type { HourTotals } from "./HourTotals";
