@@ -265,6 +265,42 @@ fn check(what: &str, status: StatusCode, body: &[u8]) {
     }
 }
 
+/// The endpoints the queries below spoil.
+const QUERIED: [&str; 5] =
+    ["/v1/reports/store", "/v1/customers/lookup", "/v1/audit", "/v1/public/slots", "/v1/public/stores"];
+
+/// Whether a concrete URI is an instance of an OpenAPI path template.
+fn instance_of(uri: &str, template: &str) -> bool {
+    let uri = uri.split('?').next().unwrap_or(uri);
+    let (a, b): (Vec<&str>, Vec<&str>) = (uri.split('/').collect(), template.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, t)| t.starts_with('{') || x == t)
+}
+
+#[test]
+fn the_seeds_cover_every_body_and_query_the_openapi_document_describes() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(crate::routes::ApiDoc::openapi()).unwrap();
+    let seeds = seeds("SKU", "2026-11-26T13:00:00Z");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_some() {
+                assert!(
+                    seeds.iter().any(|(uri, _, _)| instance_of(uri, path)),
+                    "{method} {path} takes a body: add a seed to spoil"
+                );
+            }
+            let queried = operation["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+            // The page itself and the calendar file only take a language or a token.
+            if queried && !["/book", "/v1/public/bookings/{id}/calendar.ics"].contains(&path.as_str()) {
+                assert!(
+                    QUERIED.contains(&path.as_str()),
+                    "{method} {path} takes a query: add it to the spoiled queries"
+                );
+            }
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spoiled_bodies_and_queries_get_a_clear_4xx_never_a_5xx() {
     let (_dir, db) = demo_db();
@@ -302,7 +338,7 @@ async fn spoiled_bodies_and_queries_get_a_clear_4xx_never_a_5xx() {
         }
     }
     // Queries of the endpoints that take them.
-    let queries: [(&str, As, &[&str]); 5] = [
+    let queries: [(&str, As, &[&str]); QUERIED.len()] = [
         ("/v1/reports/store", As::Manager, &["from", "to", "format"]),
         ("/v1/customers/lookup", As::Device, &["q"]),
         ("/v1/audit", As::Manager, &["from", "to"]),
