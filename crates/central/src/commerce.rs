@@ -1048,4 +1048,81 @@ mod tests {
             send(&c.app, request("GET", "/v1/customers/lookup?q=someone%40example.com", None, None, None)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
+
+    #[tokio::test]
+    async fn an_order_placed_on_a_tablet_counts_as_the_stores_own_sale_and_its_cancellation_takes_it_back() {
+        use vitrina_protocol::*;
+        let c = central();
+        let device = device_token(&c.db, STORE);
+        let (sku, price): (String, i64) = c
+            .db
+            .blocking(|conn| {
+                let (sku, record): (String, String) = conn.query_row(
+                    "SELECT s.sku, p.record FROM stock s JOIN variant v ON v.sku = s.sku JOIN product p ON p.id = v.product_id
+                     WHERE s.location_id = 'CL-WH-01' AND s.on_hand - s.reserved > 5 ORDER BY s.sku LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let product: ProductRecord = serde_json::from_str(&record)?;
+                Ok((sku, product.prices.iter().find(|p| p.currency == "CLP").unwrap().minor))
+            })
+            .unwrap();
+        let order_id = uuid::Uuid::now_v7().to_string();
+        let commands = [
+            Command::PlaceOrder(PlaceOrder {
+                order_id: order_id.clone(),
+                order_number: "CL-SCL-01-TEST-00001".into(),
+                lines: vec![OrderLineRecord { sku: sku.clone(), quantity: 2, source_location_id: "CL-WH-01".into() }],
+                fulfilment: FulfilmentRecord::ShipToHome { address: "Av. Siempre Viva 742".into() },
+                customer_id: None,
+                payment: PaymentRecord { method: "at_till".into(), reference: None },
+                promise_date: None,
+                allow_other_source: false,
+            }),
+            Command::CancelOrder(CancelOrder { order_id: order_id.clone() }),
+        ];
+        let manager = sign_in(&c, &device, STORE, "manager").await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Santiago).date_naive();
+        let uri = format!(
+            "/v1/reports/store?from={}&to={}",
+            today - chrono::Duration::days(1),
+            today + chrono::Duration::days(1)
+        );
+        let endless = |report: &Value| -> (u64, i64, u64, i64) {
+            let channel = report["report"]["channels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|ch| ch["channel"] == "endless_aisle")
+                .cloned()
+                .unwrap_or(json!({"totals": {"orders": 0, "orders_minor": 0, "cancellations": 0, "net_minor": 0}}));
+            let t = &channel["totals"];
+            (
+                t["orders"].as_u64().unwrap(),
+                t["orders_minor"].as_i64().unwrap(),
+                t["cancellations"].as_u64().unwrap(),
+                t["net_minor"].as_i64().unwrap(),
+            )
+        };
+        let (_, before, _) = send(&c.app, request("GET", &uri, Some(&device), Some(&manager), None)).await;
+        for (i, command) in commands.into_iter().enumerate() {
+            let mutation = Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter: i as i64 + 1, command };
+            let body = serde_json::to_value(PushRequest { mutations: vec![mutation] }).unwrap();
+            let (_, answer, _) = send(&c.app, request("POST", "/v1/push", Some(&device), None, Some(body))).await;
+            assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
+            let (_, report, _) = send(&c.app, request("GET", &uri, Some(&device), Some(&manager), None)).await;
+            let (orders, amount, cancellations, net) = endless(&report);
+            let (orders0, amount0, cancellations0, net0) = endless(&before);
+            assert_eq!(
+                (orders - orders0, amount - amount0),
+                (1, 2 * price),
+                "the order counts as the store's, at the catalog's price"
+            );
+            if i == 0 {
+                assert_eq!(net - net0, 2 * price);
+            } else {
+                assert_eq!((cancellations - cancellations0, net - net0), (1, 0), "its cancellation takes it back");
+            }
+        }
+    }
 }
