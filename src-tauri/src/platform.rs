@@ -33,30 +33,74 @@ pub fn exports_dir(app: &tauri::AppHandle, data_dir: &std::path::Path) -> PathBu
     app.path().document_dir().map(|d| d.join("Vitrina")).unwrap_or_else(|_| data_dir.join("exports"))
 }
 
-/// The key of the device's encrypted cache, in `cache.key` beside it: made on first
-/// start from the operating system's randomness, readable and writable by this
-/// user only (0600 on Unix; a looser file is tightened). Pictures need no key.
-pub fn cache_key(data_dir: &std::path::Path) -> Result<vitrina_store::CacheKey, Box<dyn std::error::Error>> {
-    let path = data_dir.join("cache.key");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            only_for_this_user(&path)?;
-            Ok(vitrina_store::CacheKey::from_hex(&text).ok_or("cache.key is damaged")?)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            use std::io::Write;
-            let key = vitrina_store::CacheKey::generate();
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&path)?;
-            file.write_all(key.to_hex().as_bytes())?;
-            file.sync_all()?;
-            Ok(key)
-        }
-        Err(e) => Err(e.into()),
+/// Where the key of the device's encrypted cache is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// The operating system's store of secrets.
+    Keyring,
+    /// `cache.key` in the data directory, readable by this user only.
+    File,
+}
+
+/// The key of the device's encrypted cache, made on first start from the operating
+/// system's randomness. It is kept in the OS keyring where there is one (an entry
+/// per data directory); without one (a headless machine, no Secret Service), in
+/// `cache.key` beside the cache, readable and writable by this user only (0600 on
+/// Unix; a looser file is tightened). A key already in the file stays there.
+/// `VITRINA_KEY_STORE=file` skips the keyring.
+pub fn cache_key(
+    data_dir: &std::path::Path,
+) -> Result<(vitrina_store::CacheKey, KeyPlace), Box<dyn std::error::Error>> {
+    let file = data_dir.join("cache.key");
+    if file.exists() {
+        return Ok((read_key_file(&file)?, KeyPlace::File));
     }
+    if std::env::var("VITRINA_KEY_STORE").as_deref() != Ok("file") {
+        match keyring_entry(data_dir) {
+            Ok(entry) => match entry.get_password() {
+                Ok(hex) => {
+                    return Ok((
+                        vitrina_store::CacheKey::from_hex(&hex).ok_or("the keyring's cache key is damaged")?,
+                        KeyPlace::Keyring,
+                    ))
+                }
+                Err(keyring::Error::NoEntry) => {
+                    let key = vitrina_store::CacheKey::generate();
+                    match entry.set_password(&key.to_hex()) {
+                        Ok(()) => return Ok((key, KeyPlace::Keyring)),
+                        Err(e) => tracing::warn!(error = %e, "no keyring to keep the cache key; using a private file"),
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the keyring can't be read; using a private file"),
+            },
+            Err(e) => tracing::warn!(error = %e, "no keyring; using a private file"),
+        }
+    }
+    Ok((write_key_file(&file)?, KeyPlace::File))
+}
+
+/// The keyring entry of the cache in `data_dir` (several devices may share a machine
+/// in tests and demos, each with its own data directory).
+fn keyring_entry(data_dir: &std::path::Path) -> keyring::Result<keyring::Entry> {
+    keyring::Entry::new("vitrina", &format!("cache-key:{}", data_dir.display()))
+}
+
+fn read_key_file(path: &std::path::Path) -> Result<vitrina_store::CacheKey, Box<dyn std::error::Error>> {
+    only_for_this_user(path)?;
+    Ok(vitrina_store::CacheKey::from_hex(&std::fs::read_to_string(path)?).ok_or("cache.key is damaged")?)
+}
+
+fn write_key_file(path: &std::path::Path) -> Result<vitrina_store::CacheKey, Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let key = vitrina_store::CacheKey::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(key.to_hex().as_bytes())?;
+    file.sync_all()?;
+    Ok(key)
 }
 
 #[cfg(unix)]

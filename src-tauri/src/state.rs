@@ -124,7 +124,8 @@ impl AppCore {
 /// again.
 fn open_cache(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     let path = data_dir.join("vitrina.db");
-    let key = crate::platform::cache_key(data_dir)?;
+    let (key, place) = crate::platform::cache_key(data_dir)?;
+    tracing::info!(?place, "cache key");
     match Store::open_encrypted(&path, &key) {
         Err(vitrina_store::StoreError::WrongKey) => {
             let aside = data_dir.join(format!("vitrina.db.unreadable-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")));
