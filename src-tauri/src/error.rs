@@ -61,6 +61,17 @@ impl AppError {
     pub fn invalid(field: &str, reason: &str) -> AppError {
         AppError::Invalid { field: field.to_owned(), reason: reason.to_owned() }
     }
+
+    /// A PIN that did not open a manager's action: wrong, locked, or someone else's
+    /// (an associate's PIN where a manager's is needed).
+    pub fn not_a_manager(check: vitrina_store::PinCheck) -> AppError {
+        use vitrina_store::PinCheck;
+        match check {
+            PinCheck::Wrong { attempts_left } => AppError::WrongPin { attempts_left },
+            PinCheck::Locked { retry_after_s } => AppError::PinLocked { retry_after_s },
+            PinCheck::Accepted { .. } => AppError::invalid("pin", "not_manager"),
+        }
+    }
 }
 
 impl From<StoreError> for AppError {

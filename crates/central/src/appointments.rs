@@ -481,11 +481,7 @@ pub fn set_schedule(
     if stylist.store_id != store.id {
         return Ok(Err(Refused::Forbidden));
     }
-    let manager: Option<(String, String, bool)> = conn
-        .prepare_cached("SELECT store_id, role, active FROM associate WHERE id = ?1")?
-        .query_row([&change.by_associate_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    if !matches!(manager, Some((ref s, ref role, true)) if *s == store.id && role == "manager") {
+    if !crate::associates::is_manager(conn, &store.id, &change.by_associate_id)? {
         return Ok(Err(Refused::Forbidden));
     }
     let ordered = |hours: &[vitrina_core::WorkingHours]| hours.iter().all(|h| h.start < h.end);

@@ -6,7 +6,7 @@ use crate::error::CentralError;
 use crate::storage::{record_upsert, Result};
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::{store_scope, AssociateRecord, Record};
 
 /// A PIN is 4 to 8 digits.
@@ -46,6 +46,15 @@ pub fn upsert(conn: &Connection, associate: &AssociateRecord) -> Result<i64> {
         associate.active
     ])?;
     record_upsert(conn, &store_scope(&associate.store_id), &Record::Associate(associate.clone()))
+}
+
+/// Whether `associate_id` is an active manager of `store_id`.
+pub fn is_manager(conn: &Connection, store_id: &str, associate_id: &str) -> Result<bool> {
+    let row: Option<(String, String, bool)> = conn
+        .prepare_cached("SELECT store_id, role, active FROM associate WHERE id = ?1")?
+        .query_row([associate_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(matches!(row, Some((ref s, ref role, true)) if s == store_id && role == "manager"))
 }
 
 #[cfg(test)]

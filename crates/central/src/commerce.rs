@@ -565,15 +565,6 @@ fn purchases_of(conn: &Connection, customer: &CustomerRecord) -> Result<Vec<Purc
     Ok(out)
 }
 
-/// Whether `associate_id` is an active manager of `store`.
-pub fn is_manager(conn: &Connection, store: &LocationRecord, associate_id: &str) -> Result<bool> {
-    let row: Option<(String, String, bool)> = conn
-        .prepare_cached("SELECT store_id, role, active FROM associate WHERE id = ?1")?
-        .query_row([associate_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    Ok(matches!(row, Some((ref s, ref role, true)) if *s == store.id && role == "manager"))
-}
-
 /// Why a device's command about lost demand or safety stock was refused.
 pub enum Refusal {
     Invalid(&'static str, &'static str),
@@ -662,7 +653,7 @@ pub fn set_safety_rule(
     store: &LocationRecord,
     rule: &SetSafetyRule,
 ) -> Result<std::result::Result<Vec<ScopeCursor>, Refusal>> {
-    if !is_manager(sp, store, &rule.by_associate_id)? {
+    if !crate::associates::is_manager(sp, &store.id, &rule.by_associate_id)? {
         return Ok(Err(Refusal::Forbidden));
     }
     if !(0..=MAX_SAFETY_UNITS).contains(&rule.units) {

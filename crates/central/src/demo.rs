@@ -45,20 +45,7 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         let summary = load(&tx, &chain, &people)?;
         let customers = crate::demo_commerce::demo_customers(&chain, DEMO_SEED);
         for c in &customers {
-            tx.prepare_cached(
-                "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, chain_consent, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                c.id,
-                c.store_id,
-                c.name,
-                c.phone,
-                c.email,
-                c.marketing_consent,
-                c.chain_consent,
-                storage::rfc3339(storage::now())
-            ])?;
+            crate::push::insert_customer(&tx, c)?;
             record_upsert(&tx, &vitrina_protocol::store_scope(&c.store_id), &Record::Customer(c.clone()))?;
         }
         tx.commit()?;

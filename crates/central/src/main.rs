@@ -112,23 +112,12 @@ async fn main() -> anyhow::Result<()> {
         Command::RevokeDevice { db, device } => {
             let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
             let revoked = db.blocking(|conn| {
+                let by = vitrina_central::audit::Audit {
+                    detail: Some(serde_json::json!({ "by": "command line" })),
+                    ..Default::default()
+                };
                 let tx = conn.transaction()?;
-                let revoked = vitrina_central::storage::revoke_device(&tx, &device, None)?;
-                if revoked {
-                    tx.execute("DELETE FROM associate_session WHERE device_id = ?1", [&device])?;
-                    let store: Option<String> =
-                        tx.query_row("SELECT store_id FROM device WHERE id = ?1", [&device], |r| r.get(0)).ok();
-                    vitrina_central::audit::record(
-                        &tx,
-                        vitrina_central::audit::Audit {
-                            action: "device.revoked",
-                            store_id: store.as_deref(),
-                            subject: Some(&device),
-                            detail: Some(serde_json::json!({ "by": "command line" })),
-                            ..Default::default()
-                        },
-                    )?;
-                }
+                let revoked = vitrina_central::storage::revoke_device(&tx, &device, None, by)?;
                 tx.commit()?;
                 Ok(revoked)
             })?;

@@ -562,7 +562,17 @@ fn create_customer(
     if customer.email.as_deref().is_some_and(|e| !e.contains('@') || e.len() > 254) {
         return Ok(Err(invalid("email", "format")));
     }
-    let inserted = sp
+    let inserted = insert_customer(sp, customer)?;
+    if !inserted {
+        return Ok(Ok(Vec::new()));
+    }
+    Ok(Ok(vec![record_customer(sp, &customer.id)?]))
+}
+
+/// Stores a new customer (a customer already there stays as it is); answers
+/// whether it was new. Publishing it is the caller's.
+pub(crate) fn insert_customer(conn: &Connection, customer: &CustomerRecord) -> Result<bool> {
+    Ok(conn
         .prepare_cached(
             "INSERT INTO customer (id, store_id, name, phone, email, marketing_consent, created_at, chain_consent)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
@@ -576,11 +586,8 @@ fn create_customer(
             customer.marketing_consent,
             rfc3339(storage::now()),
             customer.chain_consent
-        ])?;
-    if inserted == 0 {
-        return Ok(Ok(Vec::new()));
-    }
-    Ok(Ok(vec![record_customer(sp, &customer.id)?]))
+        ])?
+        > 0)
 }
 
 /// A customer as the central knows it, with their saved wishlist.

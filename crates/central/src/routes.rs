@@ -496,21 +496,12 @@ async fn revoke_device(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let revoked = storage::revoke_device(&tx, &id, Some(&who.device.store.id))?;
-            if revoked {
-                tx.execute("DELETE FROM associate_session WHERE device_id = ?1", [&id])?;
-                crate::audit::record(
-                    &tx,
-                    crate::audit::Audit {
-                        action: "device.revoked",
-                        store_id: Some(&who.device.store.id),
-                        device_id: Some(&who.device.device_id),
-                        associate_id: Some(&who.associate_id),
-                        subject: Some(&id),
-                        ..Default::default()
-                    },
-                )?;
-            }
+            let by = crate::audit::Audit {
+                device_id: Some(&who.device.device_id),
+                associate_id: Some(&who.associate_id),
+                ..Default::default()
+            };
+            let revoked = storage::revoke_device(&tx, &id, Some(&who.device.store.id), by)?;
             tx.commit()?;
             Ok(revoked)
         })

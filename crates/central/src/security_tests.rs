@@ -171,7 +171,7 @@ async fn every_endpoint_refuses_whoever_must_not_get_in() {
     let revoked_for = revoked.clone();
     db.blocking(move |conn| {
         let (id, _) = crate::storage::device_by_token(conn, &revoked_for)?.unwrap();
-        crate::storage::revoke_device(conn, &id, None)?;
+        crate::storage::revoke_device(conn, &id, None, crate::audit::Audit::default())?;
         Ok(())
     })
     .unwrap();

@@ -393,13 +393,34 @@ pub fn token_revoked(conn: &Connection, token: &str) -> Result<bool> {
         .query_row([sha256_hex(token)], |r| r.get(0))?)
 }
 
-/// Revokes `device_id` of `store_id` (any store when `None`); answers whether a live
-/// device was revoked. Its token is refused from the next request on.
-pub fn revoke_device(conn: &Connection, device_id: &str, store_id: Option<&str>) -> Result<bool> {
-    Ok(conn.execute(
+/// Revokes `device_id` of `store_id` (any store when `None`), ends the sessions
+/// opened on it and records who did it; answers whether a live device was revoked.
+/// Its token is refused from the next request on.
+pub fn revoke_device(
+    conn: &Connection,
+    device_id: &str,
+    store_id: Option<&str>,
+    by: crate::audit::Audit<'_>,
+) -> Result<bool> {
+    let revoked = conn.execute(
         "UPDATE device SET revoked_at = ?3 WHERE id = ?1 AND revoked_at IS NULL AND (?2 IS NULL OR store_id = ?2)",
         params![device_id, store_id, rfc3339(now())],
-    )? > 0)
+    )? > 0;
+    if revoked {
+        conn.execute("DELETE FROM associate_session WHERE device_id = ?1", [device_id])?;
+        let device_store: Option<String> =
+            conn.query_row("SELECT store_id FROM device WHERE id = ?1", [device_id], |r| r.get(0)).optional()?;
+        crate::audit::record(
+            conn,
+            crate::audit::Audit {
+                action: "device.revoked",
+                store_id: device_store.as_deref(),
+                subject: Some(device_id),
+                ..by
+            },
+        )?;
+    }
+    Ok(revoked)
 }
 
 #[cfg(test)]

@@ -704,7 +704,7 @@ impl Store {
                 Some((units, _, Some(result))) => {
                     // Applied: shown as pending until the central's rule is pulled.
                     let result: MutationResult = from_json(&result)?;
-                    (self.effects_pending(&result)?.then_some(units), None)
+                    ((!crate::outbox::effects_pulled(&self.conn, &result.effects)?).then_some(units), None)
                 }
                 _ => (None, None),
             };
@@ -725,20 +725,6 @@ impl Store {
             });
         }
         Ok(views)
-    }
-
-    fn effects_pending(&self, result: &MutationResult) -> Result<bool> {
-        for effect in &result.effects {
-            let after: Option<i64> = self
-                .conn
-                .prepare_cached("SELECT after FROM scope_cursor WHERE scope = ?1")?
-                .query_row([&effect.scope], |r| r.get(0))
-                .optional()?;
-            if after.is_some_and(|after| after < effect.after) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 
     /// A manager (signed in on the device with their PIN) changes how many units of

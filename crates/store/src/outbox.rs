@@ -315,7 +315,7 @@ fn prune_provisional(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn effects_pulled(tx: &Transaction<'_>, effects: &[ScopeCursor]) -> Result<bool> {
+pub(crate) fn effects_pulled(tx: &rusqlite::Connection, effects: &[ScopeCursor]) -> Result<bool> {
     for effect in effects {
         let after: Option<i64> = tx
             .prepare_cached("SELECT after FROM scope_cursor WHERE scope = ?1")?

@@ -131,14 +131,11 @@ pub async fn set_stylist_schedule(
     stylist_id: String,
     schedule: vitrina_store::ScheduleInput,
 ) -> Result<vitrina_store::StylistSchedule, AppError> {
-    use vitrina_store::{PinCheck, ScheduleRefused};
+    use vitrina_store::ScheduleRefused;
     let changed = core.store().set_stylist_schedule(&pin, &stylist_id, &schedule, chrono::Utc::now())?;
     let view = changed.map_err(|refused| match refused {
-        ScheduleRefused::Pin(PinCheck::Wrong { attempts_left }) => AppError::WrongPin { attempts_left },
-        ScheduleRefused::Pin(PinCheck::Locked { retry_after_s }) => AppError::PinLocked { retry_after_s },
-        ScheduleRefused::Pin(PinCheck::Accepted { .. }) | ScheduleRefused::NotManager => {
-            AppError::invalid("pin", "not_manager")
-        }
+        ScheduleRefused::Pin(check) => AppError::not_a_manager(check),
+        ScheduleRefused::NotManager => AppError::invalid("pin", "not_manager"),
         ScheduleRefused::Invalid(field, reason) => AppError::invalid(field, reason),
     })?;
     core.sync.sync_now();

@@ -14,8 +14,7 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 use vitrina_store::{
-    CachedReport, CustomerProfile, LostDemandSummary, LostDemandView, NewLostDemand, PinCheck, SafetyRefused,
-    SafetyRuleView,
+    CachedReport, CustomerProfile, LostDemandSummary, LostDemandView, NewLostDemand, SafetyRefused, SafetyRuleView,
 };
 use vitrina_sync::SyncError;
 
@@ -45,11 +44,8 @@ pub struct ReportView {
 
 fn pin_error(refused: SafetyRefused) -> AppError {
     match refused {
-        SafetyRefused::Pin(PinCheck::Wrong { attempts_left }) => AppError::WrongPin { attempts_left },
-        SafetyRefused::Pin(PinCheck::Locked { retry_after_s }) => AppError::PinLocked { retry_after_s },
-        SafetyRefused::Pin(PinCheck::Accepted { .. }) | SafetyRefused::NotManager => {
-            AppError::invalid("pin", "not_manager")
-        }
+        SafetyRefused::Pin(check) => AppError::not_a_manager(check),
+        SafetyRefused::NotManager => AppError::invalid("pin", "not_manager"),
         SafetyRefused::Invalid(field) => AppError::invalid(field, "invalid"),
     }
 }
