@@ -3,7 +3,8 @@
 //! bare axum handler that answers the same bytes from memory (the floor of HTTP on
 //! this machine), measured in the same run.
 //!
-//! `cargo bench -p vitrina-central --bench report`
+//! `cargo bench -p vitrina-central --bench report` measures SQLite, and PostgreSQL
+//! too with `VITRINA_BENCH_POSTGRES=postgres://postgres@127.0.0.1/test`.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -49,7 +50,7 @@ fn busy_day(db: &Db) -> Vec<ChannelTransaction> {
         .blocking(|conn| {
             let mut stmt =
                 conn.prepare("SELECT v.sku, p.record FROM variant v JOIN product p ON p.id = v.product_id")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = stmt.query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut out = Vec::new();
             for row in rows {
                 let (sku, record) = row?;
@@ -103,7 +104,22 @@ fn busy_day(db: &Db) -> Vec<ChannelTransaction> {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("central.db")).unwrap();
+    let sqlite = Db::open(&dir.path().join("central.db")).unwrap();
+    bench(sqlite, "SQLite");
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) => {
+            let postgres = Db::create_scratch_postgres(&url, None)
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={url}: PostgreSQL can't be used: {e:#}"));
+            bench(postgres, "PostgreSQL");
+        }
+        Err(_) => println!("(PostgreSQL not measured: set {POSTGRES_ENV}=postgres://user@host/database)"),
+    }
+}
+
+/// A PostgreSQL server the benchmark may make a database of its own on.
+const POSTGRES_ENV: &str = "VITRINA_BENCH_POSTGRES";
+
+fn bench(db: Db, engine: &str) {
     demo::load_if_empty(&db).unwrap();
     let day = busy_day(&db);
     let (results, _) = db.blocking(|conn| commerce::ingest(conn, commerce::IMPORT_CHANNEL, &day)).unwrap();
@@ -199,7 +215,7 @@ fn main() {
     let (bare_p50, bare_p95) = measure(bare_addr);
     let (p50, p95) = measure(central);
     println!(
-        "store report, one day of {STORE}: {TRANSACTIONS} transactions, {RUNS} requests each over loopback (SQLite)"
+        "store report, one day of {STORE}: {TRANSACTIONS} transactions, {RUNS} requests each over loopback ({engine})"
     );
     println!("                                 p50 ms   p95 ms");
     println!("  bare axum, same bytes         {bare_p50:7.2}  {bare_p95:7.2}");

@@ -6,9 +6,9 @@
 //! refused booking comes back with the nearest free slots.
 
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension};
 use crate::storage::{self, record_upsert, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_core::{free_slots, nearest_free, Booking, SlotRequest, SlotSearch};
 use vitrina_protocol::*;
 
@@ -89,7 +89,7 @@ pub fn rooms_and_uses(
     let mut kinds = std::collections::HashMap::new();
     {
         let mut stmt = conn.prepare_cached("SELECT record FROM service")?;
-        for raw in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        for raw in stmt.query_map((), |r| r.get::<_, String>(0))? {
             let service: ServiceRecord = serde_json::from_str(&raw?)?;
             if let Some(kind) = service.room_kind {
                 kinds.insert(service.id, kind);
@@ -118,7 +118,8 @@ pub fn rooms_and_uses(
 /// Adds or replaces a service and publishes it in the catalog.
 pub fn upsert_service(conn: &Connection, service: &ServiceRecord) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO service (id, record) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+        "INSERT INTO service (id, record, position) VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM service))
+         ON CONFLICT (id) DO UPDATE SET record = excluded.record",
     )?
     .execute(params![service.id, serde_json::to_string(service)?])?;
     record_upsert(conn, CATALOG_SCOPE, &Record::Service(service.clone()))

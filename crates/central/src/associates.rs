@@ -3,10 +3,10 @@
 //! scope), so a device checks a PIN offline and no other store ever sees it.
 
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension};
 use crate::storage::{record_upsert, Result};
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
-use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::{store_scope, AssociateRecord, Record};
 
 /// A PIN is 4 to 8 digits.

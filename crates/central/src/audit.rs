@@ -3,8 +3,8 @@
 //! refused sign-in is recorded on its own). Secrets (PINs, tokens, codes) never
 //! reach it.
 
+use crate::sql::{params, Connection};
 use crate::storage::{rfc3339, Result};
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

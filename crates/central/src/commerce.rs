@@ -13,9 +13,9 @@
 //! - The store report is `vitrina_core::commerce::sales_report` over the ledger.
 
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension, Savepoint};
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Savepoint};
 use vitrina_core::commerce::{is_channel, Attribution, DateRange, LedgerEntry, SalesReport, TxnKind};
 use vitrina_core::Currency;
 use vitrina_protocol::*;
@@ -751,7 +751,7 @@ mod tests {
     }
 
     fn sku(c: &Central) -> String {
-        c.db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", [], |r| r.get(0))?))
+        c.db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant ORDER BY sku LIMIT 1", (), |r| r.get(0))?))
             .unwrap()
     }
 
@@ -780,7 +780,7 @@ mod tests {
         assert_eq!(refused["results"][0]["reason"], "reused_id");
         let entries: i64 =
             c.db.blocking(|conn| {
-                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE id = 'pos:T-1'", [], |r| r.get(0))?)
+                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE id = 'pos:T-1'", (), |r| r.get(0))?)
             })
             .unwrap();
         assert_eq!(entries, 1);
@@ -828,7 +828,7 @@ mod tests {
         assert_eq!(answer["results"][1]["detail"], "lines[1].sku", "the line is named");
         let lines: i64 =
             c.db.blocking(|conn| {
-                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE reference LIKE 'B-%'", [], |r| r.get(0))?)
+                Ok(conn.query_row("SELECT COUNT(*) FROM ledger_entry WHERE reference LIKE 'B-%'", (), |r| r.get(0))?)
             })
             .unwrap();
         assert_eq!(lines, 1, "only the good one is in; the one with a bad second line left nothing behind");
@@ -878,7 +878,7 @@ mod tests {
         let customer = answer["results"][0]["customer_id"].as_str().expect("matched by phone").to_owned();
         let published: String =
             c.db.blocking(move |conn| {
-                Ok(conn.query_row("SELECT scope FROM change_log WHERE key = 'purchase:ecommerce:WEB-9'", [], |r| {
+                Ok(conn.query_row("SELECT scope FROM change_log WHERE key = 'purchase:ecommerce:WEB-9'", (), |r| {
                     r.get(0)
                 })?)
             })
@@ -1010,10 +1010,10 @@ mod tests {
         let device = device_token(&c.db, STORE);
         let (mine, theirs, other): (String, String, String) =
             c.db.blocking(|conn| {
-                let one = |store: &str, n: i64| -> rusqlite::Result<String> {
+                let one = |store: &str, n: i64| -> crate::sql::Result<String> {
                     conn.query_row(
                         "SELECT phone FROM customer WHERE store_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2",
-                        rusqlite::params![store, n],
+                        crate::sql::params![store, n],
                         |r| r.get(0),
                     )
                 };
@@ -1051,7 +1051,7 @@ mod tests {
                 let (sku, record): (String, String) = conn.query_row(
                     "SELECT s.sku, p.record FROM stock s JOIN variant v ON v.sku = s.sku JOIN product p ON p.id = v.product_id
                      WHERE s.location_id = 'CL-WH-01' AND s.on_hand - s.reserved > 5 ORDER BY s.sku LIMIT 1",
-                    [],
+                    (),
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
                 let product: ProductRecord = serde_json::from_str(&record)?;

@@ -2,8 +2,8 @@
 
 use crate::demo_data::{self, DemoChain, DemoLocationKind};
 use crate::error::CentralError;
+use crate::sql::params;
 use crate::storage::{self, record_upsert, Db, Result};
-use rusqlite::params;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use vitrina_art::{Silhouette, Studio, FULL, THUMB};
@@ -24,10 +24,30 @@ pub struct DemoSummary {
     pub images: usize,
 }
 
-/// Loads the demo chain if the database holds no locations yet.
+/// Loads the demo chain if the database holds no locations yet. On PostgreSQL the
+/// chain is built in a SQLite database in memory, through the same code, and its
+/// rows copied in bulk: tens of thousands of statements become a few per table.
 pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
+    if db.backend() == crate::sql::Backend::Postgres {
+        let existing: i64 =
+            db.blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?))?;
+        if existing > 0 {
+            return Ok(DemoSummary {
+                loaded: false,
+                locations: existing as usize,
+                products: 0,
+                stock_rows: 0,
+                images: 0,
+            });
+        }
+        let staging = Db::open(std::path::Path::new(":memory:")).map_err(CentralError::Internal)?;
+        let summary = load_if_empty(&staging)?;
+        let rows = db.copy_rows_from(&staging)?;
+        tracing::info!(rows, "demo chain copied to PostgreSQL");
+        return Ok(summary);
+    }
     db.blocking(|conn| {
-        let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", [], |r| r.get(0))?;
+        let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?;
         if existing > 0 {
             return Ok(DemoSummary {
                 loaded: false,
@@ -61,7 +81,7 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
     })
 }
 
-fn load(tx: &rusqlite::Transaction<'_>, chain: &DemoChain, people: &[AssociateRecord]) -> Result<DemoSummary> {
+fn load(tx: &crate::sql::Transaction<'_>, chain: &DemoChain, people: &[AssociateRecord]) -> Result<DemoSummary> {
     for l in &chain.locations {
         storage::insert_location(tx, &location_record(l))?;
     }
@@ -159,7 +179,7 @@ impl Pictures {
         Pictures { studio: Studio::new(), stored: HashMap::new() }
     }
 
-    fn of(&mut self, tx: &rusqlite::Connection, silhouette: Silhouette, hex: &str) -> Result<ColorImage> {
+    fn of(&mut self, tx: &crate::sql::Connection, silhouette: Silhouette, hex: &str) -> Result<ColorImage> {
         let key = (silhouette, hex.to_owned());
         if let Some(image) = self.stored.get(&key) {
             return Ok(image.clone());
@@ -367,7 +387,7 @@ fn hash_demo_pins(people: &[DemoPerson]) -> Result<Vec<AssociateRecord>> {
     })
 }
 
-fn insert_stock(tx: &rusqlite::Transaction<'_>, s: &StockRecord) -> Result<()> {
+fn insert_stock(tx: &crate::sql::Transaction<'_>, s: &StockRecord) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

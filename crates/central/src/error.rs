@@ -32,6 +32,15 @@ pub enum CentralError {
     Internal(#[source] anyhow::Error),
 }
 
+impl From<crate::sql::Error> for CentralError {
+    fn from(e: crate::sql::Error) -> Self {
+        if let crate::sql::Error::NulInText = e {
+            return CentralError::Invalid(e.to_string());
+        }
+        CentralError::Internal(e.into())
+    }
+}
+
 impl From<rusqlite::Error> for CentralError {
     fn from(e: rusqlite::Error) -> Self {
         CentralError::Internal(e.into())
@@ -51,6 +60,12 @@ impl From<tokio::task::JoinError> for CentralError {
 }
 
 impl CentralError {
+    /// The database refused the work only because it raced another transaction;
+    /// it may run again.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, CentralError::Internal(e) if e.downcast_ref::<crate::sql::Error>().is_some_and(|e| e.is_retryable()))
+    }
+
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             CentralError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),

@@ -320,7 +320,7 @@ async fn spoiled_bodies_and_queries_get_a_clear_4xx_never_a_5xx() {
     let manager = serde_json::from_slice::<Value>(&answer).unwrap()["token"].as_str().unwrap().to_owned();
     let caller = Caller { manager, ..caller };
     let sku: String =
-        db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant LIMIT 1", [], |r| r.get(0))?)).unwrap();
+        db.blocking(|conn| Ok(conn.query_row("SELECT sku FROM variant LIMIT 1", (), |r| r.get(0))?)).unwrap();
 
     let rounds: usize = std::env::var("VITRINA_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
     let seed: u64 = std::env::var("VITRINA_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20_261_124);

@@ -1,7 +1,7 @@
 //! Product pictures, stored by content address (the SHA-256 of their bytes).
 
+use crate::sql::{params, Connection, OptionalExtension};
 use crate::storage::Result;
-use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::content_address;
 
 /// A stored picture.
@@ -35,8 +35,7 @@ mod tests {
 
     #[test]
     fn a_picture_is_stored_once_under_the_hash_of_its_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::Db::open(&dir.path().join("c.db")).unwrap();
+        let (_dir, db) = crate::testing::empty_db();
         db.blocking(|conn| {
             let a = put(conn, "image/png", b"first")?;
             let again = put(conn, "image/png", b"first")?;
@@ -44,7 +43,7 @@ mod tests {
             assert_eq!(a, again);
             assert_ne!(a, b);
             assert_eq!(a, content_address(b"first"));
-            let count: i64 = conn.query_row("SELECT COUNT(*) FROM image", [], |r| r.get(0))?;
+            let count: i64 = conn.query_row("SELECT COUNT(*) FROM image", (), |r| r.get(0))?;
             assert_eq!(count, 2);
             assert_eq!(get(conn, &b)?.unwrap().bytes, b"second");
             assert_eq!(get(conn, &"0".repeat(64))?, None);

@@ -10,6 +10,7 @@ pub mod associates;
 pub mod audit;
 pub mod auth;
 pub mod commerce;
+pub mod db;
 pub mod demo;
 pub mod demo_commerce;
 pub mod demo_data;
@@ -24,6 +25,7 @@ pub mod routes;
 #[cfg(test)]
 mod security_tests;
 pub mod sessions;
+pub mod sql;
 pub mod storage;
 #[cfg(test)]
 pub mod testing;
@@ -32,8 +34,8 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::watch;
 
+pub use db::Db;
 pub use error::CentralError;
-pub use storage::Db;
 
 /// State shared by every request.
 #[derive(Clone)]

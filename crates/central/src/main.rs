@@ -17,9 +17,13 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API.
     Serve {
-        /// SQLite database file (created if missing).
+        /// SQLite database file (created if missing), or a PostgreSQL URL
+        /// (postgres://user@host/database) shared by any number of instances.
         #[arg(long, default_value = "vitrina-central.db")]
-        db: PathBuf,
+        db: String,
+        /// Connections to PostgreSQL this instance keeps open.
+        #[arg(long, default_value_t = vitrina_central::db::DEFAULT_POOL_SIZE)]
+        db_pool: usize,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
@@ -42,16 +46,18 @@ enum Command {
     },
     /// Mint a bearer token for another channel's system (point of sale, e-commerce) to send stock movements.
     ChannelToken {
+        /// SQLite database file or PostgreSQL URL, as for serve.
         #[arg(long, default_value = "vitrina-central.db")]
-        db: PathBuf,
+        db: String,
         /// The channel's name, e.g. pos or ecommerce.
         #[arg(long)]
         channel: String,
     },
     /// Mint a one-time enrollment code for a store.
     EnrollCode {
+        /// SQLite database file or PostgreSQL URL, as for serve.
         #[arg(long, default_value = "vitrina-central.db")]
-        db: PathBuf,
+        db: String,
         /// The store's id, e.g. CL-SCL-01.
         #[arg(long)]
         store: String,
@@ -62,16 +68,18 @@ enum Command {
     /// Revoke a device (lost, stolen, retired): refused from its next request, which
     /// also tells it to wipe its cache.
     RevokeDevice {
+        /// SQLite database file or PostgreSQL URL, as for serve.
         #[arg(long, default_value = "vitrina-central.db")]
-        db: PathBuf,
+        db: String,
         /// The device's id.
         #[arg(long)]
         device: String,
     },
     /// Print a store's audit log of the last days as JSON lines.
     Audit {
+        /// SQLite database file or PostgreSQL URL, as for serve.
         #[arg(long, default_value = "vitrina-central.db")]
-        db: PathBuf,
+        db: String,
         #[arg(long)]
         store: String,
         #[arg(long, default_value_t = 7)]
@@ -79,8 +87,22 @@ enum Command {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Opens the database named by `--db`: a PostgreSQL URL or a SQLite file, whose
+/// folder is created if missing.
+fn open_db(target: &str, pool: usize) -> anyhow::Result<Db> {
+    if vitrina_central::db::is_postgres_url(target) {
+        return Db::open_postgres(target, pool).context("connecting to PostgreSQL");
+    }
+    let path = std::path::Path::new(target);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    Db::open(path).with_context(|| format!("opening {target}"))
+}
+
+// The database is opened and the demo loaded before the server's runtime starts:
+// storage code blocks, and runs on blocking threads once the server is up.
+fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
@@ -88,18 +110,27 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { db, listen, demo, allow_remote, secret_burst, tls_cert, tls_key } => {
+        Command::Serve { db, db_pool, listen, demo, allow_remote, secret_burst, tls_cert, tls_key } => {
             let tls = tls_cert.zip(tls_key);
-            serve(db, listen, demo, allow_remote, secret_burst, tls).await
+            if !listen.ip().is_loopback() && !allow_remote && tls.is_none() {
+                anyhow::bail!(
+                    "refusing to serve {listen} without TLS; give --tls-cert and --tls-key, use a loopback address, or pass --allow-remote"
+                );
+            }
+            let opened = open_db(&db, db_pool)?;
+            if demo {
+                load_demo(&opened, &db)?;
+            }
+            tokio::runtime::Runtime::new()?.block_on(serve(opened, listen, secret_burst, tls))
         }
         Command::ChannelToken { db, channel } => {
-            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let db = open_db(&db, 1)?;
             let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, &channel))?;
             println!("{token}");
             Ok(())
         }
         Command::EnrollCode { db, store, minutes } => {
-            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let db = open_db(&db, 1)?;
             let code = db
                 .blocking(|conn| {
                     vitrina_central::storage::location(conn, &store)?.ok_or(vitrina_central::CentralError::NotFound)?;
@@ -110,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::RevokeDevice { db, device } => {
-            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let db = open_db(&db, 1)?;
             let revoked = db.blocking(|conn| {
                 let by = vitrina_central::audit::Audit {
                     detail: Some(serde_json::json!({ "by": "command line" })),
@@ -126,7 +157,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { db, store, days } => {
-            let db = Db::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let db = open_db(&db, 1)?;
             let now = chrono::Utc::now();
             let from = vitrina_central::storage::rfc3339(now - chrono::Duration::days(days));
             let to = vitrina_central::storage::rfc3339(now + chrono::Duration::seconds(1));
@@ -139,20 +170,45 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(
-    path: PathBuf,
-    listen: SocketAddr,
-    load_demo: bool,
-    allow_remote: bool,
-    secret_burst: u32,
-    tls: Option<(PathBuf, PathBuf)>,
-) -> anyhow::Result<()> {
-    if !listen.ip().is_loopback() && !allow_remote && tls.is_none() {
-        anyhow::bail!(
-            "refusing to serve {listen} without TLS; give --tls-cert and --tls-key, use a loopback address, or pass --allow-remote"
-        );
+/// Loads the demo chain into an empty database and prints what a person needs to
+/// try it: enrollment codes, channel tokens, PINs.
+fn load_demo(db: &Db, target: &str) -> anyhow::Result<()> {
+    let summary = demo::load_if_empty(db)?;
+    if summary.loaded {
+        tracing::info!(products = summary.products, locations = summary.locations, "demo data loaded");
     }
-    // Read the certificate before anything else, so a bad one fails at once.
+    let codes = demo::mint_store_codes(db, chrono::Duration::hours(24))?;
+    let mut listing = String::new();
+    for (store, code) in &codes {
+        listing.push_str(&format!("{:<12} {}  {}, {}\n", store.id, code, store.name, store.city));
+    }
+    // Beside a SQLite file; a PostgreSQL central prints them only.
+    let codes_file = (!vitrina_central::db::is_postgres_url(target))
+        .then(|| std::path::Path::new(target).with_file_name("enrollment-codes.txt"));
+    let saved = match &codes_file {
+        Some(file) => {
+            std::fs::write(file, &listing).with_context(|| format!("writing {}", file.display()))?;
+            format!("; also in {}", file.display())
+        }
+        None => String::new(),
+    };
+    // Printed on stdout on purpose: these are for the person starting the demo.
+    print!("One-time enrollment codes (valid 24 h{saved}):\n{listing}");
+    // Tokens for the demo's other systems: the point of sale (stock movements and
+    // sales), the online shop, and the importer of other systems' CSV exports.
+    for channel in ["pos", "ecommerce", vitrina_central::commerce::IMPORT_CHANNEL] {
+        let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, channel))?;
+        println!("channel token {channel}: {token}");
+    }
+    println!("Demo PINs (store, role, PIN, name):");
+    let chain = vitrina_central::demo_data::chain(demo::DEMO_SEED, demo::DEMO_PRODUCTS);
+    for person in demo::demo_people(&chain.locations) {
+        println!("pin {:<12} {:<9} {}  {}", person.store_id, person.role, person.pin, person.name);
+    }
+    Ok(())
+}
+
+async fn serve(db: Db, listen: SocketAddr, secret_burst: u32, tls: Option<(PathBuf, PathBuf)>) -> anyhow::Result<()> {
     let tls =
         match tls {
             Some((cert, key)) => {
@@ -163,36 +219,6 @@ async fn serve(
             }
             None => None,
         };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let db = Db::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    if load_demo {
-        let summary = demo::load_if_empty(&db)?;
-        if summary.loaded {
-            tracing::info!(products = summary.products, locations = summary.locations, "demo data loaded");
-        }
-        let codes = demo::mint_store_codes(&db, chrono::Duration::hours(24))?;
-        let mut listing = String::new();
-        for (store, code) in &codes {
-            listing.push_str(&format!("{:<12} {}  {}, {}\n", store.id, code, store.name, store.city));
-        }
-        let codes_file = path.with_file_name("enrollment-codes.txt");
-        std::fs::write(&codes_file, &listing).with_context(|| format!("writing {}", codes_file.display()))?;
-        // Printed on stdout on purpose: these are for the person starting the demo.
-        print!("One-time enrollment codes (valid 24 h; also in {}):\n{listing}", codes_file.display());
-        // Tokens for the demo's other systems: the point of sale (stock movements and
-        // sales), the online shop, and the importer of other systems' CSV exports.
-        for channel in ["pos", "ecommerce", vitrina_central::commerce::IMPORT_CHANNEL] {
-            let token = db.blocking(|conn| vitrina_central::movements::mint_channel_token(conn, channel))?;
-            println!("channel token {channel}: {token}");
-        }
-        println!("Demo PINs (store, role, PIN, name):");
-        let chain = vitrina_central::demo_data::chain(demo::DEMO_SEED, demo::DEMO_PRODUCTS);
-        for person in demo::demo_people(&chain.locations) {
-            println!("pin {:<12} {:<9} {}  {}", person.store_id, person.role, person.pin, person.name);
-        }
-    }
     let secret_rate = vitrina_central::public::RateConfig {
         burst: f64::from(secret_burst),
         per_second: 0.2,

@@ -7,8 +7,8 @@
 //! refused. A sale is a fact: when it asks for more units than recorded, on hand
 //! stops at zero and a discrepancy is raised rather than refusing the sale.
 
+use crate::sql::{params, Connection, OptionalExtension};
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
-use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::{
     inventory_scope, MovementKind, MovementOutcome, MovementRejection, MovementResult, Record, StockMovement,
     StockRecord,
@@ -41,7 +41,7 @@ fn rejected(movement: &StockMovement, reason: MovementRejection) -> MovementResu
     }
 }
 
-fn apply_one(tx: &mut rusqlite::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
+fn apply_one(tx: &mut crate::sql::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
     if m.movement_id.trim().is_empty() || m.movement_id.len() > 200 {
         return Ok(rejected(m, MovementRejection::InvalidId));
     }
@@ -77,7 +77,7 @@ fn apply_one(tx: &mut rusqlite::Savepoint<'_>, channel: &str, m: &StockMovement)
     Ok(result)
 }
 
-fn decide_and_apply(tx: &rusqlite::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
+fn decide_and_apply(tx: &crate::sql::Savepoint<'_>, channel: &str, m: &StockMovement) -> Result<MovementResult> {
     let wanted = match m.kind {
         MovementKind::Adjustment if m.quantity != 0 && m.quantity.abs() <= MAX_QUANTITY => m.quantity,
         MovementKind::Adjustment => return Ok(rejected(m, MovementRejection::InvalidQuantity)),
@@ -171,14 +171,7 @@ pub fn channel_by_token(conn: &Connection, token: &str) -> Result<Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{demo, Db};
-
-    fn demo_db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("central.db")).unwrap();
-        demo::load_if_empty(&db).unwrap();
-        (dir, db)
-    }
+    use crate::testing::demo_db;
 
     fn movement(id: &str, kind: MovementKind, quantity: i64) -> StockMovement {
         StockMovement {
@@ -194,7 +187,7 @@ mod tests {
     fn some_sku(conn: &Connection) -> (String, i64) {
         conn.query_row(
             "SELECT sku, on_hand FROM stock WHERE location_id = 'CL-SCL-01' AND on_hand BETWEEN 2 AND 50 LIMIT 1",
-            [],
+            (),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap()
@@ -240,7 +233,7 @@ mod tests {
             let result = apply(conn, "pos", &[m])?;
             assert_eq!(result[0].outcome, MovementOutcome::AppliedWithDiscrepancy);
             assert_eq!(result[0].on_hand, Some(0), "stock never goes negative");
-            let raised: i64 = conn.query_row("SELECT COUNT(*) FROM stock_discrepancy", [], |r| r.get(0))?;
+            let raised: i64 = conn.query_row("SELECT COUNT(*) FROM stock_discrepancy", (), |r| r.get(0))?;
             assert_eq!(raised, 1);
             Ok(())
         })

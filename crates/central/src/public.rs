@@ -23,6 +23,7 @@
 
 use crate::appointments::{self, Booker, Refused};
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::storage::{self, sha256_hex};
 use crate::AppState;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
@@ -33,7 +34,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -494,15 +494,24 @@ impl From<CentralError> for PublicError {
     }
 }
 
-impl From<rusqlite::Error> for PublicError {
-    fn from(e: rusqlite::Error) -> Self {
-        PublicError::Central(e.into())
+impl From<crate::sql::Error> for PublicError {
+    fn from(e: crate::sql::Error) -> Self {
+        PublicError::from(CentralError::from(e))
     }
 }
 
 impl From<serde_json::Error> for PublicError {
     fn from(e: serde_json::Error) -> Self {
         PublicError::Central(e.into())
+    }
+}
+
+/// The page's answer, but a transaction that lost a race (PostgreSQL) goes back to
+/// [`crate::Db::call`] to run again instead of becoming the answer.
+fn or_retry<T>(answer: Result<T, PublicError>) -> storage::Result<Result<T, PublicError>> {
+    match answer {
+        Err(PublicError::Central(e)) if e.is_retryable() => Err(e),
+        other => Ok(other),
     }
 }
 
@@ -744,8 +753,8 @@ fn public_service(s: &ServiceRecord) -> PublicService {
 }
 
 fn all_services(conn: &Connection) -> storage::Result<Vec<ServiceRecord>> {
-    let mut stmt = conn.prepare_cached("SELECT record FROM service ORDER BY rowid")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut stmt = conn.prepare_cached("SELECT record FROM service ORDER BY position, id")?;
+    let rows = stmt.query_map((), |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for raw in rows {
         out.push(serde_json::from_str(&raw?)?);
@@ -971,13 +980,24 @@ impl Context {
     }
 
     /// Up to three free slots near `wanted`, in the week from its day.
-    fn alternatives(&self, conn: &Connection, wanted: DateTime<Utc>, now: DateTime<Utc>) -> Vec<SlotOffer> {
+    fn alternatives(
+        &self,
+        conn: &Connection,
+        wanted: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SlotOffer>, PublicError> {
         let day = wanted.with_timezone(&self.tz).date_naive().max(self.today(now));
-        let free = self.free(conn, day, day + Duration::days(6), None, now).unwrap_or_default();
-        nearest_free(&free, wanted, ALTERNATIVES)
+        // A failed read is passed on, not taken for "no alternatives": on PostgreSQL
+        // it has ended the transaction, which must run again.
+        let free = match self.free(conn, day, day + Duration::days(6), None, now) {
+            Ok(free) => free,
+            Err(PublicError::Invalid { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(nearest_free(&free, wanted, ALTERNATIVES)
             .into_iter()
             .map(|slot| SlotOffer { stylist_id: slot.stylist_id, start: appointments::utc_text(slot.start) })
-            .collect()
+            .collect())
     }
 }
 
@@ -998,7 +1018,7 @@ pub async fn slots(
         .db
         .call(move |conn| {
             let now = storage::now();
-            Ok(slots_answer(conn, &query, now))
+            or_retry(slots_answer(conn, &query, now))
         })
         .await??;
     Ok(Json(answer))
@@ -1100,7 +1120,7 @@ pub async fn hold(
     PublicJson(req): PublicJson<HoldRequest>,
 ) -> Result<(StatusCode, Json<HoldAnswer>), PublicError> {
     let client = sha256_hex(&client.map_or_else(|| "unknown".to_owned(), |c| c.0 .0.clone()));
-    let answer = state.db.call(move |conn| Ok(create_hold(conn, &req, &client, storage::now()))).await??;
+    let answer = state.db.call(move |conn| or_retry(create_hold(conn, &req, &client, storage::now()))).await??;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -1118,7 +1138,7 @@ pub fn create_hold(
     if start < now + Duration::minutes(i64::from(PUBLIC_LEAD_MINUTES))
         || start > now + Duration::days(MAX_DAYS_AHEAD + 1)
     {
-        return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now)));
+        return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now)?));
     }
     let candidates: Vec<&StylistRecord> = match &req.stylist_id {
         Some(id) => {
@@ -1151,7 +1171,7 @@ pub fn create_hold(
         }
     }
     let Some(stylist) = chosen else {
-        return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now)));
+        return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now)?));
     };
     let minutes = |m: u32| Duration::minutes(i64::from(m));
     let end = start + minutes(cx.service.duration_minutes);
@@ -1195,7 +1215,7 @@ pub async fn release(State(state): State<AppState>, Path(id): Path<String>) -> R
     state
         .db
         .call(move |conn| {
-            conn.execute("DELETE FROM slot_hold WHERE id = ?1 AND appointment_id IS NULL", [id])?;
+            conn.execute("DELETE FROM slot_hold WHERE id = ?1 AND appointment_id IS NULL", [&id])?;
             Ok(())
         })
         .await?;
@@ -1290,7 +1310,8 @@ pub async fn confirm(
     Path(hold_id): Path<String>,
     PublicJson(req): PublicJson<ConfirmRequest>,
 ) -> Result<(StatusCode, Json<Confirmation>), PublicError> {
-    let confirmation = state.db.call(move |conn| Ok(confirm_hold(conn, &hold_id, &req, storage::now()))).await??;
+    let confirmation =
+        state.db.call(move |conn| or_retry(confirm_hold(conn, &hold_id, &req, storage::now()))).await??;
     state.notify_changed();
     Ok((StatusCode::CREATED, Json(confirmation)))
 }
@@ -1321,7 +1342,7 @@ pub fn confirm_hold(
     let start = parse_start(&start_text)
         .ok_or_else(|| CentralError::Internal(anyhow::anyhow!("hold {hold_id} has a malformed start")))?;
     if parse_start(&expires_at).is_none_or(|t| t <= now) {
-        return Err(PublicError::HoldExpired(cx.alternatives(&tx, start, now)));
+        return Err(PublicError::HoldExpired(cx.alternatives(&tx, start, now)?));
     }
     let appointment_id = uuid::Uuid::now_v7().to_string();
     // From here the appointment, not the hold, takes the stylist's time.
@@ -1332,7 +1353,7 @@ pub fn confirm_hold(
         appointments::book(&tx, &cx.store, &appointment_id, &stylist_id, &service_id, &start_text, booker, &[])?;
     match booked {
         Ok(_) => {}
-        Err(Refused::SlotTaken(_)) => return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now))),
+        Err(Refused::SlotTaken(_)) => return Err(PublicError::SlotTaken(cx.alternatives(&tx, start, now)?)),
         Err(other) => {
             return Err(
                 CentralError::Internal(anyhow::anyhow!("public booking of hold {hold_id} refused: {other:?}")).into()
@@ -1380,7 +1401,7 @@ pub async fn calendar(
     PublicQuery(query): PublicQuery<CalendarQuery>,
 ) -> Result<Response, PublicError> {
     let lang = Lang::choose(query.lang.as_deref(), None);
-    let ics = state.db.call(move |conn| Ok(calendar_of(conn, &id, &query.token, lang, storage::now()))).await??;
+    let ics = state.db.call(move |conn| or_retry(calendar_of(conn, &id, &query.token, lang, storage::now()))).await??;
     let filename = match lang {
         Lang::Es => "vitrina-reserva.ics",
         Lang::En => "vitrina-booking.ics",

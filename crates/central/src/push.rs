@@ -14,8 +14,8 @@
 use crate::appointments;
 use crate::commerce;
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension, Savepoint};
 use crate::storage::{self, record_upsert, rfc3339, sha256_hex, Result};
-use rusqlite::{params, Connection, OptionalExtension, Savepoint};
 use vitrina_protocol::*;
 
 /// Executes `mutations` from `device_id` (of `store_id`) in counter order.
@@ -361,7 +361,13 @@ fn place_order(
             None => None,
         };
         let Some(stock) = reserved else {
-            let available = storage::availability(sp, store, &line.sku).map(|a| a.locations).unwrap_or_default();
+            // An unknown SKU has no alternatives; a failed read is passed on (on
+            // PostgreSQL it has ended the transaction, which must run again).
+            let available = match storage::availability(sp, store, &line.sku) {
+                Ok(a) => a.locations,
+                Err(crate::CentralError::NotFound) => Vec::new(),
+                Err(e) => return Err(e),
+            };
             let at_source = available.iter().find(|a| a.location_id == line.source_location_id).map_or(0, |a| a.atp);
             let mut alternatives: Vec<Alternative> = available
                 .into_iter()
@@ -688,11 +694,19 @@ pub(crate) fn adjust_stock(
     delta_reserved: i64,
 ) -> Result<ScopeCursor> {
     conn.prepare_cached(
-        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit) VALUES (?1, ?2, MAX(?3, 0), MAX(?4, 0), 0)
+        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit) VALUES (?1, ?2, ?5, ?6, 0)
          ON CONFLICT (sku, location_id) DO UPDATE
-         SET on_hand = MAX(on_hand + ?3, 0), reserved = MAX(reserved + ?4, 0)",
+         SET on_hand = CASE WHEN stock.on_hand + ?3 > 0 THEN stock.on_hand + ?3 ELSE 0 END,
+             reserved = CASE WHEN stock.reserved + ?4 > 0 THEN stock.reserved + ?4 ELSE 0 END",
     )?
-    .execute(params![sku, location_id, delta_on_hand, delta_reserved])?;
+    .execute(params![
+        sku,
+        location_id,
+        delta_on_hand,
+        delta_reserved,
+        delta_on_hand.max(0),
+        delta_reserved.max(0)
+    ])?;
     let stock = storage::stock_of(conn, sku, location_id)?.ok_or(crate::CentralError::NotFound)?;
     let scope = inventory_scope(location_id);
     let seq = record_upsert(conn, &scope, &Record::Stock(stock))?;

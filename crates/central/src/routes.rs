@@ -683,8 +683,7 @@ mod tests {
     use tower::ServiceExt;
 
     fn app() -> (tempfile::TempDir, Router) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::Db::open(&dir.path().join("central.db")).unwrap();
+        let (dir, db) = crate::testing::empty_db();
         (dir, router(AppState::new(db)))
     }
 

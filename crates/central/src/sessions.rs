@@ -8,13 +8,13 @@
 
 use crate::auth::DeviceAuth;
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension};
 use crate::storage::{rfc3339, sha256_hex, Result};
 use crate::AppState;
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use vitrina_protocol::{SignInRequest, SignInResponse, ASSOCIATE_HEADER};
 
 /// How long a session lasts; the device signs the associate out earlier when idle.
@@ -195,7 +195,7 @@ pub async fn sign_in(
     state
         .db
         .call(move |conn| {
-            let Some(role) = verified else {
+            let Some(role) = verified.clone() else {
                 return Ok(Err(fail(conn, &associate_id, now)?));
             };
             let token = crate::routes::new_token();
@@ -221,7 +221,7 @@ pub async fn sign_in(
             )?;
             tx.commit()?;
             tracing::info!(associate = %associate_id, device = %device_id, role = %role, "associate signed in");
-            Ok(Ok(SignInResponse { token, associate_id, role, expires_at }))
+            Ok(Ok(SignInResponse { token, associate_id: associate_id.clone(), role, expires_at }))
         })
         .await
 }
@@ -397,7 +397,7 @@ mod tests {
         let (status, _) = send(&app, "GET", "/v1/devices", &device, Some(&manager), None).await;
         assert_eq!(status, StatusCode::OK);
         db.blocking(|conn| {
-            conn.execute("UPDATE associate_session SET expires_at = '2020-01-01T00:00:00Z'", [])?;
+            conn.execute("UPDATE associate_session SET expires_at = '2020-01-01T00:00:00Z'", ())?;
             Ok(())
         })
         .unwrap();

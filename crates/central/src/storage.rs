@@ -1,81 +1,20 @@
-//! The central's storage on SQLite: one connection in WAL mode, used from blocking
-//! tasks so the async runtime never waits on disk.
+//! The central's storage: locations, stock, devices and the change log devices pull,
+//! written once for SQLite and PostgreSQL (see [`crate::sql`]).
 //!
 //! Invariant: every write that devices must see calls [`record_change`] inside the
 //! same transaction, so a scope's sequence numbers are gap-free and in commit order.
 
 use crate::error::CentralError;
+use crate::sql::{params, Connection, OptionalExtension, Transaction};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
 use vitrina_core::LocationKind;
 use vitrina_protocol::{
     inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
     StockRecord, CATALOG_SCOPE,
 };
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-    include_str!("../migrations/sqlite/0002_channels.sql"),
-    include_str!("../migrations/sqlite/0003_orders.sql"),
-    include_str!("../migrations/sqlite/0004_customers.sql"),
-    include_str!("../migrations/sqlite/0005_checksums.sql"),
-    include_str!("../migrations/sqlite/0006_cancel_requests.sql"),
-    include_str!("../migrations/sqlite/0007_customer_mode.sql"),
-    include_str!("../migrations/sqlite/0008_appointments.sql"),
-    include_str!("../migrations/sqlite/0009_public_booking.sql"),
-    include_str!("../migrations/sqlite/0010_rooms.sql"),
-    include_str!("../migrations/sqlite/0011_commerce.sql"),
-    include_str!("../migrations/sqlite/0012_audit.sql"),
-];
-
-pub type Result<T, E = CentralError> = std::result::Result<T, E>;
-
-/// Shared handle to the database.
-#[derive(Clone)]
-pub struct Db {
-    conn: Arc<Mutex<Connection>>,
-}
-
-impl Db {
-    pub fn open(path: &Path) -> anyhow::Result<Db> {
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", index as i64 + 1)?;
-            tx.commit()?;
-        }
-        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
-    }
-
-    /// Runs `f` with the connection on a blocking thread.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await?
-    }
-
-    /// Runs `f` on the calling thread; for start-up and command-line tools.
-    pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut guard)
-    }
-}
+pub use crate::db::{Db, Result};
 
 pub fn now() -> DateTime<Utc> {
     Utc::now()
@@ -117,7 +56,7 @@ pub fn record_change(tx: &Connection, scope: &str, key: &str, record: Option<&Re
     let seq: i64 = tx
         .prepare_cached(
             "INSERT INTO scope_head (scope, head, checksum) VALUES (?1, 1, ?2)
-             ON CONFLICT (scope) DO UPDATE SET head = head + 1, checksum = excluded.checksum
+             ON CONFLICT (scope) DO UPDATE SET head = scope_head.head + 1, checksum = excluded.checksum
              RETURNING head",
         )?
         .query_row(params![scope, checksum], |r| r.get(0))?;
@@ -190,11 +129,11 @@ pub fn locations(conn: &Connection) -> Result<Vec<LocationRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, name, country, city, address, lat, lon, time_zone, currency FROM location ORDER BY id",
     )?;
-    let rows = stmt.query_map([], location_from_row)?;
+    let rows = stmt.query_map((), location_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn location_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LocationRecord> {
+fn location_from_row(r: &crate::sql::Row) -> crate::sql::Result<LocationRecord> {
     let kind: String = r.get(1)?;
     Ok(LocationRecord {
         id: r.get(0)?,
@@ -258,7 +197,7 @@ pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> 
 // ------------------------------------------------------------------ stock
 
 /// A stock row read as `sku, location_id, on_hand, reserved, in_transit, transit_eta`.
-pub fn stock_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StockRecord> {
+pub fn stock_from_row(r: &crate::sql::Row) -> crate::sql::Result<StockRecord> {
     Ok(StockRecord {
         sku: r.get(0)?,
         location_id: r.get(1)?,
@@ -403,7 +342,7 @@ pub fn revoke_device(
     by: crate::audit::Audit<'_>,
 ) -> Result<bool> {
     let revoked = conn.execute(
-        "UPDATE device SET revoked_at = ?3 WHERE id = ?1 AND revoked_at IS NULL AND (?2 IS NULL OR store_id = ?2)",
+        "UPDATE device SET revoked_at = ?3 WHERE id = ?1 AND revoked_at IS NULL AND (CAST(?2 AS TEXT) IS NULL OR store_id = ?2)",
         params![device_id, store_id, rfc3339(now())],
     )? > 0;
     if revoked {
@@ -427,11 +366,7 @@ pub fn revoke_device(
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("central.db")).unwrap();
-        (dir, db)
-    }
+    use crate::testing::empty_db as db;
 
     fn store(id: &str, country: &str) -> LocationRecord {
         LocationRecord {

@@ -1,26 +1,57 @@
 //! Helpers for the central's own tests.
 
+use crate::db::TEST_POSTGRES_ENV;
+use crate::Db;
 use std::sync::OnceLock;
+
+/// The PostgreSQL server the tests run on, when `VITRINA_TEST_POSTGRES` names one;
+/// otherwise they run on SQLite. Every test of the central's storage goes through
+/// [`empty_db`] or [`demo_db`], so the whole suite runs on either engine.
+pub fn postgres_url() -> Option<String> {
+    std::env::var(TEST_POSTGRES_ENV).ok().filter(|url| !url.is_empty())
+}
+
+/// A new, empty central database of its own.
+pub fn empty_db() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = match postgres_url() {
+        Some(url) => Db::create_scratch_postgres(&url, None)
+            .unwrap_or_else(|e| panic!("{TEST_POSTGRES_ENV} is set but PostgreSQL at {url} can't be used: {e:#}")),
+        None => Db::open(&dir.path().join("central.db")).unwrap(),
+    };
+    (dir, db)
+}
 
 /// A central database with the demo chain. The chain is loaded once (it takes
 /// seconds in a debug build) and copied for every test.
-pub fn demo_db() -> (tempfile::TempDir, crate::Db) {
-    static TEMPLATE: OnceLock<crate::Db> = OnceLock::new();
+pub fn demo_db() -> (tempfile::TempDir, Db) {
+    static TEMPLATE: OnceLock<Db> = OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
-        let db = crate::Db::open(std::path::Path::new(":memory:")).unwrap();
+        let (_dir, db) = match postgres_url() {
+            Some(_) => empty_db(),
+            None => (tempfile::tempdir().unwrap(), Db::open(std::path::Path::new(":memory:")).unwrap()),
+        };
         crate::demo::load_if_empty(&db).unwrap();
+        if postgres_url().is_some() {
+            // PostgreSQL copies a database only while nobody is connected to it.
+            db.close_connections();
+        }
         db
     });
     let dir = tempfile::tempdir().unwrap();
+    if let Some(url) = postgres_url() {
+        let db = Db::create_scratch_postgres(&url, template.postgres_name().as_deref()).unwrap();
+        return (dir, db);
+    }
     let path = dir.path().join("central.db");
     let target = path.to_str().unwrap().to_owned();
     template
         .blocking(move |conn| {
-            conn.execute("VACUUM INTO ?1", [target])?;
+            conn.execute("VACUUM INTO ?1", [&target])?;
             Ok(())
         })
         .unwrap();
-    let db = crate::Db::open(&path).unwrap();
+    let db = Db::open(&path).unwrap();
     (dir, db)
 }
 

@@ -1,0 +1,391 @@
+//! The central's database handle: SQLite in one file (one connection in WAL mode,
+//! one writer at a time) or PostgreSQL (a pool of connections, shared by any number
+//! of central instances). Storage code runs on blocking threads through
+//! [`Db::call`], so the async runtime never waits on the database.
+
+use crate::error::CentralError;
+use crate::sql::{Backend, Connection};
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+pub type Result<T, E = CentralError> = std::result::Result<T, E>;
+
+/// Each engine's migrations, in the same order: migration N of one has the same
+/// effect as migration N of the other.
+const SQLITE_MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_orders.sql"),
+    include_str!("../migrations/sqlite/0004_customers.sql"),
+    include_str!("../migrations/sqlite/0005_checksums.sql"),
+    include_str!("../migrations/sqlite/0006_cancel_requests.sql"),
+    include_str!("../migrations/sqlite/0007_customer_mode.sql"),
+    include_str!("../migrations/sqlite/0008_appointments.sql"),
+    include_str!("../migrations/sqlite/0009_public_booking.sql"),
+    include_str!("../migrations/sqlite/0010_rooms.sql"),
+    include_str!("../migrations/sqlite/0011_commerce.sql"),
+    include_str!("../migrations/sqlite/0012_audit.sql"),
+    include_str!("../migrations/sqlite/0013_service_order.sql"),
+];
+
+const POSTGRES_MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/postgres/0001_initial.sql"),
+    include_str!("../migrations/postgres/0002_channels.sql"),
+    include_str!("../migrations/postgres/0003_orders.sql"),
+    include_str!("../migrations/postgres/0004_customers.sql"),
+    include_str!("../migrations/postgres/0005_checksums.sql"),
+    include_str!("../migrations/postgres/0006_cancel_requests.sql"),
+    include_str!("../migrations/postgres/0007_customer_mode.sql"),
+    include_str!("../migrations/postgres/0008_appointments.sql"),
+    include_str!("../migrations/postgres/0009_public_booking.sql"),
+    include_str!("../migrations/postgres/0010_rooms.sql"),
+    include_str!("../migrations/postgres/0011_commerce.sql"),
+    include_str!("../migrations/postgres/0012_audit.sql"),
+    include_str!("../migrations/postgres/0013_service_order.sql"),
+];
+
+/// Connections a central instance keeps to PostgreSQL unless told otherwise.
+pub const DEFAULT_POOL_SIZE: usize = 8;
+
+/// How often a transaction that lost a race is run again before giving up.
+const RETRIES: u32 = 20;
+
+/// Shared handle to the database.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Backend,
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+    /// Opens a replacement when a PostgreSQL connection dies.
+    reopen: Option<Box<dyn Fn() -> anyhow::Result<Connection> + Send + Sync>>,
+    /// Dropped after the connections: a test's own database.
+    _scratch: Option<ScratchDatabase>,
+}
+
+impl Db {
+    /// Opens `target`: a `postgres://` or `postgresql://` URL, or a SQLite file.
+    pub fn open_target(target: &str) -> anyhow::Result<Db> {
+        if is_postgres_url(target) {
+            Db::open_postgres(target, DEFAULT_POOL_SIZE)
+        } else {
+            Db::open(Path::new(target))
+        }
+    }
+
+    /// Opens (creating and migrating) the SQLite database at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        let mut raw = rusqlite::Connection::open(path)?;
+        raw.pragma_update(None, "journal_mode", "WAL")?;
+        raw.pragma_update(None, "synchronous", "NORMAL")?;
+        raw.pragma_update(None, "foreign_keys", "ON")?;
+        raw.busy_timeout(Duration::from_secs(10))?;
+        raw.set_prepared_statement_cache_capacity(256);
+        let current: i64 = raw.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = raw.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(Db::with_connections(Backend::Sqlite, vec![Connection::sqlite(raw)], None, None))
+    }
+
+    /// Connects to PostgreSQL at `url` with `pool` connections and migrates it.
+    /// Central instances sharing the database may start at the same time: one
+    /// migrates while the others wait.
+    pub fn open_postgres(url: &str, pool: usize) -> anyhow::Result<Db> {
+        let config: tokio_postgres::Config = url.parse()?;
+        Db::open_postgres_config(config, pool, None)
+    }
+
+    fn open_postgres_config(
+        config: tokio_postgres::Config,
+        pool: usize,
+        scratch: Option<ScratchDatabase>,
+    ) -> anyhow::Result<Db> {
+        let connect = move || -> anyhow::Result<Connection> { Ok(crate::sql::connect_postgres(&config)?) };
+        let first = connect()?;
+        migrate_postgres(&first)?;
+        let mut connections = vec![first];
+        for _ in 1..pool.max(1) {
+            connections.push(connect()?);
+        }
+        Ok(Db::with_connections(Backend::Postgres, connections, Some(Box::new(connect)), scratch))
+    }
+
+    fn with_connections(
+        backend: Backend,
+        connections: Vec<Connection>,
+        reopen: Option<Box<dyn Fn() -> anyhow::Result<Connection> + Send + Sync>>,
+        scratch: Option<ScratchDatabase>,
+    ) -> Db {
+        Db {
+            inner: Arc::new(Inner {
+                backend,
+                idle: Mutex::new(connections),
+                returned: Condvar::new(),
+                reopen,
+                _scratch: scratch,
+            }),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// Runs `f` with a connection on a blocking thread (see [`Db::blocking`]).
+    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.blocking(f)).await?
+    }
+
+    /// Runs `f` with a connection on the calling thread. When `f` fails because its
+    /// transaction lost a race with another (PostgreSQL), it runs again: `f` must
+    /// do its work in transactions it commits last.
+    pub fn blocking<T>(&self, mut f: impl FnMut(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut lease = self.lease()?;
+        let mut attempt = 0;
+        loop {
+            match f(lease.connection()) {
+                Err(e) if attempt < RETRIES && e.is_retryable() => {
+                    attempt += 1;
+                    // Spread the retries of transactions that collided.
+                    let jitter = rand::random::<u64>() % (2u64 << attempt.min(6));
+                    std::thread::sleep(Duration::from_millis(jitter));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn lease(&self) -> Result<Lease<'_>> {
+        let mut idle = self.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(conn) = idle.pop() {
+                drop(idle);
+                let conn = match (&self.inner.reopen, conn.is_closed()) {
+                    (Some(reopen), true) => reopen().map_err(CentralError::Internal)?,
+                    _ => conn,
+                };
+                return Ok(Lease { db: self, conn: Some(conn) });
+            }
+            idle = self.inner.returned.wait(idle).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// A pooled connection, given back when dropped.
+struct Lease<'a> {
+    db: &'a Db,
+    conn: Option<Connection>,
+}
+
+impl Lease<'_> {
+    fn connection(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("a leased connection")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.db.inner.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+            self.db.inner.returned.notify_one();
+        }
+    }
+}
+
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
+/// Arbitrary key of the advisory lock held while migrating.
+const MIGRATION_LOCK: i64 = 0x0076_6974_7269_6e61;
+
+fn migrate_postgres(conn: &Connection) -> anyhow::Result<()> {
+    conn.execute("SELECT pg_advisory_lock(?1)", [MIGRATION_LOCK])?;
+    let outcome = (|| -> anyhow::Result<()> {
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
+        let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", (), |r| r.get(0))?;
+        for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(current as usize) {
+            conn.execute_batch("BEGIN")?;
+            let applied = conn
+                .execute_batch(sql)
+                .and_then(|()| conn.execute("INSERT INTO schema_version (version) VALUES (?1)", [index as i64 + 1]));
+            match applied {
+                Ok(_) => conn.execute_batch("COMMIT")?,
+                Err(e) => {
+                    conn.execute_batch("ROLLBACK")?;
+                    return Err(anyhow::anyhow!("PostgreSQL migration {}: {e}", index + 1));
+                }
+            }
+        }
+        Ok(())
+    })();
+    conn.execute("SELECT pg_advisory_unlock(?1)", [MIGRATION_LOCK])?;
+    outcome
+}
+
+// ------------------------------------------------------------------ bulk copy
+
+/// Parameters in one multi-row INSERT (PostgreSQL takes at most 65,535).
+const COPY_PARAMETERS: usize = 30_000;
+
+impl Db {
+    /// Copies every row of `source`, a SQLite database, into this one, which must
+    /// have the same schema and no rows: how a chain generated once through the
+    /// storage code (the demo, a seed) reaches PostgreSQL in a few statements per
+    /// table instead of one per row. All or nothing.
+    pub fn copy_rows_from(&self, source: &Db) -> Result<u64> {
+        let tables: Vec<(String, Vec<String>)> = source.blocking(|conn| {
+            // Creation order: a table comes after those its foreign keys name.
+            let names: Vec<String> = conn
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+                )?
+                .query_map((), |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut tables = Vec::new();
+            for name in names {
+                let columns = conn
+                    .prepare(&format!("SELECT name FROM pragma_table_info('{name}') ORDER BY cid"))?
+                    .query_map((), |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                tables.push((name, columns));
+            }
+            Ok(tables)
+        })?;
+        let mut copied = 0u64;
+        self.blocking(|target| {
+            copied = 0;
+            let tx = target.transaction()?;
+            for (table, columns) in &tables {
+                let list = columns.join(", ");
+                let rows: Vec<Vec<crate::sql::Value>> = source.blocking(|conn| {
+                    let mut stmt = conn.prepare(&format!("SELECT {list} FROM {table}"))?;
+                    let rows = stmt.query_map((), |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
+                    Ok(rows.collect::<Result<_, _>>()?)
+                })?;
+                let per_statement = (COPY_PARAMETERS / columns.len().max(1)).max(1);
+                for chunk in rows.chunks(per_statement) {
+                    let mut sql = format!("INSERT INTO {table} ({list}) VALUES ");
+                    let mut n = 0;
+                    for (i, _) in chunk.iter().enumerate() {
+                        sql.push_str(if i == 0 { "(" } else { ", (" });
+                        for c in 0..columns.len() {
+                            n += 1;
+                            sql.push_str(&format!("{}?{n}", if c == 0 { "" } else { ", " }));
+                        }
+                        sql.push(')');
+                    }
+                    let values: Vec<&crate::sql::Value> = chunk.iter().flatten().collect();
+                    tx.execute(&sql, values)?;
+                }
+                copied += rows.len() as u64;
+            }
+            if tx.backend() == Backend::Postgres {
+                // Identity columns go on after the highest copied id.
+                let identities: Vec<(String, String)> = tx
+                    .prepare(
+                        "SELECT table_name, column_name FROM information_schema.columns
+                         WHERE is_identity = 'YES' AND table_schema = current_schema()",
+                    )?
+                    .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (table, column) in identities {
+                    tx.execute_batch(&format!(
+                        "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
+                    ))?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
+        Ok(copied)
+    }
+}
+
+// ------------------------------------------------------------------ test databases
+
+/// Where the tests' PostgreSQL is, when they run against it: a server URL whose
+/// database the tests may create others beside.
+pub const TEST_POSTGRES_ENV: &str = "VITRINA_TEST_POSTGRES";
+
+/// A database made for one test and dropped with its [`Db`].
+struct ScratchDatabase {
+    admin: tokio_postgres::Config,
+    name: String,
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let dropped = crate::sql::connect_postgres(&self.admin)
+            .and_then(|admin| admin.execute_batch(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)));
+        if let Err(e) = dropped {
+            tracing::warn!(database = %self.name, error = %e, "dropping a test database");
+        }
+    }
+}
+
+impl Db {
+    /// A new, empty PostgreSQL database on the server at `admin_url` (copied from
+    /// `template` when given), dropped when the last handle to it is.
+    pub fn create_scratch_postgres(admin_url: &str, template: Option<&str>) -> anyhow::Result<Db> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let admin: tokio_postgres::Config = admin_url.parse()?;
+        let name = format!("vitrina_t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let client = crate::sql::connect_postgres(&admin)?;
+        sweep_abandoned_databases(&client);
+        let create = match template {
+            Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
+        client.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+        client.execute_batch(&create)?;
+        let mut config = admin.clone();
+        config.dbname(&name);
+        Db::open_postgres_config(config, 2, Some(ScratchDatabase { admin, name }))
+    }
+
+    /// The database's name on PostgreSQL (for copies of it), `None` on SQLite.
+    pub fn postgres_name(&self) -> Option<String> {
+        self.inner._scratch.as_ref().map(|s| s.name.clone())
+    }
+
+    /// Closes every idle connection now (PostgreSQL copies a database only when
+    /// nobody is connected to it).
+    pub fn close_connections(&self) {
+        self.inner.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+/// Drops the test databases of test processes that are gone (killed before their
+/// databases were dropped), once per process.
+fn sweep_abandoned_databases(admin: &Connection) {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        let names: Vec<String> = admin
+            .prepare("SELECT datname FROM pg_database WHERE datname LIKE 'vitrina_t%'")
+            .and_then(|mut stmt| stmt.query_map((), |r| r.get(0)))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        for name in names {
+            let pid = name.trim_start_matches("vitrina_t").split('_').next().and_then(|p| p.parse::<u32>().ok());
+            let alive = pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    });
+}
