@@ -8,8 +8,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 DATA_DIR ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME)/vitrina,$(CURDIR)/data)
 CENTRAL_LISTEN ?= 127.0.0.1:8787
+# The PostgreSQL server the tests make their databases on (started, or installed
+# from Debian's packages, by .ci/postgres.sh when nothing answers there).
+POSTGRES_URL ?= postgres://postgres:postgres@127.0.0.1:5432/postgres
+export VITRINA_POSTGRES_URL := $(POSTGRES_URL)
 
-.PHONY: all deps ui build run test test-rust test-ui test-e2e test-public-booking bench-e2e lint bindings-check clean
+.PHONY: all deps ui build run test test-rust test-postgres postgres test-ui test-e2e test-public-booking bench-e2e lint bindings-check clean
 
 all: build
 
@@ -41,8 +45,16 @@ bindings-check:
 	@untracked=$$(git ls-files --others --exclude-standard ui/src/lib/bindings); \
 	  if [ -n "$$untracked" ]; then echo "error: new bindings not committed: $$untracked" >&2; exit 1; fi
 
-test-rust: build
+postgres:
+	@.ci/postgres.sh "$(POSTGRES_URL)"
+
+# Every Rust test; the scenarios that run the central on PostgreSQL use POSTGRES_URL.
+test-rust: build postgres
 	cargo test --workspace
+
+# The central's whole suite again, on PostgreSQL: every storage test on both engines.
+test-postgres: postgres
+	VITRINA_TEST_POSTGRES="$(POSTGRES_URL)" cargo test -p vitrina-central --lib
 
 test-e2e: build
 	cd tests/e2e && timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs commerce.test.mjs
@@ -57,7 +69,7 @@ bench-e2e: build
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-color-switch.mjs
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-report.mjs
 
-test: test-ui lint test-rust bindings-check test-e2e test-public-booking
+test: test-ui lint test-rust test-postgres bindings-check test-e2e test-public-booking
 	@echo "make test: all suites passed"
 
 clean:

@@ -2,7 +2,6 @@
 
 use std::time::{Duration, Instant};
 use vitrina_protocol::{MovementKind, MovementOutcome, StockMovement};
-use vitrina_sync::Phase;
 use vitrina_tests::{Central, Device};
 
 /// Polls the device's cache until `sku` at `location` has `on_hand`; answers how long it took.
@@ -17,17 +16,6 @@ async fn until_on_hand(device: &Device, sku: &str, location: &str, on_hand: i64,
     None
 }
 
-async fn synced_device(central: &Central, store: &str) -> Device {
-    let device = Device::enroll(&central.url, &central.code(store)).await.unwrap();
-    let handle = vitrina_sync::spawn(device.store.clone(), None);
-    let mut status = handle.watch();
-    tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| s.phase == Phase::Idle && s.online))
-        .await
-        .expect("first sync completes")
-        .unwrap();
-    device
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)]
 }
@@ -35,7 +23,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry_changes_nothing() {
     let central = Central::start_demo().unwrap();
-    let device = synced_device(&central, "CL-SCL-01").await;
+    let device = Device::enroll_and_sync(&central, "CL-SCL-01").await;
     let http = reqwest::Client::new();
     let (sku, before): (String, i64) = central
         .inspect()
@@ -71,7 +59,7 @@ async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_update_latency_over_100_movements() {
     let central = Central::start_demo().unwrap();
-    let device = synced_device(&central, "CL-SCL-03").await;
+    let device = Device::enroll_and_sync(&central, "CL-SCL-03").await;
     let http = reqwest::Client::new();
     let (sku, mut on_hand): (String, i64) = central
         .inspect()

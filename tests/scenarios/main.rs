@@ -1,6 +1,7 @@
 //! Cross-part scenarios: a real central process and simulated devices on loopback.
 
 mod appointments;
+mod chain;
 mod commerce;
 mod crash;
 mod customer_mode;

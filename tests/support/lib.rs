@@ -45,6 +45,8 @@ pub struct Central {
     pub url: String,
     pub port: u16,
     pub db_path: PathBuf,
+    /// What `--db` names: the SQLite file, or a PostgreSQL URL.
+    pub db_target: String,
     codes: HashMap<String, String>,
     /// Demo PINs by (store, role).
     pins: HashMap<(String, String), String>,
@@ -52,7 +54,18 @@ pub struct Central {
     pub channel_token: String,
     /// Every channel token the demo printed, by channel (pos, ecommerce, import).
     pub channel_tokens: HashMap<String, String>,
+    /// The PostgreSQL database made for this central, dropped after it.
+    _postgres: Option<vitrina_central::Db>,
     _dir: tempfile::TempDir,
+}
+
+/// The PostgreSQL server the scenarios make their databases on: `VITRINA_POSTGRES_URL`
+/// (which `make test` sets, after making sure the server answers) or the local one.
+pub fn postgres_admin_url() -> String {
+    std::env::var("VITRINA_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres:postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl Central {
@@ -70,23 +83,53 @@ impl Central {
         Ok(central)
     }
 
+    /// Starts a central with the demo chain on a database of its own on PostgreSQL
+    /// ([`postgres_admin_url`]); fails if PostgreSQL can't be reached.
+    pub fn start_demo_postgres() -> anyhow::Result<Central> {
+        let admin = postgres_admin_url();
+        let db = vitrina_central::Db::create_scratch_postgres(&admin, None)
+            .with_context(|| format!("PostgreSQL at {admin} (make postgres starts it)"))?;
+        let name = db.postgres_name().context("a PostgreSQL database")?;
+        let (server, _) = admin.rsplit_once('/').context("a PostgreSQL URL with a database")?;
+        Self::start_on(format!("{server}/{name}"), Some(db), &[])
+    }
+
+    /// Another central instance serving the same database on its own port (several
+    /// stateless instances over one PostgreSQL).
+    pub fn another_instance(&self) -> anyhow::Result<Central> {
+        Self::start_on(self.db_target.clone(), None, &[])
+    }
+
     fn start(extra: &[&str]) -> anyhow::Result<Central> {
+        Self::start_on(String::new(), None, extra)
+    }
+
+    fn start_on(target: String, postgres: Option<vitrina_central::Db>, extra: &[&str]) -> anyhow::Result<Central> {
         let dir = tempfile::tempdir()?;
         let db_path = dir.path().join("central.db");
+        let db_target = if target.is_empty() { db_path.to_string_lossy().into_owned() } else { target };
         let port = free_port()?;
-        let Started { child, codes, pins, channel_tokens } = spawn_central(&db_path, port, extra)?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&db_target, port, extra)?;
         let channel_token = channel_tokens.get("pos").cloned().unwrap_or_default();
         Ok(Central {
             child,
             url: format!("http://127.0.0.1:{port}"),
             port,
             db_path,
+            db_target,
             codes,
             pins,
             channel_token,
             channel_tokens,
+            _postgres: postgres,
             _dir: dir,
         })
+    }
+
+    /// The central's database through the central's own storage code, on either
+    /// engine, to look at or prepare what a scenario needs.
+    pub fn database(&self) -> anyhow::Result<vitrina_central::Db> {
+        vitrina_central::Db::open_target(&self.db_target)
     }
 
     /// Kills the central (SIGKILL: no chance to finish anything).
@@ -98,7 +141,7 @@ impl Central {
     /// Starts the central again on the same database and port.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.kill();
-        let Started { child, codes, pins, channel_tokens } = spawn_central(&self.db_path, self.port, &[])?;
+        let Started { child, codes, pins, channel_tokens } = spawn_central(&self.db_target, self.port, &[])?;
         self.child = child;
         self.codes.extend(codes);
         self.pins.extend(pins);
@@ -124,7 +167,7 @@ impl Central {
     pub fn mint_code(&self, store_id: &str) -> anyhow::Result<String> {
         let output = Command::new(central_bin()?)
             .args(["enroll-code", "--store", store_id, "--db"])
-            .arg(&self.db_path)
+            .arg(&self.db_target)
             .output()?;
         anyhow::ensure!(output.status.success(), "enroll-code failed: {}", String::from_utf8_lossy(&output.stderr));
         Ok(String::from_utf8(output.stdout)?.trim().to_owned())
@@ -193,10 +236,10 @@ struct Started {
 
 /// Starts `vitrina-central serve --demo` and reads what it prints until it listens:
 /// the enrollment codes per store, the demo PINs and the demo channel token.
-fn spawn_central(db_path: &Path, port: u16, extra: &[&str]) -> anyhow::Result<Started> {
+fn spawn_central(db_target: &str, port: u16, extra: &[&str]) -> anyhow::Result<Started> {
     let mut child = Command::new(central_bin()?)
         .args(["serve", "--demo", "--secret-burst", "1000", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-        .arg(db_path)
+        .arg(db_target)
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -248,6 +291,22 @@ pub struct Device {
 }
 
 impl Device {
+    /// Enrolls a device of `store` at `central` and runs the app's sync task until its
+    /// first sync is done and it is online; the task goes on in the background.
+    pub async fn enroll_and_sync(central: &Central, store: &str) -> Device {
+        let device = Device::enroll(&central.url, &central.code(store)).await.unwrap();
+        let handle = vitrina_sync::spawn(device.store.clone(), None);
+        let mut status = handle.watch();
+        tokio::time::timeout(
+            Duration::from_secs(120),
+            status.wait_for(|s| s.phase == vitrina_sync::Phase::Idle && s.online),
+        )
+        .await
+        .expect("first sync completes")
+        .unwrap();
+        device
+    }
+
     /// Enrolls a new device at `central` with `code`.
     pub async fn enroll(central_url: &str, code: &str) -> anyhow::Result<Device> {
         Self::enroll_via(central_url, central_url, code).await

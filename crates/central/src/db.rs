@@ -49,7 +49,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
 pub const DEFAULT_POOL_SIZE: usize = 8;
 
 /// How often a transaction that lost a race is run again before giving up.
-const RETRIES: u32 = 20;
+const RETRIES: u32 = 50;
 
 /// Shared handle to the database.
 #[derive(Clone)]
@@ -63,9 +63,16 @@ struct Inner {
     returned: Condvar,
     /// Opens a replacement when a PostgreSQL connection dies.
     reopen: Option<Box<dyn Fn() -> anyhow::Result<Connection> + Send + Sync>>,
+    /// Where the PostgreSQL database is, for the connection that listens for
+    /// other instances' changes.
+    postgres: Option<tokio_postgres::Config>,
     /// Dropped after the connections: a test's own database.
     _scratch: Option<ScratchDatabase>,
 }
+
+/// The PostgreSQL channel on which every central instance announces a commit that
+/// devices must see, so the others wake their long-polling devices.
+pub const CHANGES_CHANNEL: &str = "vitrina_changes";
 
 impl Db {
     /// Opens `target`: a `postgres://` or `postgresql://` URL, or a SQLite file.
@@ -108,6 +115,7 @@ impl Db {
         pool: usize,
         scratch: Option<ScratchDatabase>,
     ) -> anyhow::Result<Db> {
+        let listen = config.clone();
         let connect = move || -> anyhow::Result<Connection> { Ok(crate::sql::connect_postgres(&config)?) };
         let first = connect()?;
         migrate_postgres(&first)?;
@@ -115,7 +123,11 @@ impl Db {
         for _ in 1..pool.max(1) {
             connections.push(connect()?);
         }
-        Ok(Db::with_connections(Backend::Postgres, connections, Some(Box::new(connect)), scratch))
+        let mut db = Db::with_connections(Backend::Postgres, connections, Some(Box::new(connect)), scratch);
+        if let Some(inner) = Arc::get_mut(&mut db.inner) {
+            inner.postgres = Some(listen);
+        }
+        Ok(db)
     }
 
     fn with_connections(
@@ -130,6 +142,7 @@ impl Db {
                 idle: Mutex::new(connections),
                 returned: Condvar::new(),
                 reopen,
+                postgres: None,
                 _scratch: scratch,
             }),
         }
@@ -166,6 +179,68 @@ impl Db {
                 other => return other,
             }
         }
+    }
+
+    /// Tells the other central instances on this database that devices have
+    /// something new (PostgreSQL; a lone SQLite central has nobody to tell).
+    pub fn announce_change(&self) {
+        if self.inner.postgres.is_none() {
+            return;
+        }
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = db.blocking(|conn| Ok(conn.execute_batch(&format!("NOTIFY {CHANGES_CHANNEL}"))?)) {
+                tracing::warn!(error = %e, "announcing a change to the other instances");
+            }
+        });
+    }
+
+    /// Calls `on_change` whenever another instance (or this one) announces a change,
+    /// for as long as it answers `true`. Nothing to listen to on SQLite. A lost
+    /// connection is made again, and `on_change` called in case something was missed.
+    pub fn listen_for_changes(&self, on_change: impl Fn() -> bool + Send + Sync + 'static) {
+        let Some(config) = self.inner.postgres.clone() else { return };
+        crate::sql::postgres_runtime().spawn(async move {
+            use futures_util::StreamExt;
+            loop {
+                match config.connect(tokio_postgres::NoTls).await {
+                    Ok((client, mut connection)) => {
+                        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+                        let statement = format!("LISTEN {CHANGES_CHANNEL}");
+                        let listen = client.batch_execute(&statement);
+                        // The connection's messages must be read for LISTEN to complete.
+                        let mut listen = std::pin::pin!(listen);
+                        let listening = loop {
+                            tokio::select! {
+                                done = &mut listen => break done.is_ok(),
+                                message = messages.next() => if message.is_none() { break false },
+                            }
+                        };
+                        if listening {
+                            while let Some(message) = messages.next().await {
+                                match message {
+                                    Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
+                                        if !on_change() {
+                                            return;
+                                        }
+                                    }
+                                    Ok(_) => {}
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "listening for other instances' changes");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "connecting to listen for other instances' changes"),
+                }
+                if !on_change() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
     }
 
     fn lease(&self) -> Result<Lease<'_>> {

@@ -47,13 +47,25 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        let (changes, _) = watch::channel(0);
-        AppState { db, changes: Arc::new(changes) }
+        let (changes, _) = watch::channel(0u64);
+        let changes = Arc::new(changes);
+        // Several instances over one PostgreSQL database: wake this one's devices
+        // when another commits, until this state is gone.
+        let weak = Arc::downgrade(&changes);
+        db.listen_for_changes(move || match weak.upgrade() {
+            Some(changes) => {
+                changes.send_modify(|n| *n = n.wrapping_add(1));
+                true
+            }
+            None => false,
+        });
+        AppState { db, changes }
     }
 
-    /// Wakes long-polling devices after a commit.
+    /// Wakes long-polling devices after a commit, here and on the other instances.
     pub fn notify_changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.db.announce_change();
     }
 
     pub fn subscribe_changes(&self) -> watch::Receiver<u64> {
