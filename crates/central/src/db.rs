@@ -111,10 +111,13 @@ impl Db {
     }
 
     fn open_postgres_config(
-        config: tokio_postgres::Config,
+        mut config: tokio_postgres::Config,
         pool: usize,
         scratch: Option<ScratchDatabase>,
     ) -> anyhow::Result<Db> {
+        // A connection whose peer vanished (a server or network gone without a
+        // word) is noticed within a minute, not the OS's default two hours.
+        config.keepalives_idle(Duration::from_secs(30)).tcp_user_timeout(Duration::from_secs(60));
         let listen = config.clone();
         let connect = move || -> anyhow::Result<Connection> { Ok(crate::sql::connect_postgres(&config)?) };
         let first = connect()?;
@@ -197,7 +200,8 @@ impl Db {
 
     /// Calls `on_change` whenever another instance (or this one) announces a change,
     /// for as long as it answers `true`. Nothing to listen to on SQLite. A lost
-    /// connection is made again, and `on_change` called in case something was missed.
+    /// connection is made again, and `on_change` called once it listens again, for
+    /// what was committed meanwhile.
     pub fn listen_for_changes(&self, on_change: impl Fn() -> bool + Send + Sync + 'static) {
         let Some(config) = self.inner.postgres.clone() else { return };
         crate::sql::postgres_runtime().spawn(async move {
@@ -213,9 +217,14 @@ impl Db {
                         let listening = loop {
                             tokio::select! {
                                 done = &mut listen => break done.is_ok(),
-                                message = messages.next() => if message.is_none() { break false },
+                                // An error or the end is final: never poll again.
+                                message = messages.next() => if !matches!(message, Some(Ok(_))) { break false },
                             }
                         };
+                        // Whatever was committed while nobody listened is caught up now.
+                        if listening && !on_change() {
+                            return;
+                        }
                         if listening {
                             while let Some(message) = messages.next().await {
                                 match message {
@@ -235,9 +244,6 @@ impl Db {
                     }
                     Err(e) => tracing::warn!(error = %e, "connecting to listen for other instances' changes"),
                 }
-                if !on_change() {
-                    return;
-                }
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
@@ -249,7 +255,16 @@ impl Db {
             if let Some(conn) = idle.pop() {
                 drop(idle);
                 let conn = match (&self.inner.reopen, conn.is_closed()) {
-                    (Some(reopen), true) => reopen().map_err(CentralError::Internal)?,
+                    (Some(reopen), true) => match reopen() {
+                        Ok(fresh) => fresh,
+                        Err(e) => {
+                            // Keep the slot: a later request tries again once the
+                            // server is back, and the pool never shrinks to nothing.
+                            self.inner.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+                            self.inner.returned.notify_one();
+                            return Err(CentralError::Internal(e));
+                        }
+                    },
                     _ => conn,
                 };
                 return Ok(Lease { db: self, conn: Some(conn) });
@@ -317,11 +332,12 @@ fn migrate_postgres(conn: &Connection) -> anyhow::Result<()> {
 const COPY_PARAMETERS: usize = 30_000;
 
 impl Db {
-    /// Copies every row of `source`, a SQLite database, into this one, which must
-    /// have the same schema and no rows: how a chain generated once through the
-    /// storage code (the demo, a seed) reaches PostgreSQL in a few statements per
-    /// table instead of one per row. All or nothing.
-    pub fn copy_rows_from(&self, source: &Db) -> Result<u64> {
+    /// Copies every row of `source`, a SQLite database, into this one, which has
+    /// the same schema: how a chain generated once through the storage code (the
+    /// demo, a seed) reaches PostgreSQL in a few statements per table instead of one
+    /// per row. All or nothing; `None`, copying nothing, when this database already
+    /// has locations (another instance started at the same time got there first).
+    pub fn copy_rows_from(&self, source: &Db) -> Result<Option<u64>> {
         let tables: Vec<(String, Vec<String>)> = source.blocking(|conn| {
             // Creation order: a table comes after those its foreign keys name.
             let names: Vec<String> = conn
@@ -340,54 +356,77 @@ impl Db {
             }
             Ok(tables)
         })?;
-        let mut copied = 0u64;
+        let mut copied = None;
         self.blocking(|target| {
-            copied = 0;
-            let tx = target.transaction()?;
-            for (table, columns) in &tables {
-                let list = columns.join(", ");
-                let rows: Vec<Vec<crate::sql::Value>> = source.blocking(|conn| {
-                    let mut stmt = conn.prepare(&format!("SELECT {list} FROM {table}"))?;
-                    let rows = stmt.query_map((), |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
-                    Ok(rows.collect::<Result<_, _>>()?)
-                })?;
-                let per_statement = (COPY_PARAMETERS / columns.len().max(1)).max(1);
-                for chunk in rows.chunks(per_statement) {
-                    let mut sql = format!("INSERT INTO {table} ({list}) VALUES ");
-                    let mut n = 0;
-                    for (i, _) in chunk.iter().enumerate() {
-                        sql.push_str(if i == 0 { "(" } else { ", (" });
-                        for c in 0..columns.len() {
-                            n += 1;
-                            sql.push_str(&format!("{}?{n}", if c == 0 { "" } else { ", " }));
-                        }
-                        sql.push(')');
-                    }
-                    let values: Vec<&crate::sql::Value> = chunk.iter().flatten().collect();
-                    tx.execute(&sql, values)?;
-                }
-                copied += rows.len() as u64;
+            copied = None;
+            // Instances starting together copy one at a time; the later ones then
+            // find the rows there.
+            let postgres = target.backend() == Backend::Postgres;
+            if postgres {
+                target.execute("SELECT pg_advisory_lock(?1)", [COPY_LOCK])?;
             }
-            if tx.backend() == Backend::Postgres {
-                // Identity columns go on after the highest copied id.
-                let identities: Vec<(String, String)> = tx
-                    .prepare(
-                        "SELECT table_name, column_name FROM information_schema.columns
-                         WHERE is_identity = 'YES' AND table_schema = current_schema()",
-                    )?
-                    .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?;
-                for (table, column) in identities {
-                    tx.execute_batch(&format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
-                    ))?;
-                }
+            let outcome = copy_into(target, source, &tables);
+            if postgres {
+                target.execute("SELECT pg_advisory_unlock(?1)", [COPY_LOCK])?;
             }
-            tx.commit()?;
+            copied = outcome?;
             Ok(())
         })?;
         Ok(copied)
     }
+}
+
+/// Arbitrary key of the advisory lock held while copying a chain in.
+const COPY_LOCK: i64 = 0x0076_6974_7269_6e62;
+
+fn copy_into(target: &mut Connection, source: &Db, tables: &[(String, Vec<String>)]) -> Result<Option<u64>> {
+    let existing: i64 = target.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?;
+    if existing > 0 {
+        return Ok(None);
+    }
+    let mut copied = 0u64;
+    let tx = target.transaction()?;
+    for (table, columns) in tables {
+        let list = columns.join(", ");
+        let rows: Vec<Vec<crate::sql::Value>> = source.blocking(|conn| {
+            let mut stmt = conn.prepare(&format!("SELECT {list} FROM {table}"))?;
+            let rows = stmt.query_map((), |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })?;
+        let per_statement = (COPY_PARAMETERS / columns.len().max(1)).max(1);
+        for chunk in rows.chunks(per_statement) {
+            let mut sql = format!("INSERT INTO {table} ({list}) VALUES ");
+            let mut n = 0;
+            for (i, _) in chunk.iter().enumerate() {
+                sql.push_str(if i == 0 { "(" } else { ", (" });
+                for c in 0..columns.len() {
+                    n += 1;
+                    sql.push_str(&format!("{}?{n}", if c == 0 { "" } else { ", " }));
+                }
+                sql.push(')');
+            }
+            let values: Vec<&crate::sql::Value> = chunk.iter().flatten().collect();
+            tx.execute(&sql, values)?;
+        }
+        copied += rows.len() as u64;
+    }
+    if tx.backend() == Backend::Postgres {
+        // Identity columns go on after the highest copied id.
+        let identities: Vec<(String, String)> = tx
+            .prepare(
+                "SELECT table_name, column_name FROM information_schema.columns
+                 WHERE is_identity = 'YES' AND table_schema = current_schema()",
+            )?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (table, column) in identities {
+            tx.execute_batch(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
+            ))?;
+        }
+    }
+    tx.commit()?;
+    Ok(Some(copied))
 }
 
 // ------------------------------------------------------------------ test databases

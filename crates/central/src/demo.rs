@@ -42,9 +42,13 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         }
         let staging = Db::open(std::path::Path::new(":memory:")).map_err(CentralError::Internal)?;
         let summary = load_if_empty(&staging)?;
-        let rows = db.copy_rows_from(&staging)?;
-        tracing::info!(rows, "demo chain copied to PostgreSQL");
-        return Ok(summary);
+        return Ok(match db.copy_rows_from(&staging)? {
+            Some(rows) => {
+                tracing::info!(rows, "demo chain copied to PostgreSQL");
+                summary
+            }
+            None => DemoSummary { loaded: false, ..summary },
+        });
     }
     db.blocking(|conn| {
         let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?;

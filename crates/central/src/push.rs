@@ -26,7 +26,13 @@ pub fn apply(
     mutations: &[Mutation],
 ) -> Result<PushResponse> {
     let mut tx = conn.transaction()?;
-    let mut last: i64 = tx.query_row("SELECT last_counter FROM device WHERE id = ?1", [device_id], |r| r.get(0))?;
+    // Written, not only read, first: of two pushes of one device at once, the later
+    // waits for this row and (PostgreSQL) runs again, replaying the stored results.
+    let mut last: i64 = tx.query_row(
+        "UPDATE device SET last_counter = last_counter WHERE id = ?1 RETURNING last_counter",
+        [device_id],
+        |r| r.get(0),
+    )?;
     let mut results = Vec::with_capacity(mutations.len());
     let mut ordered: Vec<&Mutation> = mutations.iter().collect();
     ordered.sort_by_key(|m| m.counter);

@@ -458,7 +458,16 @@ async fn sign_out(
 ) -> Result<axum::http::StatusCode, CentralError> {
     let token = headers.get(ASSOCIATE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
     let who = associate.clone();
-    state.db.call(move |conn| crate::sessions::sign_out(conn, &token, &who)).await?;
+    state
+        .db
+        .call(move |conn| {
+            // The session's end and its audit entry, together.
+            let tx = conn.transaction()?;
+            crate::sessions::sign_out(&tx, &token, &who)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
     tracing::info!(associate = %associate.associate_id, "associate signed out");
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

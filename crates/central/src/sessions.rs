@@ -119,34 +119,34 @@ fn candidate(
         .optional()?))
 }
 
-/// Counts a wrong PIN; answers the refusal to give.
-fn fail(conn: &Connection, associate_id: &str, now: DateTime<Utc>) -> Result<SignInRefused> {
-    let known: bool = conn
+/// Counts a wrong PIN; answers the refusal to give. The count is kept in the
+/// database, in one transaction, so wrong PINs sent at once all count.
+fn fail(conn: &mut Connection, associate_id: &str, now: DateTime<Utc>) -> Result<SignInRefused> {
+    let tx = conn.transaction()?;
+    let known: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM associate WHERE id = ?1)")?
         .query_row([associate_id], |r| r.get(0))?;
     if !known {
         // Nothing to lock; answer as for a wrong PIN so ids can't be probed.
         return Ok(SignInRefused::WrongPin { attempts_left: vitrina_core::lockout::FREE_ATTEMPTS });
     }
-    let failures: u32 = conn
-        .prepare_cached("SELECT failures FROM associate_lockout WHERE associate_id = ?1")?
-        .query_row([associate_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0)
-        + 1;
+    let failures: u32 = tx
+        .prepare_cached(
+            "INSERT INTO associate_lockout (associate_id, failures) VALUES (?1, 1)
+             ON CONFLICT (associate_id) DO UPDATE SET failures = associate_lockout.failures + 1
+             RETURNING failures",
+        )?
+        .query_row([associate_id], |r| r.get(0))?;
     let lock = vitrina_core::lockout::lock_after(failures);
-    conn.prepare_cached(
-        "INSERT INTO associate_lockout (associate_id, failures, locked_until) VALUES (?1, ?2, ?3)
-         ON CONFLICT (associate_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-    )?
-    .execute(params![associate_id, failures, lock.map(|d| rfc3339(now + d))])?;
+    tx.prepare_cached("UPDATE associate_lockout SET locked_until = ?2 WHERE associate_id = ?1")?
+        .execute(params![associate_id, lock.map(|d| rfc3339(now + d))])?;
     tracing::warn!(associate = %associate_id, failures, "wrong PIN at sign-in");
-    let store: Option<String> = conn
+    let store: Option<String> = tx
         .prepare_cached("SELECT store_id FROM associate WHERE id = ?1")?
         .query_row([associate_id], |r| r.get(0))
         .optional()?;
     crate::audit::record(
-        conn,
+        &tx,
         crate::audit::Audit {
             action: if lock.is_some() { "associate.locked" } else { "associate.sign_in_refused" },
             store_id: store.as_deref(),
@@ -155,6 +155,7 @@ fn fail(conn: &Connection, associate_id: &str, now: DateTime<Utc>) -> Result<Sig
             ..Default::default()
         },
     )?;
+    tx.commit()?;
     Ok(match lock {
         Some(d) => SignInRefused::Locked { retry_after: d.num_seconds() },
         None => SignInRefused::WrongPin { attempts_left: vitrina_core::lockout::attempts_left(failures) },
@@ -298,6 +299,38 @@ mod tests {
     fn device_id(db: &crate::Db, token: &str) -> String {
         let token = token.to_owned();
         db.blocking(move |conn| Ok(crate::storage::device_by_token(conn, &token)?.unwrap().0)).unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn wrong_pins_sent_at_once_all_count_towards_the_lockout() {
+        let (_dir, db) = demo_db();
+        let app = crate::routes::router(AppState::new(db.clone()));
+        let device = device_token(&db, STORE);
+        let who = format!("{STORE}-associate");
+        let attempts: Vec<_> = (0..vitrina_core::lockout::FREE_ATTEMPTS)
+            .map(|_| {
+                let (app, device) = (app.clone(), device.clone());
+                let body = json!({"associate_id": who, "pin": "0000"});
+                tokio::spawn(
+                    async move { send(&app, "POST", "/v1/associates/sign-in", &device, None, Some(body)).await },
+                )
+            })
+            .collect();
+        for attempt in attempts {
+            let (status, _) = attempt.await.unwrap();
+            assert!(matches!(status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS), "{status}");
+        }
+        let counted: i64 = db
+            .blocking(move |conn| {
+                let id = format!("{STORE}-associate");
+                Ok(conn
+                    .query_row("SELECT failures FROM associate_lockout WHERE associate_id = ?1", [&id], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(counted, i64::from(vitrina_core::lockout::FREE_ATTEMPTS), "none lost to a race");
+        let body = json!({"associate_id": format!("{STORE}-associate"), "pin": demo_pin(STORE, "associate")});
+        let (status, _) = send(&app, "POST", "/v1/associates/sign-in", &device, None, Some(body)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked, even with the right PIN");
     }
 
     #[tokio::test]

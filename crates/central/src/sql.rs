@@ -828,8 +828,11 @@ pub struct Transaction<'c> {
 
 impl Transaction<'_> {
     pub fn commit(mut self) -> Result<()> {
+        // Marked done only once committed: a COMMIT refused (SQLite busy) leaves
+        // the transaction open, and dropping this rolls it back.
+        self.conn.execute_batch("COMMIT")?;
         self.done = true;
-        self.conn.execute_batch("COMMIT")
+        Ok(())
     }
 
     pub fn rollback(mut self) -> Result<()> {
