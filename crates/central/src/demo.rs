@@ -2,7 +2,7 @@
 
 use crate::demo_data::{self, DemoChain, DemoLocationKind};
 use crate::error::CentralError;
-use crate::sql::params;
+use crate::sql::{params, Value};
 use crate::storage::{self, record_upsert, Db, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         let people = hash_demo_pins(&demo_people(&chain.locations))?;
         tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo PINs hashed");
         let tx = conn.transaction()?;
-        let summary = load(&tx, &chain, &people)?;
+        let summary = load(&tx, &chain, &people, |_, _| true, &|_| {})?;
         let customers = crate::demo_commerce::demo_customers(&chain, DEMO_SEED);
         for c in &customers {
             crate::push::insert_customer(&tx, c)?;
@@ -85,7 +85,20 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
     })
 }
 
-fn load(tx: &crate::sql::Transaction<'_>, chain: &DemoChain, people: &[AssociateRecord]) -> Result<DemoSummary> {
+/// Rows of stock written between two calls of a loader's progress callback.
+pub const PROGRESS_STEP: u64 = 20_000;
+
+/// Writes `chain` into an empty database: locations, people, services, stylists and
+/// rooms through the storage code; the catalog and the stock (where
+/// `carries(product_index, location_index)`) in bulk with their change-log entries.
+/// `progress` hears the stock rows written so far.
+pub(crate) fn load(
+    tx: &crate::sql::Transaction<'_>,
+    chain: &DemoChain,
+    people: &[AssociateRecord],
+    carries: impl Fn(usize, usize) -> bool,
+    progress: &dyn Fn(u64),
+) -> Result<DemoSummary> {
     for l in &chain.locations {
         storage::insert_location(tx, &location_record(l))?;
     }
@@ -109,18 +122,34 @@ fn load(tx: &crate::sql::Transaction<'_>, chain: &DemoChain, people: &[Associate
         crate::appointments::upsert_room(tx, &room)?;
     }
     let mut pictures = Pictures::new();
+    let mut bulk = storage::BulkChanges::new();
+    let (mut products, mut variants) = (Vec::new(), Vec::new());
     for p in &chain.products {
         let record = product_record(p, &mut |silhouette, hex| pictures.of(tx, silhouette, hex))?;
-        tx.prepare_cached("INSERT INTO product (id, style_code, product_class, record) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![record.id, record.style_code, record.product_class, serde_json::to_string(&record)?])?;
-        let mut insert_variant =
-            tx.prepare_cached("INSERT INTO variant (sku, product_id, gtin) VALUES (?1, ?2, ?3)")?;
+        let json = serde_json::to_string(&Record::Product(record.clone()))?;
+        products.push(vec![
+            Value::Text(record.id.clone()),
+            Value::Text(record.style_code.clone()),
+            Value::Text(record.product_class.clone()),
+            Value::Text(serde_json::to_string(&record)?),
+        ]);
         for v in &record.variants {
-            insert_variant.execute(params![v.sku, record.id, v.gtin])?;
+            variants.push(vec![
+                Value::Text(v.sku.clone()),
+                Value::Text(record.id.clone()),
+                Value::Text(v.gtin.clone()),
+            ]);
         }
-        record_upsert(tx, CATALOG_SCOPE, &Record::Product(record))?;
+        bulk.upsert(CATALOG_SCOPE, format!("product:{}", record.id), json);
+        if variants.len() >= PROGRESS_STEP as usize {
+            tx.copy_in("product", &["id", "style_code", "product_class", "record"], &std::mem::take(&mut products))?;
+            tx.copy_in("variant", &["sku", "product_id", "gtin"], &std::mem::take(&mut variants))?;
+        }
     }
-    tracing::info!(images = pictures.stored.len() * 2, "demo catalog and pictures stored");
+    tx.copy_in("product", &["id", "style_code", "product_class", "record"], &products)?;
+    tx.copy_in("variant", &["sku", "product_id", "gtin"], &variants)?;
+    bulk.write(tx)?;
+    tracing::info!(images = pictures.stored.len() * 2, "catalog and pictures stored");
     for r in &chain.safety_rules {
         let rule = SafetyRuleRecord {
             location_id: r.location_id.clone(),
@@ -132,9 +161,11 @@ fn load(tx: &crate::sql::Transaction<'_>, chain: &DemoChain, people: &[Associate
         record_upsert(tx, CATALOG_SCOPE, &Record::SafetyRule(rule))?;
     }
     let today = chrono::Utc::now().date_naive();
-    let mut stock_rows = 0;
+    let mut stock_rows = 0u64;
+    let mut rows = Vec::new();
     let mut failure: Option<CentralError> = None;
-    demo_data::for_each_stock(chain, DEMO_SEED, |s| {
+    let columns = ["sku", "location_id", "on_hand", "reserved", "in_transit", "transit_eta"];
+    demo_data::for_each_stock_carried(chain, DEMO_SEED, carries, |s| {
         if failure.is_some() {
             return;
         }
@@ -146,27 +177,48 @@ fn load(tx: &crate::sql::Transaction<'_>, chain: &DemoChain, people: &[Associate
             reserved: s.reserved,
             in_transit: s.in_transit,
         };
-        if let Err(e) = insert_stock(tx, &record) {
-            failure = Some(e);
+        rows.push(vec![
+            Value::Text(record.sku.clone()),
+            Value::Text(record.location_id.clone()),
+            Value::Integer(record.on_hand),
+            Value::Integer(record.reserved),
+            Value::Integer(record.in_transit),
+            record.transit_eta.clone().map_or(Value::Null, Value::Text),
+        ]);
+        let key = format!("stock:{}", record.sku);
+        let scope = inventory_scope(&record.location_id);
+        match serde_json::to_string(&Record::Stock(record)) {
+            Ok(json) => bulk.upsert(&scope, key, json),
+            Err(e) => failure = Some(e.into()),
         }
         stock_rows += 1;
+        if rows.len() as u64 >= PROGRESS_STEP {
+            let written = tx.copy_in("stock", &columns, &std::mem::take(&mut rows)).map_err(CentralError::from);
+            if let Err(e) = written.and_then(|()| bulk.write(tx)) {
+                failure = Some(e);
+            }
+            progress(stock_rows);
+        }
     });
     if let Some(e) = failure {
         return Err(e);
     }
+    tx.copy_in("stock", &columns, &rows)?;
+    bulk.write(tx)?;
+    progress(stock_rows);
     let images = pictures.stored.len() * 2;
     tracing::info!(
         locations = chain.locations.len(),
         products = chain.products.len(),
         stock_rows,
         images,
-        "demo chain loaded"
+        "chain loaded"
     );
     Ok(DemoSummary {
         loaded: true,
         locations: chain.locations.len(),
         products: chain.products.len(),
-        stock_rows,
+        stock_rows: stock_rows as usize,
         images,
     })
 }
@@ -360,7 +412,7 @@ fn demo_pin(store_id: &str, role: &str) -> String {
 }
 
 /// Hashes the demo PINs on both cores (Argon2 is slow on purpose).
-fn hash_demo_pins(people: &[DemoPerson]) -> Result<Vec<AssociateRecord>> {
+pub(crate) fn hash_demo_pins(people: &[DemoPerson]) -> Result<Vec<AssociateRecord>> {
     let half = people.len().div_ceil(2).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = people
@@ -389,15 +441,6 @@ fn hash_demo_pins(people: &[DemoPerson]) -> Result<Vec<AssociateRecord>> {
         }
         Ok(all)
     })
-}
-
-fn insert_stock(tx: &crate::sql::Transaction<'_>, s: &StockRecord) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta])?;
-    record_upsert(tx, &inventory_scope(&s.location_id), &Record::Stock(s.clone()))?;
-    Ok(())
 }
 
 fn location_record(l: &demo_data::DemoLocation) -> LocationRecord {

@@ -21,7 +21,7 @@
 //!   `reserved <= on_hand`. For every product and country, one colour is sold out at
 //!   the country's first store while every other store of that country holds it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What a location is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,12 +123,63 @@ pub fn chain(seed: u64, product_count: usize) -> DemoChain {
     DemoChain { locations, products, safety_rules }
 }
 
+/// How many stores the demo chain has of its own.
+pub fn own_store_count() -> usize {
+    STORES.len()
+}
+
+/// A chain of `store_count` stores for measuring at scale: the demo's stores first
+/// (fewer when fewer are asked for), then more in the same cities, numbered on
+/// (`CL-SCL-05`, …), a few hundred metres apart; the same warehouses and online
+/// locations, and `product_count` products.
+pub fn chain_of(seed: u64, product_count: usize, store_count: usize) -> DemoChain {
+    let mut chain = chain(seed, product_count);
+    let own_stores = STORES.len().min(store_count);
+    let mut locations: Vec<DemoLocation> = chain.locations.iter().take(own_stores).cloned().collect();
+    let mut next_number: HashMap<&str, u32> = HashMap::new();
+    for k in own_stores..store_count {
+        let site = &STORES[k % STORES.len()];
+        let prefix = &site.id[..site.id.len() - 3];
+        let number = next_number
+            .entry(prefix)
+            .or_insert_with(|| STORES.iter().filter(|s| s.id.starts_with(prefix)).count() as u32);
+        *number += 1;
+        let mut store = location(
+            site,
+            DemoLocationKind::Store,
+            format!("{prefix}-{:02}", *number),
+            format!("Vitrina {} {}", site.city, *number),
+        );
+        // About 400 m apart per step, so "nearest store" stays meaningful.
+        let step = f64::from(*number) * 0.004;
+        store.lat += step * if k % 2 == 0 { 1.0 } else { -1.0 };
+        store.lon += step * if k % 3 == 0 { 1.0 } else { -1.0 };
+        locations.push(store);
+    }
+    locations.extend(chain.locations.iter().skip(STORES.len()).cloned());
+    chain.safety_rules = build_safety_rules(&locations);
+    chain.locations = locations;
+    chain
+}
+
 /// Stock for every SKU of `chain` at every location, in a deterministic order.
 /// Calls `sink` once per row (the caller streams rows into a database; do not build one giant Vec).
 ///
 /// Rows come product by product and variant by variant; for each variant, location by
 /// location in `chain.locations` order.
-pub fn for_each_stock(chain: &DemoChain, seed: u64, mut sink: impl FnMut(DemoStock)) {
+pub fn for_each_stock(chain: &DemoChain, seed: u64, sink: impl FnMut(DemoStock)) {
+    for_each_stock_carried(chain, seed, |_, _| true, sink)
+}
+
+/// Stock of `chain` where `carries(product_index, location_index)`: a store's
+/// assortment. Rows not carried cost no random draws, so with everything carried
+/// the rows are exactly [`for_each_stock`]'s.
+pub fn for_each_stock_carried(
+    chain: &DemoChain,
+    seed: u64,
+    carries: impl Fn(usize, usize) -> bool,
+    mut sink: impl FnMut(DemoStock),
+) {
     let (roles, country_count) = location_roles(&chain.locations);
     let mut rng = SplitMix64::new(seed, STREAM_STOCK);
     for (product_index, product) in chain.products.iter().enumerate() {
@@ -136,7 +187,10 @@ pub fn for_each_stock(chain: &DemoChain, seed: u64, mut sink: impl FnMut(DemoSto
         let sold_out: Vec<Option<&str>> =
             (0..country_count).map(|country| sold_out_color(seed, product_index, country, product)).collect();
         for variant in &product.variants {
-            for (location, role) in chain.locations.iter().zip(&roles) {
+            for (location_index, (location, role)) in chain.locations.iter().zip(&roles).enumerate() {
+                if !carries(product_index, location_index) {
+                    continue;
+                }
                 let featured = sold_out[role.country] == Some(variant.color_code.as_str());
                 let q = stock_quantities(&mut rng, role, featured, &profile);
                 sink(DemoStock {

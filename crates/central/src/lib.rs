@@ -24,6 +24,7 @@ pub mod push;
 pub mod routes;
 #[cfg(test)]
 mod security_tests;
+pub mod seed;
 pub mod sessions;
 pub mod sql;
 pub mod storage;

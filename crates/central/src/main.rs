@@ -75,6 +75,22 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Generate a chain into an empty database, at the size it is to be measured at:
+    /// the demo's stores and more in the same cities, warehouses, online locations,
+    /// the catalog with its pictures, and stock with the change log devices pull.
+    Seed {
+        /// SQLite database file or PostgreSQL URL, as for serve.
+        #[arg(long, default_value = "vitrina-central.db")]
+        db: String,
+        #[arg(long, default_value_t = 200)]
+        stores: usize,
+        /// Products (styles); each has several colours and sizes, so about 15 SKUs.
+        #[arg(long, default_value_t = 20_000)]
+        products: usize,
+        /// Percent of the catalog each store beyond the demo's twelve carries.
+        #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=100))]
+        assortment: u32,
+    },
     /// Print a store's audit log of the last days as JSON lines.
     Audit {
         /// SQLite database file or PostgreSQL URL, as for serve.
@@ -154,6 +170,33 @@ fn main() -> anyhow::Result<()> {
             })?;
             anyhow::ensure!(revoked, "no live device {device}");
             println!("revoked {device}");
+            Ok(())
+        }
+        Command::Seed { db, stores, products, assortment } => {
+            let opened = open_db(&db, 1)?;
+            let plan =
+                vitrina_central::seed::Plan::new(vitrina_central::seed::SeedSpec { stores, products, assortment });
+            let total = plan.stock_rows();
+            eprintln!(
+                "seeding {} locations, {} products ({} SKUs), {total} stock rows into {}",
+                plan.chain.locations.len(),
+                plan.chain.products.len(),
+                plan.skus(),
+                if vitrina_central::db::is_postgres_url(&db) { "PostgreSQL" } else { "SQLite" }
+            );
+            let bar = indicatif::ProgressBar::new(total).with_style(indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} stock rows, {per_sec}, {eta} left",
+            )?);
+            let started = std::time::Instant::now();
+            let summary = vitrina_central::seed::seed(&opened, &plan, &|rows| bar.set_position(rows))?;
+            bar.finish();
+            println!(
+                "seeded {} locations, {} products, {} stock rows in {:.1} s",
+                summary.locations,
+                summary.products,
+                summary.stock_rows,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Audit { db, store, days } => {

@@ -5,7 +5,7 @@
 //! same transaction, so a scope's sequence numbers are gap-free and in commit order.
 
 use crate::error::CentralError;
-use crate::sql::{params, Connection, OptionalExtension, Transaction};
+use crate::sql::{params, Connection, OptionalExtension, Transaction, Value};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_core::LocationKind;
@@ -64,6 +64,56 @@ pub fn record_change(tx: &Connection, scope: &str, key: &str, record: Option<&Re
     tx.prepare_cached("INSERT INTO change_log (scope, seq, key, payload) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![scope, seq, key, payload])?;
     Ok(seq)
+}
+
+/// Change-log entries written in bulk, for loading a chain into a database: every
+/// key must be new to its scope. Sequence numbers and checksums go on from each
+/// scope's head exactly as [`record_change`]'s would, in the order given.
+#[derive(Default)]
+pub struct BulkChanges {
+    pending: Vec<(String, String, String)>,
+}
+
+impl BulkChanges {
+    pub fn new() -> BulkChanges {
+        BulkChanges::default()
+    }
+
+    /// Queues an upsert of `key` (a new key) with `payload` (a Record's JSON).
+    pub fn upsert(&mut self, scope: &str, key: String, payload: String) {
+        self.pending.push((scope.to_owned(), key, payload));
+    }
+
+    /// Writes what is queued, in the transaction that wrote the records.
+    pub fn write(&mut self, tx: &Connection) -> Result<()> {
+        let mut heads: std::collections::HashMap<String, (i64, i64)> = std::collections::HashMap::new();
+        let mut rows = Vec::with_capacity(self.pending.len());
+        for (scope, key, payload) in self.pending.drain(..) {
+            let head = match heads.get_mut(&scope) {
+                Some(head) => head,
+                None => {
+                    let current = tx
+                        .prepare_cached("SELECT head, checksum FROM scope_head WHERE scope = ?1")?
+                        .query_row([&scope], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?
+                        .unwrap_or((0, 0));
+                    heads.entry(scope.clone()).or_insert(current)
+                }
+            };
+            head.0 += 1;
+            head.1 ^= vitrina_protocol::entry_hash(&key, &payload);
+            rows.push(vec![Value::Text(scope), Value::Integer(head.0), Value::Text(key), Value::Text(payload)]);
+        }
+        tx.copy_in("change_log", &["scope", "seq", "key", "payload"], &rows)?;
+        for (scope, (head, checksum)) in heads {
+            tx.prepare_cached(
+                "INSERT INTO scope_head (scope, head, checksum) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (scope) DO UPDATE SET head = excluded.head, checksum = excluded.checksum",
+            )?
+            .execute(params![scope, head, checksum])?;
+        }
+        Ok(())
+    }
 }
 
 /// Records an upsert of `record` in `scope`.
