@@ -175,3 +175,33 @@ async fn a_receipt_sent_to_one_instance_reaches_a_device_long_polling_another_wi
         "the second instance heard of the first's commit and woke its device's long poll"
     );
 }
+
+#[test]
+fn a_load_run_of_eight_tablets_makes_every_kind_of_request_without_an_error() {
+    let central = Central::start_demo().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report_file = dir.path().join("load.json");
+    let output = std::process::Command::new(vitrina_tests::workspace_bin("vitrina-load").unwrap())
+        .args(["--central", &central.url, "--db", &central.db_target])
+        .args(["--devices", "8", "--seconds", "5", "--think-ms", "20", "--json"])
+        .arg(&report_file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "vitrina-load failed: {}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("p95 ms"), "a table of percentiles is printed: {printed}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
+    assert_eq!(report["first_sync"]["requests"], 8, "every tablet did its first sync");
+    assert!(report["changes_per_first_sync"].as_u64().unwrap() > 10_000, "a whole region each: {report}");
+    for kind in ["pull", "availability", "order", "booking", "all"] {
+        let line = report["traffic"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} requests: {report}"));
+        assert!(line["requests"].as_u64().unwrap() > 0, "{kind}: {line}");
+        assert_eq!(line["errors"], 0, "{kind}: {line}");
+        assert!(line["p95_ms"].as_f64().unwrap() >= line["p50_ms"].as_f64().unwrap(), "{kind}: {line}");
+    }
+}
