@@ -1,0 +1,134 @@
+//! A tablet's first sync of a seeded chain, against the physical limit of this
+//! machine: a bare rusqlite bulk insert of the same stock rows into a table of the
+//! same shape (one prepared INSERT, one transaction, the cache's pragmas), measured
+//! in the same run; and the process's peak memory while the tablet syncs.
+//!
+//! The central (seeded with `vitrina-central seed`'s generator, SQLite) serves
+//! loopback from this process; the tablet's cache is encrypted as the app's is.
+//! `cargo bench -p vitrina-tests --bench first_sync`; the chain's size from
+//! `VITRINA_BENCH_STORES` and `VITRINA_BENCH_PRODUCTS` (12 and 500 by default).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use vitrina_central::seed::{Plan, SeedSpec};
+use vitrina_central::{app, storage, AppState, Db};
+use vitrina_store::{CacheKey, Enrollment, Store};
+
+const STORE: &str = "CL-SCL-01";
+
+/// A stock row as the cache stores it.
+type StockRow = (String, String, i64, i64, i64, Option<String>);
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A line of /proc/self/status, in MB.
+fn status_mb(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let stores = setting("VITRINA_BENCH_STORES", 12);
+    let products = setting("VITRINA_BENCH_PRODUCTS", 500);
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("central.db")).unwrap();
+    let plan = Plan::new(SeedSpec { stores, products, assortment: 25 });
+    let seeded = db.clone();
+    let summary = tokio::task::spawn_blocking(move || vitrina_central::seed::seed(&seeded, &plan, &|_| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    let code = db.call(|conn| storage::mint_enrollment_code(conn, STORE, chrono::Duration::hours(1))).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = app(AppState::new(db.clone())).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let cache_path = dir.path().join("vitrina.db");
+    let store = Store::open_encrypted(&cache_path, &CacheKey::generate()).unwrap();
+    let client = vitrina_sync::Client::new(&url).unwrap();
+    let enrolled = client.enroll(&code, "bench tablet").await.unwrap();
+    let client = client.with_token(&enrolled.token);
+    store
+        .save_enrollment(&Enrollment {
+            central_url: url.clone(),
+            device_id: enrolled.device_id,
+            token: enrolled.token,
+            store: enrolled.store,
+        })
+        .unwrap();
+    let store = Arc::new(Mutex::new(store));
+
+    // The high-water mark from here on: the first sync's, the serving central's
+    // included (an overestimate of the tablet's own).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = status_mb("VmRSS:");
+    let started = Instant::now();
+    let applied = vitrina_sync::pull_until_current(&store, &client, |_| {}).await.unwrap();
+    let took = started.elapsed().as_secs_f64();
+    let peak = status_mb("VmHWM:");
+
+    // The same stock rows, inserted bare.
+    let (rows, ddl): (Vec<StockRow>, Vec<String>) = {
+        let cache = store.lock().unwrap();
+        let conn = cache.connection();
+        let rows = conn
+            .prepare("SELECT sku, location_id, on_hand, reserved, in_transit, transit_eta FROM stock")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let ddl = conn
+            .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'stock' AND sql IS NOT NULL ORDER BY type DESC")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        (rows, ddl)
+    };
+    let bare_path = dir.path().join("bare.db");
+    let mut bare = rusqlite::Connection::open(&bare_path).unwrap();
+    bare.pragma_update(None, "journal_mode", "WAL").unwrap();
+    bare.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    for statement in &ddl {
+        bare.execute_batch(statement).unwrap();
+    }
+    let bare_started = Instant::now();
+    let tx = bare.transaction().unwrap();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .unwrap();
+        for r in &rows {
+            insert.execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let bare_took = bare_started.elapsed().as_secs_f64();
+
+    let device_rate = applied as f64 / took;
+    let bare_rate = rows.len() as f64 / bare_took;
+    println!(
+        "first sync of {STORE}: chain of {} locations, {} products, {} stock rows at the central",
+        summary.locations, summary.products, summary.stock_rows
+    );
+    println!("  changes applied by the tablet     {applied:>10}   ({} stock rows)", rows.len());
+    println!("  first sync, end to end            {took:>10.2} s    {device_rate:>10.0} rows/s");
+    println!("  bare rusqlite insert of its rows  {bare_took:>10.2} s    {bare_rate:>10.0} rows/s");
+    println!("  ratio (first sync / bare)         {:>10.2}   target at least 0.5", device_rate / bare_rate);
+    println!("  peak memory during the sync       {peak:>10.0} MB  (was {before:.0} MB before; target under 200 MB)");
+}
