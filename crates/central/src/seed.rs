@@ -131,4 +131,26 @@ mod tests {
         let again = seed(&db, &plan, &|_| {});
         assert!(matches!(again, Err(CentralError::Invalid(_))), "a second seed is refused");
     }
+
+    #[test]
+    fn every_record_a_device_reads_back_gives_the_bytes_its_checksum_was_made_of() {
+        // Forty stores: the generated ones have coordinates that take every digit
+        // of a double, where inexact float parsing once broke a device's checksum.
+        let (_dir, db) = crate::testing::empty_db();
+        let plan = Plan::new(SeedSpec { stores: 40, products: 5, assortment: 30 });
+        seed(&db, &plan, &|_| {}).unwrap();
+        db.blocking(|conn| {
+            let rows: Vec<(String, String)> = conn
+                .prepare("SELECT key, payload FROM change_log WHERE payload IS NOT NULL")?
+                .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            for (key, payload) in &rows {
+                let record: vitrina_protocol::Record = serde_json::from_str(payload).unwrap();
+                assert_eq!(&serde_json::to_string(&record).unwrap(), payload, "{key} as a device serializes it");
+                assert_eq!(&record.key(), key);
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
 }
