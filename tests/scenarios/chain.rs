@@ -140,7 +140,7 @@ async fn two_hundred_orders_for_the_last_fifty_units_across_two_instances_on_pos
 async fn a_receipt_sent_to_one_instance_reaches_a_device_long_polling_another_within_a_second() {
     let first = Central::start_demo_postgres().unwrap();
     let second = first.another_instance().unwrap();
-    let device = vitrina_tests::Device::enroll_and_sync(&second, STORE).await;
+    let device = vitrina_tests::Device::enroll_and_sync(&second, STORE).await.unwrap();
     let (sku, before): (String, i64) = first
         .database()
         .unwrap()

@@ -23,7 +23,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry_changes_nothing() {
     let central = Central::start_demo().unwrap();
-    let device = Device::enroll_and_sync(&central, "CL-SCL-01").await;
+    let device = Device::enroll_and_sync(&central, "CL-SCL-01").await.unwrap();
     let http = reqwest::Client::new();
     let (sku, before): (String, i64) = central
         .inspect()
@@ -59,7 +59,7 @@ async fn a_stock_movement_reaches_a_connected_device_within_a_second_and_a_retry
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_update_latency_over_100_movements() {
     let central = Central::start_demo().unwrap();
-    let device = Device::enroll_and_sync(&central, "CL-SCL-03").await;
+    let device = Device::enroll_and_sync(&central, "CL-SCL-03").await.unwrap();
     let http = reqwest::Client::new();
     let (sku, mut on_hand): (String, i64) = central
         .inspect()

@@ -293,8 +293,8 @@ pub struct Device {
 impl Device {
     /// Enrolls a device of `store` at `central` and runs the app's sync task until its
     /// first sync is done and it is online; the task goes on in the background.
-    pub async fn enroll_and_sync(central: &Central, store: &str) -> Device {
-        let device = Device::enroll(&central.url, &central.code(store)).await.unwrap();
+    pub async fn enroll_and_sync(central: &Central, store: &str) -> anyhow::Result<Device> {
+        let device = Device::enroll(&central.url, &central.code(store)).await?;
         let handle = vitrina_sync::spawn(device.store.clone(), None);
         let mut status = handle.watch();
         tokio::time::timeout(
@@ -302,9 +302,8 @@ impl Device {
             status.wait_for(|s| s.phase == vitrina_sync::Phase::Idle && s.online),
         )
         .await
-        .expect("first sync completes")
-        .unwrap();
-        device
+        .context("the first sync did not complete in 120 s")??;
+        Ok(device)
     }
 
     /// Enrolls a new device at `central` with `code`.

@@ -204,7 +204,14 @@ impl Db {
     /// what was committed meanwhile.
     pub fn listen_for_changes(&self, on_change: impl Fn() -> bool + Send + Sync + 'static) {
         let Some(config) = self.inner.postgres.clone() else { return };
-        crate::sql::postgres_runtime().spawn(async move {
+        let runtime = match crate::sql::postgres_runtime() {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                tracing::error!(error = %e, "can't listen for other instances' changes");
+                return;
+            }
+        };
+        runtime.spawn(async move {
             use futures_util::StreamExt;
             loop {
                 match config.connect(tokio_postgres::NoTls).await {
@@ -328,14 +335,15 @@ fn migrate_postgres(conn: &Connection) -> anyhow::Result<()> {
 
 // ------------------------------------------------------------------ bulk copy
 
-/// Parameters in one multi-row INSERT (PostgreSQL takes at most 65,535).
-const COPY_PARAMETERS: usize = 30_000;
+/// Rows sent in one COPY (or one run of prepared INSERTs), to bound the memory a
+/// table's copy takes.
+const COPY_ROWS: usize = 20_000;
 
 impl Db {
     /// Copies every row of `source`, a SQLite database, into this one, which has
     /// the same schema: how a chain generated once through the storage code (the
-    /// demo, a seed) reaches PostgreSQL in a few statements per table instead of one
-    /// per row. All or nothing; `None`, copying nothing, when this database already
+    /// demo) reaches PostgreSQL by COPY instead of one statement per row. All or
+    /// nothing; `None`, copying nothing, when this database already
     /// has locations (another instance started at the same time got there first).
     pub fn copy_rows_from(&self, source: &Db) -> Result<Option<u64>> {
         let tables: Vec<(String, Vec<String>)> = source.blocking(|conn| {
@@ -393,20 +401,9 @@ fn copy_into(target: &mut Connection, source: &Db, tables: &[(String, Vec<String
             let rows = stmt.query_map((), |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
             Ok(rows.collect::<Result<_, _>>()?)
         })?;
-        let per_statement = (COPY_PARAMETERS / columns.len().max(1)).max(1);
-        for chunk in rows.chunks(per_statement) {
-            let mut sql = format!("INSERT INTO {table} ({list}) VALUES ");
-            let mut n = 0;
-            for (i, _) in chunk.iter().enumerate() {
-                sql.push_str(if i == 0 { "(" } else { ", (" });
-                for c in 0..columns.len() {
-                    n += 1;
-                    sql.push_str(&format!("{}?{n}", if c == 0 { "" } else { ", " }));
-                }
-                sql.push(')');
-            }
-            let values: Vec<&crate::sql::Value> = chunk.iter().flatten().collect();
-            tx.execute(&sql, values)?;
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        for chunk in rows.chunks(COPY_ROWS) {
+            tx.copy_in(table, &names, chunk)?;
         }
         copied += rows.len() as u64;
     }

@@ -28,18 +28,11 @@ pub struct DemoSummary {
 /// chain is built in a SQLite database in memory, through the same code, and its
 /// rows copied in bulk: tens of thousands of statements become a few per table.
 pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
+    let existing: i64 = db.blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?))?;
+    if existing > 0 {
+        return Ok(DemoSummary { loaded: false, locations: existing as usize, products: 0, stock_rows: 0, images: 0 });
+    }
     if db.backend() == crate::sql::Backend::Postgres {
-        let existing: i64 =
-            db.blocking(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?))?;
-        if existing > 0 {
-            return Ok(DemoSummary {
-                loaded: false,
-                locations: existing as usize,
-                products: 0,
-                stock_rows: 0,
-                images: 0,
-            });
-        }
         let staging = Db::open(std::path::Path::new(":memory:")).map_err(CentralError::Internal)?;
         let summary = load_if_empty(&staging)?;
         return Ok(match db.copy_rows_from(&staging)? {
@@ -51,16 +44,6 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         });
     }
     db.blocking(|conn| {
-        let existing: i64 = conn.query_row("SELECT COUNT(*) FROM location", (), |r| r.get(0))?;
-        if existing > 0 {
-            return Ok(DemoSummary {
-                loaded: false,
-                locations: existing as usize,
-                products: 0,
-                stock_rows: 0,
-                images: 0,
-            });
-        }
         let started = std::time::Instant::now();
         let chain = demo_data::chain(DEMO_SEED, DEMO_PRODUCTS);
         let people = hash_demo_pins(&demo_people(&chain.locations))?;

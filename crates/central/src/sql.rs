@@ -51,6 +51,9 @@ pub enum Error {
     /// answer alike.
     #[error("text may not contain the NUL character (U+0000)")]
     NulInText,
+    /// The runtime PostgreSQL connections run on failed.
+    #[error("{0}")]
+    Runtime(String),
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
@@ -745,16 +748,23 @@ fn pg_statement(
 /// The runtime PostgreSQL connections do their input and output on, apart from the
 /// server's: storage code waits on it from any thread, inside an async runtime's
 /// blocking pool, a test's runtime or none.
-pub fn postgres_runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("vitrina-postgres")
-            .enable_all()
-            .build()
-            .expect("starting the PostgreSQL runtime")
-    })
+/// Made once; a failure to start it (no threads left) is answered, not a panic.
+pub fn postgres_runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: std::sync::Mutex<Option<&'static tokio::runtime::Runtime>> = std::sync::Mutex::new(None);
+    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(runtime) = *slot {
+        return Ok(runtime);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("vitrina-postgres")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("starting the PostgreSQL runtime: {e}")))?;
+    // Lives as long as the process, like the connections it drives.
+    let runtime: &'static tokio::runtime::Runtime = Box::leak(Box::new(runtime));
+    *slot = Some(runtime);
+    Ok(runtime)
 }
 
 /// Blocks this thread on `future`, whose work happens on [`postgres_runtime`].
@@ -767,9 +777,9 @@ pub fn wait<F: std::future::Future>(future: F) -> F::Output {
 /// Connects to PostgreSQL, its connection task spawned on [`postgres_runtime`].
 pub fn connect_postgres(config: &tokio_postgres::Config) -> Result<Connection> {
     let config = config.clone();
-    let runtime = postgres_runtime();
+    let runtime = postgres_runtime()?;
     let connected = wait(runtime.spawn(async move { config.connect(tokio_postgres::NoTls).await }))
-        .expect("the PostgreSQL runtime runs");
+        .map_err(|e| Error::Runtime(format!("connecting to PostgreSQL: {e}")))?;
     let (client, connection) = connected?;
     runtime.spawn(async move {
         if let Err(e) = connection.await {

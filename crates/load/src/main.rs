@@ -113,6 +113,11 @@ fn plan(db: &vitrina_central::Db, devices: usize) -> anyhow::Result<Vec<Assignme
     Ok(assignments)
 }
 
+/// The record, even if a tablet's task panicked while holding it.
+fn lock(record: &Mutex<Record>) -> std::sync::MutexGuard<'_, Record> {
+    record.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Latencies and failures per kind of request.
 #[derive(Default)]
 struct Record {
@@ -177,7 +182,7 @@ async fn first_sync(
             break;
         }
     }
-    let mut record = record.lock().unwrap();
+    let mut record = lock(record);
     record.add("first_sync", started.elapsed(), true);
     record.changes_first_sync += changes;
     Ok((client, cursors))
@@ -279,7 +284,7 @@ async fn traffic(
                 }
             }
         };
-        record.lock().unwrap().add(kind, started.elapsed(), ok);
+        lock(record).add(kind, started.elapsed(), ok);
     }
 }
 
@@ -350,7 +355,7 @@ fn main() -> anyhow::Result<()> {
         if !failures.is_empty() {
             bail!("{} tablets failed; the first: {}", failures.len(), failures[0]);
         }
-        let mut record = std::mem::take(&mut *record.lock().unwrap());
+        let mut record = std::mem::take(&mut *lock(&record));
         let seconds = args.seconds as f64;
         let mut first = record.samples.remove("first_sync").unwrap_or_default();
         let first_sync = line("first_sync", &mut first, 0, seconds);
