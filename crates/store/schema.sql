@@ -87,7 +87,7 @@ CREATE TABLE outbox (
     result      TEXT, -- protocol MutationResult (JSON) once answered
     created_at  TEXT NOT NULL,
     answered_at TEXT
-) STRICT;
+, associate_id TEXT) STRICT;
 CREATE TABLE pending_safety_rule (
     counter       INTEGER PRIMARY KEY REFERENCES outbox (counter),
     product_class TEXT NOT NULL,

@@ -53,6 +53,9 @@ pub enum AppError {
     /// A manager's screen or action, and no manager is signed in (or they were idle).
     #[error("a manager must sign in")]
     ManagerRequired,
+    /// Nobody is signed in on the device (or they left it idle): the PIN first.
+    #[error("an associate must sign in")]
+    SignInRequired,
     #[error("internal error")]
     Internal,
 }

@@ -64,6 +64,10 @@ pub const COMMANDS: &[&str] = &[
     "lookup_chain_customer",
     "manager_devices",
     "revoke_device",
+    "sign_in",
+    "sign_out",
+    "associate_session",
+    "still_here",
 ];
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -121,6 +125,10 @@ pub fn run() {
             commands::lookup_chain_customer,
             commands::manager_devices,
             commands::revoke_device,
+            commands::sign_in,
+            commands::sign_out,
+            commands::associate_session,
+            commands::still_here,
         ]);
 
     tauri::Builder::default()
@@ -149,13 +157,22 @@ pub fn run() {
         })
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::serve)
         .invoke_handler(move |invoke| {
-            // The customer-mode gate: one place, before any command runs, so every
-            // command is associate-only unless listed for customers.
+            // The gates, in one place before any command runs: in customer mode only
+            // the customer's commands; otherwise, with nobody signed in, only what
+            // the enrollment and sign-in screens need.
             let command = invoke.message.command();
-            let on = invoke.message.webview().try_state::<state::AppCore>().is_some_and(|core| core.customer_mode());
+            let webview = invoke.message.webview();
+            let core = webview.try_state::<state::AppCore>();
+            let on = core.as_ref().is_some_and(|core| core.customer_mode());
             if !commands::allowed(command, on) {
                 tracing::warn!(command, "refused in customer mode");
                 invoke.resolver.reject(error::AppError::CustomerMode);
+                return true;
+            }
+            let signed_in = || core.as_ref().is_some_and(|core| core.signed_in(chrono::Utc::now()).is_some());
+            if !on && !commands::open_without_sign_in(command) && !signed_in() {
+                tracing::warn!(command, "refused: nobody signed in");
+                invoke.resolver.reject(error::AppError::SignInRequired);
                 return true;
             }
             handler(invoke)

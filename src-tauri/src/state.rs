@@ -20,46 +20,84 @@ pub struct AppCore {
     /// Mirrors the cache's customer session, for the invoke gate to read without
     /// touching the database on every call.
     customer_mode: AtomicBool,
-    /// The manager signed in on this device, in memory only: a restart signs out.
-    manager: Mutex<ManagerSlot>,
+    /// The associate signed in on this device, in memory only: a restart signs out.
+    session: Mutex<SessionSlot>,
+    /// How long a session lasts without anyone touching the screen.
+    pub sign_out_after: chrono::Duration,
     /// Where exported reports are written.
     exports: PathBuf,
 }
 
-/// Who holds the manager's screens, with the inactivity rule: a session unused for
-/// the idle time is over, whoever asks next.
-#[derive(Debug, Default)]
-pub struct ManagerSlot(Option<ManagerSession>);
+/// How long a signed-in associate may leave the device untouched, unless
+/// `$VITRINA_SIGN_OUT_AFTER_S` says otherwise (a kiosk, a test).
+pub const SIGN_OUT_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 
-impl ManagerSlot {
-    pub fn replace(&mut self, session: Option<ManagerSession>) -> Option<ManagerSession> {
+/// The device is told of activity at most this often, so the slot's idle clock
+/// can trail the screen's by this much: it allows as much again before refusing.
+pub const ACTIVITY_GRACE: chrono::Duration = chrono::Duration::seconds(30);
+
+/// Who is signed in, with the inactivity rule: a session untouched for the idle
+/// time is over, whoever asks next.
+#[derive(Debug, Default)]
+pub struct SessionSlot(Option<Signed>);
+
+impl SessionSlot {
+    pub fn replace(&mut self, session: Option<Signed>) -> Option<Signed> {
         std::mem::replace(&mut self.0, session)
     }
 
-    pub fn active(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        if self.0.as_ref().is_some_and(|m| now - m.last_used >= idle) {
-            tracing::info!("manager signed out after inactivity");
-            self.0 = None;
+    /// The session, unless idle for `idle` or longer (then ended: answered as the
+    /// second value, to be signed out at the central too).
+    pub fn active(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> (Option<Signed>, Option<Signed>) {
+        if self.0.as_ref().is_some_and(|s| now - s.last_active >= idle) {
+            let ended = self.0.take();
+            tracing::info!(associate = ?ended.as_ref().map(|s| &s.associate_id), "signed out after inactivity");
+            return (None, ended);
         }
-        self.0.clone()
+        (self.0.clone(), None)
     }
 
-    pub fn touch(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        self.active(now, idle)?;
-        let session = self.0.as_mut()?;
-        session.last_used = now;
-        Some(session.clone())
+    /// Somebody used the device: the session's idle clock starts again.
+    pub fn touch(&mut self, now: DateTime<Utc>, idle: chrono::Duration) -> (Option<Signed>, Option<Signed>) {
+        let (active, ended) = self.active(now, idle);
+        if let (Some(_), Some(session)) = (&active, self.0.as_mut()) {
+            session.last_active = now;
+            return (Some(session.clone()), None);
+        }
+        (active, ended)
     }
 }
 
-/// A manager signed in on the device with their PIN.
+/// An associate signed in on the device with their PIN.
 #[derive(Debug, Clone)]
-pub struct ManagerSession {
+pub struct Signed {
     pub associate_id: String,
     pub name: String,
+    /// `associate` or `manager`.
+    pub role: String,
     /// Their session at the central, when it could be opened.
     pub central_token: Option<String>,
-    pub last_used: DateTime<Utc>,
+    pub last_active: DateTime<Utc>,
+}
+
+impl Signed {
+    pub fn is_manager(&self) -> bool {
+        self.role == "manager"
+    }
+}
+
+/// The associate signed in, as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AssociateView {
+    pub associate_id: String,
+    pub name: String,
+    pub role: String,
+    /// Also signed in at the central: live reports and lookups can be asked for.
+    pub online: bool,
+    /// The screen locks after this long untouched.
+    #[ts(type = "number")]
+    pub sign_out_after_s: i64,
 }
 
 impl AppCore {
@@ -71,7 +109,20 @@ impl AppCore {
         let images = ImageCache::new(data_dir.join("images"));
         let sync =
             tauri::async_runtime::block_on(async { vitrina_sync::spawn(Arc::clone(&store), Some(images.clone())) });
-        Ok(AppCore { store, sync, images, customer_mode, manager: Mutex::new(ManagerSlot::default()), exports })
+        let sign_out_after = std::env::var("VITRINA_SIGN_OUT_AFTER_S")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|s| *s > 0)
+            .map_or(SIGN_OUT_AFTER, chrono::Duration::seconds);
+        Ok(AppCore {
+            store,
+            sync,
+            images,
+            customer_mode,
+            session: Mutex::new(SessionSlot::default()),
+            sign_out_after,
+            exports,
+        })
     }
 
     /// Where exported reports go.
@@ -85,23 +136,62 @@ impl AppCore {
         Ok(vitrina_sync::Client::new(&enrollment.central_url)?.with_token(&enrollment.token))
     }
 
-    fn manager_slot(&self) -> MutexGuard<'_, ManagerSlot> {
-        self.manager.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn slot(&self) -> MutexGuard<'_, SessionSlot> {
+        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Replaces the signed-in manager; answers the one before.
-    pub fn set_manager(&self, session: Option<ManagerSession>) -> Option<ManagerSession> {
-        self.manager_slot().replace(session)
+    /// Signs `session` in (or, with None, nobody); answers whoever it replaced.
+    /// Commands queued from now on are attributed to them.
+    pub fn set_session(&self, session: Option<Signed>) -> Option<Signed> {
+        self.store().set_acting_associate(session.as_ref().map(|s| s.associate_id.clone()));
+        let before = self.slot().replace(session);
+        if let Some(before) = &before {
+            tracing::info!(associate = %before.associate_id, "signed out");
+        }
+        before
     }
 
-    /// The manager, unless idle for `idle` or longer (then signed out).
-    pub fn manager_if_active(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        self.manager_slot().active(now, idle)
+    /// The associate signed in, unless idle too long (with the grace for activity
+    /// not reported yet); an idle session is ended here.
+    pub fn signed_in(&self, now: DateTime<Utc>) -> Option<Signed> {
+        let (active, ended) = self.slot().active(now, self.sign_out_after + ACTIVITY_GRACE);
+        self.ended(ended);
+        active
     }
 
-    /// The active manager, with their last use moved to `now`.
-    pub fn touch_manager(&self, now: DateTime<Utc>, idle: chrono::Duration) -> Option<ManagerSession> {
-        self.manager_slot().touch(now, idle)
+    /// Somebody used the device; answers the session, if still on.
+    pub fn touch(&self, now: DateTime<Utc>) -> Option<Signed> {
+        let (active, ended) = self.slot().touch(now, self.sign_out_after + ACTIVITY_GRACE);
+        self.ended(ended);
+        active
+    }
+
+    fn ended(&self, ended: Option<Signed>) {
+        let Some(ended) = ended else { return };
+        self.store().set_acting_associate(None);
+        self.forget_at_central(ended);
+    }
+
+    /// Ends `ended`'s session at the central too, in the background: best effort,
+    /// as the central's own session expires anyway.
+    pub fn forget_at_central(&self, ended: Signed) {
+        let (Some(token), Ok(client)) = (ended.central_token, self.client()) else { return };
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = client.sign_out(&token).await {
+                tracing::warn!(error = %e, "sign-out not delivered; the central's session expires on its own");
+            }
+        });
+    }
+
+    /// The UI's view of a session.
+    pub fn view(&self, session: &Signed) -> AssociateView {
+        AssociateView {
+            associate_id: session.associate_id.clone(),
+            name: session.name.clone(),
+            role: session.role.clone(),
+            online: session.central_token.is_some(),
+            sign_out_after_s: self.sign_out_after.num_seconds(),
+        }
     }
 
     /// Whether the device is in customer mode.
@@ -146,6 +236,8 @@ pub struct AppState {
     pub store: Option<StoreInfo>,
     /// Set while the device is handed to a customer: only customer mode may show.
     pub customer_mode: Option<CustomerSession>,
+    /// The associate signed in; none means the sign-in screen.
+    pub associate: Option<AssociateView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -209,6 +301,7 @@ pub fn app_state_view(store: &Store) -> Result<AppState, AppError> {
         device_id: enrollment.as_ref().map(|e| e.device_id.clone()),
         store: store.store_info()?,
         customer_mode: store.customer_session()?,
+        associate: None,
     })
 }
 
@@ -217,27 +310,31 @@ mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
 
-    fn session(at: DateTime<Utc>) -> ManagerSession {
-        ManagerSession {
+    fn session(at: DateTime<Utc>) -> Signed {
+        Signed {
             associate_id: "M1".into(),
             name: "Carolina".into(),
+            role: "manager".into(),
             central_token: Some("t".into()),
-            last_used: at,
+            last_active: at,
         }
     }
 
     #[test]
-    fn a_manager_left_idle_is_signed_out_and_each_use_keeps_them_in() {
+    fn a_session_left_idle_is_signed_out_and_each_use_keeps_it_on() {
         let idle = Duration::minutes(5);
         let start = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-        let mut slot = ManagerSlot::default();
-        assert!(slot.active(start, idle).is_none(), "nobody signed in");
+        let mut slot = SessionSlot::default();
+        assert!(slot.active(start, idle).0.is_none(), "nobody signed in");
         slot.replace(Some(session(start)));
-        let used = slot.touch(start + Duration::minutes(4), idle).expect("still in after four minutes");
-        assert_eq!(used.last_used, start + Duration::minutes(4));
-        assert!(slot.active(start + Duration::minutes(8), idle).is_some(), "four minutes after the last use");
-        assert!(slot.touch(start + Duration::minutes(9), idle).is_none(), "five minutes idle: signed out");
-        assert!(slot.active(start + Duration::minutes(9), idle).is_none(), "and stays out");
+        let used = slot.touch(start + Duration::minutes(4), idle).0.expect("still on after four minutes");
+        assert_eq!(used.last_active, start + Duration::minutes(4));
+        assert!(slot.active(start + Duration::minutes(8), idle).0.is_some(), "four minutes after the last use");
+        let (active, ended) = slot.touch(start + Duration::minutes(9), idle);
+        assert!(active.is_none(), "five minutes idle: signed out");
+        assert_eq!(ended.map(|s| s.associate_id), Some("M1".into()), "and the ended session is answered once");
+        assert!(slot.active(start + Duration::minutes(9), idle).0.is_none(), "it stays out");
+        assert!(slot.active(start + Duration::minutes(9), idle).1.is_none(), "ended only once");
         slot.replace(Some(session(start)));
         assert_eq!(slot.replace(None).map(|s| s.associate_id), Some("M1".into()), "sign-out answers who left");
     }

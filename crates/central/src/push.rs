@@ -52,6 +52,9 @@ pub fn apply(
             .query_row(params![device_id, mutation.mutation_id], |r| r.get(0))?;
         let result = if reused {
             conflict(mutation)
+        } else if !on_roster(&sp, store, mutation.associate_id.as_deref())? {
+            tracing::warn!(device_id, associate = ?mutation.associate_id, "command by an associate not of the device's store");
+            refused(mutation, Rejection::Forbidden)
         } else {
             let mut inner = sp.savepoint()?;
             let result = execute(&inner, device_id, store, mutation)?;
@@ -60,7 +63,7 @@ pub fn apply(
             }
             inner.commit()?;
             if result.outcome.is_applied() {
-                audit_command(&sp, device_id, store, &mutation.command, &result.outcome)?;
+                audit_command(&sp, device_id, store, mutation, &result.outcome)?;
             }
             result
         };
@@ -92,11 +95,17 @@ fn audit_command(
     conn: &Connection,
     device_id: &str,
     store: &LocationRecord,
-    command: &Command,
+    mutation: &Mutation,
     outcome: &MutationOutcome,
 ) -> Result<()> {
     use crate::audit::{record, Audit};
-    let base = Audit { store_id: Some(&store.id), device_id: Some(device_id), ..Audit::default() };
+    let base = Audit {
+        store_id: Some(&store.id),
+        device_id: Some(device_id),
+        associate_id: mutation.associate_id.as_deref(),
+        ..Audit::default()
+    };
+    let command = &mutation.command;
     let number = |order_id: &str| -> Result<Option<String>> {
         Ok(conn
             .prepare_cached("SELECT number FROM customer_order WHERE id = ?1")?
@@ -155,12 +164,30 @@ fn audit_command(
     }
 }
 
+/// Whether the associate a command is attributed to is on the roster of the
+/// device's store (active or since deactivated: a sale made offline before a
+/// deactivation still counts). A command without one comes from an older build.
+fn on_roster(conn: &Connection, store: &LocationRecord, associate_id: Option<&str>) -> Result<bool> {
+    let Some(id) = associate_id else {
+        return Ok(true);
+    };
+    let home: Option<String> = conn
+        .prepare_cached("SELECT store_id FROM associate WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(home.as_deref() == Some(store.id.as_str()))
+}
+
 fn conflict(mutation: &Mutation) -> MutationResult {
+    refused(mutation, Rejection::Conflict)
+}
+
+fn refused(mutation: &Mutation, rejection: Rejection) -> MutationResult {
     MutationResult {
         mutation_id: mutation.mutation_id.clone(),
         counter: mutation.counter,
         outcome: MutationOutcome::Rejected {
-            rejection: Rejection::Conflict,
+            rejection,
             alternatives: Vec::new(),
             slots: Vec::new(),
         },

@@ -260,3 +260,62 @@ async fn every_endpoint_refuses_whoever_must_not_get_in() {
     let (status, _) = call(&app, &pull, Caller { bearer: Some(&device), associate: None }).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "another store's scope");
 }
+
+#[tokio::test]
+async fn every_command_is_attributed_to_an_associate_of_the_devices_store_and_audited() {
+    use vitrina_protocol::*;
+    let (_dir, db) = demo_db();
+    let app = crate::routes::router(AppState::new(db.clone()));
+    let device = device_token(&db, STORE);
+    let sku: String = db
+        .blocking(|conn| {
+            Ok(conn.query_row(
+                "SELECT sku FROM stock WHERE location_id = 'CL-WH-01' AND on_hand - reserved > 5 ORDER BY sku LIMIT 1",
+                (),
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let order = |counter: i64, by: &str| Mutation {
+        mutation_id: uuid::Uuid::now_v7().to_string(),
+        counter,
+        associate_id: Some(by.to_owned()),
+        command: Command::PlaceOrder(PlaceOrder {
+            order_id: uuid::Uuid::now_v7().to_string(),
+            order_number: format!("{STORE}-AT-{counter}"),
+            lines: vec![OrderLineRecord { sku: sku.clone(), quantity: 1, source_location_id: "CL-WH-01".into() }],
+            fulfilment: FulfilmentRecord::ShipToHome { address: "Av. Providencia 1208, Providencia".into() },
+            customer_id: None,
+            payment: PaymentRecord { method: "at_till".into(), reference: None },
+            promise_date: None,
+            allow_other_source: false,
+        }),
+    };
+    let push = |mutation: Mutation| Endpoint {
+        method: Method::POST,
+        path: "/v1/push",
+        uri: "/v1/push",
+        body: Some(serde_json::to_value(PushRequest { mutations: vec![mutation] }).unwrap()),
+        access: Access::Device,
+    };
+    let caller = || Caller { bearer: Some(&device), associate: None };
+
+    let (_, answer) = call(&app, &push(order(1, &format!("{OTHER}-associate"))), caller()).await;
+    assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "another store's associate: {answer}");
+    let (_, answer) = call(&app, &push(order(2, "nobody")), caller()).await;
+    assert_eq!(answer["results"][0]["rejection"]["reason"], "forbidden", "someone on no roster: {answer}");
+    let by = format!("{STORE}-associate");
+    let (_, answer) = call(&app, &push(order(3, &by)), caller()).await;
+    assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
+
+    let audited: Vec<(String, Option<String>)> = db
+        .blocking(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT subject, associate_id FROM audit_log WHERE action = 'order.placed' AND store_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([STORE], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(audited, vec![(format!("{STORE}-AT-3"), Some(by))], "only the applied order, with who placed it");
+}

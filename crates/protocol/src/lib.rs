@@ -734,6 +734,11 @@ pub struct Mutation {
     pub mutation_id: String,
     /// Gap-free per-device counter, from 1.
     pub counter: i64,
+    /// The associate signed in on the device when the command was made. The central
+    /// checks they are on the device's store's roster and records them in the audit
+    /// log. Absent only in commands queued by older builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associate_id: Option<String>,
     #[serde(flatten)]
     pub command: Command,
 }

@@ -659,7 +659,7 @@ impl Store {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, command, &crate::rfc3339(now))?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), command, &crate::rfc3339(now))?;
         tx.execute(
             "INSERT INTO appointment (id, stylist_id, start, status, record, pulled, counter)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -850,7 +850,7 @@ impl Store {
         });
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &command, &crate::rfc3339(now))?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &command, &crate::rfc3339(now))?;
         tx.commit()?;
         Ok(Ok(self.stylist_schedule(stylist_id)?))
     }

@@ -566,7 +566,7 @@ impl Store {
         };
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &Command::RecordLostDemand(record.clone()), &record.recorded_at)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &Command::RecordLostDemand(record.clone()), &record.recorded_at)?;
         tx.execute(
             "INSERT INTO lost_demand (id, recorded_at, product_id, counter, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![record.id, record.recorded_at, record.product_id, counter, to_json(&record)?],
@@ -763,7 +763,7 @@ impl Store {
         });
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &command, &rfc3339(now))?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &command, &rfc3339(now))?;
         tx.execute("DELETE FROM pending_safety_rule WHERE product_class = ?1", [product_class])?;
         tx.execute(
             "INSERT INTO pending_safety_rule (counter, product_class, units) VALUES (?1, ?2, ?3)",

@@ -213,11 +213,29 @@ impl Store {
         Ok(CustomerSession { picks: self.picks("current")?, ..session })
     }
 
-    /// Checks `pin` against the store's associates, with the back-off of
-    /// `vitrina_core::lockout`. On success the session ends and its picks wait for
-    /// the associate (replacing any older selection); the answer carries them.
-    pub fn exit_customer_mode(&mut self, pin: &str, now: DateTime<Utc>) -> Result<(PinCheck, Option<Selection>)> {
+    /// Signs in whoever `pin` belongs to (one PIN, whoever was signed in before):
+    /// checked offline against the roster synced to the device, with the back-off
+    /// of `vitrina_core::lockout`. Commands queued from then on are theirs.
+    pub fn sign_in(&mut self, pin: &str, now: DateTime<Utc>) -> Result<PinCheck> {
         let check = self.check_pin(pin, now)?;
+        if let PinCheck::Accepted { associate_id, .. } = &check {
+            self.acting = Some(associate_id.clone());
+        }
+        Ok(check)
+    }
+
+    /// Whether any associate of the store can sign in on this device yet.
+    pub fn has_associates(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM associate WHERE active = 1", [], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    /// Checks `pin` against the store's associates, with the back-off of
+    /// `vitrina_core::lockout`. On success the session ends, whoever gave the PIN is
+    /// signed in, and the picks wait for them (replacing any older selection); the
+    /// answer carries them.
+    pub fn exit_customer_mode(&mut self, pin: &str, now: DateTime<Utc>) -> Result<(PinCheck, Option<Selection>)> {
+        let check = self.sign_in(pin, now)?;
         if !matches!(check, PinCheck::Accepted { .. }) {
             return Ok((check, None));
         }
@@ -296,7 +314,7 @@ impl Store {
         )?;
         let counter = next_counter(&tx)?;
         let command = Command::SaveWishlist(SaveWishlist { customer_id: customer_id.to_owned(), items });
-        insert_outbox(&tx, counter, &command, now)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &command, now)?;
         tx.execute("DELETE FROM customer_pick WHERE batch = 'waiting'", [])?;
         tx.commit()?;
         Ok(())

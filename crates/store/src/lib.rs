@@ -70,6 +70,8 @@ pub struct Enrollment {
 /// An open cache. One connection, owned; callers share it behind their own lock.
 pub struct Store {
     conn: Connection,
+    /// The associate signed in on the device: every command queued is theirs.
+    acting: Option<String>,
 }
 
 impl Store {
@@ -90,7 +92,18 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, acting: None })
+    }
+
+    /// Who the commands queued from now on are attributed to (None once nobody is
+    /// signed in). Kept in memory only: a restart signs everyone out.
+    pub fn set_acting_associate(&mut self, associate_id: Option<String>) {
+        self.acting = associate_id;
+    }
+
+    /// The associate commands are attributed to now, if any.
+    pub fn acting_associate(&self) -> Option<&str> {
+        self.acting.as_deref()
     }
 
     pub fn enrollment(&self) -> Result<Option<Enrollment>> {

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_appointments", include_str!("../migrations/0006_appointments.sql")),
     ("0007_rooms", include_str!("../migrations/0007_rooms.sql")),
     ("0008_commerce", include_str!("../migrations/0008_commerce.sql")),
+    ("0009_attribution", include_str!("../migrations/0009_attribution.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -364,7 +364,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         upsert_customer(&tx, &record, true)?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &Command::CreateCustomer(record.clone()), now)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &Command::CreateCustomer(record.clone()), now)?;
         tx.commit()?;
         Ok(Ok(CustomerView {
             id: record.id,
@@ -570,7 +570,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &Command::CancelOrder(CancelOrder { order_id: order_id.to_owned() }), now)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &Command::CancelOrder(CancelOrder { order_id: order_id.to_owned() }), now)?;
         tx.commit()?;
         self.order_detail(order_id)
     }
@@ -602,7 +602,7 @@ impl Store {
         });
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, &command, now)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &command, now)?;
         tx.commit()?;
         Ok(Ok(self.order_detail(order_id)?))
     }

@@ -68,7 +68,7 @@ impl Store {
             promise_date: promise_date.clone(),
             allow_other_source,
         });
-        insert_outbox(&tx, counter, &command, now)?;
+        insert_outbox(&tx, counter, self.acting.as_deref(), &command, now)?;
         tx.execute(
             "INSERT INTO local_order (id, number, counter, fulfilment, lines, status, created_at,
                  customer_id, payment, promise_date)
@@ -100,15 +100,17 @@ impl Store {
     /// Commands not yet answered by the central, oldest first.
     pub fn pending_mutations(&self, limit: usize) -> Result<Vec<Mutation>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT counter, mutation_id, command FROM outbox WHERE state = 'pending' ORDER BY counter LIMIT ?1",
+            "SELECT counter, mutation_id, command, associate_id FROM outbox
+             WHERE state = 'pending' ORDER BY counter LIMIT ?1",
         )?;
-        let rows = stmt
-            .query_map([limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
         let mut mutations = Vec::new();
         for row in rows {
-            let (counter, mutation_id, command) = row?;
+            let (counter, mutation_id, command, associate_id) = row?;
             let command: Command = serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            mutations.push(Mutation { mutation_id, counter, command });
+            mutations.push(Mutation { mutation_id, counter, associate_id, command });
         }
         Ok(mutations)
     }
@@ -261,10 +263,18 @@ pub(crate) fn next_counter(tx: &Transaction<'_>) -> Result<i64> {
     Ok(counter)
 }
 
-pub(crate) fn insert_outbox(tx: &Transaction<'_>, counter: i64, command: &Command, now: &str) -> Result<()> {
+/// Queues `command`, attributed to `by` (the associate signed in on the device).
+pub(crate) fn insert_outbox(
+    tx: &Transaction<'_>,
+    counter: i64,
+    by: Option<&str>,
+    command: &Command,
+    now: &str,
+) -> Result<()> {
     tx.execute(
-        "INSERT INTO outbox (counter, mutation_id, command, state, created_at) VALUES (?1, ?2, ?3, 'pending', ?4)",
-        params![counter, uuid::Uuid::now_v7().to_string(), to_json(command)?, now],
+        "INSERT INTO outbox (counter, mutation_id, command, state, created_at, associate_id)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
+        params![counter, uuid::Uuid::now_v7().to_string(), to_json(command)?, now, by],
     )?;
     Ok(())
 }

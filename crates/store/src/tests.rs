@@ -693,6 +693,37 @@ mod customer_mode {
     }
 
     #[test]
+    fn each_command_is_queued_with_the_associate_signed_in_and_one_pin_switches() {
+        let (_dir, mut store) = with_staff();
+        let customer = |store: &mut Store, name: &str| {
+            let input = crate::NewCustomer {
+                name: name.into(),
+                phone: None,
+                email: Some(format!("{}@example.cl", name.to_lowercase())),
+                marketing_consent: false,
+                chain_consent: false,
+            };
+            store.create_customer(input, NOW).unwrap().unwrap();
+        };
+        assert!(store.has_associates().unwrap());
+        assert!(matches!(store.sign_in("4821", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "A1"));
+        customer(&mut store, "Ximena");
+        assert!(matches!(store.sign_in("1111", now()).unwrap(), PinCheck::Wrong { .. }));
+        assert_eq!(store.acting_associate(), Some("A1"), "a wrong PIN changes nobody");
+        assert!(matches!(store.sign_in("9035", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "M1"));
+        customer(&mut store, "Yolanda");
+        store.set_acting_associate(None);
+        customer(&mut store, "Zoe");
+        let by: Vec<Option<String>> = store.pending_mutations(10).unwrap().into_iter().map(|m| m.associate_id).collect();
+        assert_eq!(by, [Some("A1".to_owned()), Some("M1".to_owned()), None]);
+
+        // Leaving customer mode signs in whoever gave the PIN.
+        store.enter_customer_mode("P1", NOW).unwrap().unwrap();
+        store.exit_customer_mode("4821", now()).unwrap();
+        assert_eq!(store.acting_associate(), Some("A1"));
+    }
+
+    #[test]
     fn a_reset_forgets_the_staff_and_the_session() {
         let (_dir, mut store) = with_staff();
         store.enter_customer_mode("P1", NOW).unwrap().unwrap();

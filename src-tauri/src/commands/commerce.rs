@@ -5,10 +5,12 @@
 //! it works offline, with the back-off), then, when the central is reachable, the
 //! manager is signed in there too and the report is asked for with that session.
 //! The central checks the role itself; the device's check only decides what to show.
-//! The manager's access ends after [`MANAGER_IDLE`] without a manager command.
+//! A manager's PIN signs the manager in on the device (in place of whoever was);
+//! the screens close with the session, on sign-out or after inactivity.
 
 use crate::error::AppError;
-use crate::state::{AppCore, ManagerSession};
+use crate::commands::session::open_session;
+use crate::state::{AppCore, Signed};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use tauri::State;
@@ -17,9 +19,6 @@ use vitrina_store::{
     CachedReport, CustomerProfile, LostDemandSummary, LostDemandView, NewLostDemand, SafetyRefused, SafetyRuleView,
 };
 use vitrina_sync::SyncError;
-
-/// A manager's access on the device ends after this long without a manager command.
-pub const MANAGER_IDLE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// The manager signed in on this device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -54,10 +53,18 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| AppError::invalid(field, "date"))
 }
 
-/// The manager signed in and active, with their last use moved to now; otherwise
-/// `manager_required` (and an idle session is ended).
-fn manager(core: &AppCore) -> Result<ManagerSession, AppError> {
-    core.touch_manager(Utc::now(), MANAGER_IDLE).ok_or(AppError::ManagerRequired)
+/// The associate signed in, if a manager and still active; otherwise
+/// `manager_required` (an idle session is ended on the way).
+fn manager(core: &AppCore) -> Result<Signed, AppError> {
+    core.signed_in(Utc::now()).filter(Signed::is_manager).ok_or(AppError::ManagerRequired)
+}
+
+fn manager_view(session: &Signed) -> ManagerView {
+    ManagerView {
+        associate_id: session.associate_id.clone(),
+        name: session.name.clone(),
+        online: session.central_token.is_some(),
+    }
 }
 
 /// A customer of this store with their orders, returns and appointments from every
@@ -93,50 +100,34 @@ pub async fn record_lost_demand(core: State<'_, AppCore>, input: NewLostDemand) 
     Ok(view)
 }
 
-/// Opens the manager's screens with a manager's PIN.
+/// Opens the manager's screens with a manager's PIN: the manager is signed in,
+/// in place of whoever was (one PIN to switch). Refused with `wrong_pin`,
+/// `pin_locked`, or `invalid` pin/not_manager for an associate's PIN (and nobody
+/// changes then).
 #[tauri::command(rename_all = "snake_case")]
-#[tracing::instrument(skip(core, pin), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn manager_sign_in(core: State<'_, AppCore>, pin: String) -> Result<ManagerView, AppError> {
-    let now = Utc::now();
-    let (associate_id, name) = core.store().check_manager_pin(&pin, now)?.map_err(pin_error)?;
-    let central_token = match core.client() {
-        Ok(client) => match client.sign_in(&associate_id, &pin).await {
-            Ok(session) => Some(session.token),
-            Err(e) => {
-                // Offline, or the central disagrees: the cached screens still open.
-                tracing::warn!(error = %e, "manager not signed in at the central");
-                None
-            }
-        },
-        Err(_) => None,
-    };
-    let view = ManagerView { associate_id: associate_id.clone(), name: name.clone(), online: central_token.is_some() };
-    core.set_manager(Some(ManagerSession { associate_id, name, central_token, last_used: now }));
-    Ok(view)
+    let (associate_id, name) = core.store().check_manager_pin(&pin, Utc::now())?.map_err(pin_error)?;
+    let session = open_session(&core, associate_id, name, "manager".into(), &pin).await;
+    Ok(manager_view(&session))
 }
 
-/// Closes the manager's screens here and at the central.
+/// Signs the manager out here and at the central: the device locks.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
 pub async fn manager_sign_out(core: State<'_, AppCore>) -> Result<(), AppError> {
-    let ended = core.set_manager(None);
-    if let (Some(token), Ok(client)) = (ended.and_then(|s| s.central_token), core.client()) {
-        if let Err(e) = client.sign_out(&token).await {
-            tracing::warn!(error = %e, "sign-out not delivered; the central's session expires on its own");
-        }
+    if let Some(ended) = core.set_session(None) {
+        core.forget_at_central(ended);
     }
     Ok(())
 }
 
-/// The manager signed in on this device, if any (and not idle too long).
+/// The manager signed in on this device, if the one signed in is a manager (and
+/// not idle too long).
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(core), err)]
 pub async fn manager_session(core: State<'_, AppCore>) -> Result<Option<ManagerView>, AppError> {
-    Ok(core.manager_if_active(Utc::now(), MANAGER_IDLE).map(|m| ManagerView {
-        online: m.central_token.is_some(),
-        associate_id: m.associate_id,
-        name: m.name,
-    }))
+    Ok(core.signed_in(Utc::now()).filter(Signed::is_manager).map(|m| manager_view(&m)))
 }
 
 /// The store's sales report over `from..=to` (its calendar): live from the central
@@ -165,7 +156,7 @@ pub async fn store_report(core: State<'_, AppCore>, from: String, to: String) ->
         }
         Err(SyncError::Forbidden(_)) => {
             // The central ended the session (expired, or the role changed).
-            core.set_manager(None);
+            core.set_session(None);
             Err(AppError::ManagerRequired)
         }
         Err(e) if e.is_transient() => cached()?.ok_or(AppError::CentralUnreachable),
@@ -221,7 +212,7 @@ fn central_session(core: &AppCore) -> Result<String, AppError> {
 fn session_refused(core: &AppCore, e: SyncError) -> AppError {
     match e {
         SyncError::Forbidden(_) => {
-            core.set_manager(None);
+            core.set_session(None);
             AppError::ManagerRequired
         }
         other => other.into(),

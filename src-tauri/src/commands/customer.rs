@@ -4,6 +4,7 @@
 //! call reaches associate data; leaving takes an associate's PIN.
 
 use crate::error::AppError;
+use crate::commands::session::{open_session, refused};
 use crate::state::AppCore;
 use tauri::{Manager, State, WebviewWindow};
 use vitrina_store::{CannotEnter, CustomerSession, Pick, PinCheck, Selection, Showcase};
@@ -39,6 +40,11 @@ pub async fn enter_customer_mode(
 ) -> Result<CustomerSession, AppError> {
     let session = core.store().enter_customer_mode(&product_id, &now_text())?;
     let session = session.map_err(|CannotEnter::NoPins| AppError::NoPins)?;
+    // The associate hands the device over: they are signed out, and whoever gives
+    // a PIN to leave is signed in.
+    if let Some(ended) = core.set_session(None) {
+        core.forget_at_central(ended);
+    }
     core.set_customer_mode(true);
     set_full_screen(&window, true);
     tracing::info!(product = %product_id, "customer mode on");
@@ -78,7 +84,8 @@ pub async fn set_pick(
     Ok(store.set_pick(&Pick { product_id, color_code, size, wanted }, on, &now_text())?)
 }
 
-/// Back to the associate with a PIN; answers what the customer picked.
+/// Back to the associate with a PIN, who is signed in; answers what the customer
+/// picked.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn exit_customer_mode(
@@ -88,10 +95,11 @@ pub async fn exit_customer_mode(
 ) -> Result<Option<Selection>, AppError> {
     // Argon2 takes tens of milliseconds: off the async workers.
     let app = window.app_handle().clone();
+    let typed = pin.clone();
     let (check, selection) = tauri::async_runtime::spawn_blocking(move || {
         let core = app.state::<AppCore>();
         let mut store = core.store();
-        store.exit_customer_mode(&pin, chrono::Utc::now())
+        store.exit_customer_mode(&typed, chrono::Utc::now())
     })
     .await
     .map_err(|e| {
@@ -99,14 +107,14 @@ pub async fn exit_customer_mode(
         AppError::Internal
     })??;
     match check {
-        PinCheck::Accepted { associate_id, .. } => {
+        PinCheck::Accepted { associate_id, name, role } => {
             core.set_customer_mode(false);
             set_full_screen(&window, false);
             tracing::info!(associate = %associate_id, "customer mode off");
+            open_session(&core, associate_id, name, role, &pin).await;
             Ok(selection)
         }
-        PinCheck::Wrong { attempts_left } => Err(AppError::WrongPin { attempts_left }),
-        PinCheck::Locked { retry_after_s } => Err(AppError::PinLocked { retry_after_s }),
+        other => Err(refused(other)),
     }
 }
 

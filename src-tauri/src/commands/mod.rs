@@ -5,11 +5,13 @@ mod appointments;
 mod commerce;
 mod customer;
 mod orders;
+mod session;
 
 pub use appointments::*;
 pub use commerce::*;
 pub use customer::*;
 pub use orders::*;
+pub use session::*;
 
 use crate::error::AppError;
 use crate::platform;
@@ -23,7 +25,9 @@ const MAX_RESULTS: usize = 100;
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
 pub async fn app_state(core: State<'_, AppCore>) -> Result<AppState, AppError> {
-    app_state_view(&core.store())
+    let mut view = app_state_view(&core.store())?;
+    view.associate = core.signed_in(chrono::Utc::now()).map(|s| core.view(&s));
+    Ok(view)
 }
 
 /// Enrolls this device with a one-time code from a manager, then starts the first sync.

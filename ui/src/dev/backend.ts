@@ -13,7 +13,8 @@
 // associate's) or 9999 (the store manager's, who alone can change a stylist's
 // schedule and open the manager's screens); five wrong tries lock the pad for
 // 30 s. ?manageridle ends a manager's session after 30 s without use instead
-// of 5 min.
+// of 5 min. An enrolled tablet starts with the associate signed in
+// (?signedout: on the sign-in screen); ?idle signs out after 30 s untouched.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { civilDate } from "../lib/i18n/format";
@@ -24,6 +25,7 @@ import type {
   AlternativeView,
   AppState,
   AppointmentView,
+  AssociateView,
   CartLine,
   ChannelAmount,
   ChannelTotals,
@@ -1723,6 +1725,26 @@ function commerceSim(env: {
   };
 }
 
+/** What the backend answers with nobody signed in. */
+const OPEN_COMMANDS = new Set([
+  "app_state",
+  "enroll",
+  "sync_status",
+  "sync_now",
+  "sign_in",
+  "sign_out",
+  "associate_session",
+  "still_here",
+  "manager_sign_in",
+  "manager_session",
+]);
+
+function devAssociate(role: "associate" | "manager"): AssociateView {
+  return role === "manager"
+    ? { associate_id: "CL-SCL-01-manager", name: "Carolina Díaz", role, online: true, sign_out_after_s: params.has("idle") ? 30 : 300 }
+    : { associate_id: "CL-SCL-01-associate", name: "Ana Rojas", role, online: true, sign_out_after_s: params.has("idle") ? 30 : 300 };
+}
+
 /** What the backend still answers while the tablet is in a customer's hands. */
 const CUSTOMER_MODE_COMMANDS = new Set([
   "app_state",
@@ -1748,8 +1770,15 @@ export function installDevBackend(): void {
     params.has("selection") ||
     params.has("nopins");
   let state: AppState = preEnrolled
-    ? { enrolled: true, central_url: "http://127.0.0.1:8787", device_id: "dev-device", store: STORE, customer_mode: null }
-    : { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null };
+    ? {
+        enrolled: true,
+        central_url: "http://127.0.0.1:8787",
+        device_id: "dev-device",
+        store: STORE,
+        customer_mode: null,
+        associate: params.has("signedout") || params.has("customer") ? null : devAssociate("associate"),
+      }
+    : { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null, associate: null };
   let status: SyncStatus = {
     phase: params.has("error") ? "error" : params.has("offline") ? "offline" : "idle",
     online: !params.has("offline"),
@@ -1835,7 +1864,28 @@ export function installDevBackend(): void {
       const args = (raw ?? {}) as Record<string, unknown>;
       // Like the real backend: in a customer's hands, the associate's commands are refused.
       if (state.customer_mode && !CUSTOMER_MODE_COMMANDS.has(cmd)) return fail(20, { code: "customer_mode" });
+      // And with nobody signed in, only the sign-in screen's.
+      if (!state.customer_mode && !state.associate && !OPEN_COMMANDS.has(cmd)) return fail(20, { code: "sign_in_required" });
+      switch (cmd) {
+        case "sign_in": {
+          const checked = pins.check(String(args.pin ?? ""));
+          if ("err" in checked) return fail(150, checked.err);
+          state = { ...state, associate: devAssociate(checked.role) };
+          return delay(150, () => state.associate);
+        }
+        case "sign_out":
+          state = { ...state, associate: null };
+          return delay(20, () => null);
+        case "associate_session":
+        case "still_here":
+          return delay(20, () => state.associate);
+      }
       const picked = customer.handle(cmd, args);
+      if (picked && "ok" in picked) {
+        // Handing the tablet over signs the associate out; the PIN that takes it back signs its owner in.
+        if (cmd === "enter_customer_mode") state = { ...state, associate: null };
+        if (cmd === "exit_customer_mode") state = { ...state, associate: devAssociate(args.pin === MANAGER_PIN ? "manager" : "associate") };
+      }
       if (picked) return "ok" in picked ? delay(cmd === "showcase" ? 120 : 60, () => picked.ok) : fail(120, picked.err);
       switch (cmd) {
         case "app_state":
@@ -1849,7 +1899,7 @@ export function installDevBackend(): void {
           if (!code) return fail(200, { code: "invalid", field: "code", reason: "empty" });
           if (url.includes(":9999")) return fail(900, { code: "central_unreachable" });
           if (code.toUpperCase() === "USED") return fail(600, { code: "bad_enrollment_code" });
-          state = { enrolled: true, central_url: url, device_id: "dev-device", store: STORE, customer_mode: null };
+          state = { enrolled: true, central_url: url, device_id: "dev-device", store: STORE, customer_mode: null, associate: null };
           setTimeout(firstSync, 50);
           return delay(700, () => state);
         }
@@ -1868,7 +1918,7 @@ export function installDevBackend(): void {
           if (status.pending > 0) return fail(300, { code: "unsent_commands", count: status.pending });
           orders.clear();
           appointments.clear();
-          state = { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null };
+          state = { enrolled: false, central_url: null, device_id: null, store: null, customer_mode: null, associate: null };
           // The sync task idles, offline and empty, until the next enrollment.
           return delay(600, () => {
             publish({ phase: "idle", online: false, progress: null, last_synced_at: null, error: null, pending: 0, images: null });
@@ -1899,6 +1949,8 @@ export function installDevBackend(): void {
         default: {
           const answer = orders.handle(cmd, args) ?? appointments.handle(cmd, args, orders.customers) ?? commerce.handle(cmd, args);
           if (!answer) return fail(0, `unknown command ${cmd}`);
+          if (cmd === "manager_sign_in" && "ok" in answer) state = { ...state, associate: devAssociate("manager") };
+          if (cmd === "manager_sign_out") state = { ...state, associate: null };
           return "ok" in answer ? delay(40 + Math.random() * 120, () => answer.ok) : fail(150, answer.err);
         }
       }

@@ -29,7 +29,7 @@ const ASSOCIATE_ROUTES: RouteName[] = [
   "customer_profile",
   "manager",
 ];
-const ASSOCIATE_SCREENS: Screen[] = ["enroll", "first_sync", ...ASSOCIATE_ROUTES];
+const ASSOCIATE_SCREENS: Screen[] = ["enroll", "first_sync", "sign_in", ...ASSOCIATE_ROUTES];
 
 describe("routes in customer mode", () => {
   it("knows every route of the app", () => {
@@ -57,7 +57,9 @@ describe("routes in customer mode", () => {
   it.each(ASSOCIATE_ROUTES)("renders the customer screen instead of %s, whatever else holds", (route) => {
     for (const enrolled of [true, false]) {
       for (const firstSync of [true, false]) {
-        expect(screenFor({ loaded: true, enrolled, firstSync, customerModeOn: true, route })).toBe("customer");
+        for (const signedIn of [true, false]) {
+          expect(screenFor({ loaded: true, enrolled, firstSync, customerModeOn: true, signedIn, route })).toBe("customer");
+        }
       }
     }
   });
@@ -68,8 +70,10 @@ describe("routes in customer mode", () => {
         for (const enrolled of [true, false]) {
           for (const firstSync of [true, false]) {
             for (const customerModeOn of [true, false]) {
-              const screen = screenFor({ loaded, enrolled, firstSync, customerModeOn, route });
-              expect(screenAllowed(screen, customerModeOn), `${route} ${loaded} ${enrolled} ${firstSync} ${customerModeOn}`).toBe(true);
+              for (const signedIn of [true, false]) {
+                const screen = screenFor({ loaded, enrolled, firstSync, customerModeOn, signedIn, route });
+                expect(screenAllowed(screen, customerModeOn), `${route} ${loaded} ${enrolled} ${firstSync} ${customerModeOn}`).toBe(true);
+              }
             }
           }
         }
@@ -78,22 +82,26 @@ describe("routes in customer mode", () => {
   });
 
   it("keeps the associate flow when customer mode is off", () => {
-    const base = { loaded: true, enrolled: true, firstSync: false, customerModeOn: false };
+    const base = { loaded: true, enrolled: true, firstSync: false, customerModeOn: false, signedIn: true };
     expect(screenFor({ ...base, loaded: false, route: "cart" })).toBe("loading");
     expect(screenFor({ ...base, enrolled: false, route: "cart" })).toBe("enroll");
     expect(screenFor({ ...base, firstSync: true, route: "cart" })).toBe("first_sync");
+    expect(screenFor({ ...base, signedIn: false, route: "cart" })).toBe("sign_in");
+    expect(screenFor({ ...base, signedIn: false, enrolled: false, route: "cart" })).toBe("enroll");
     for (const route of ASSOCIATE_ROUTES) expect(screenFor({ ...base, route })).toBe(route);
   });
 
   it("still shows the spinner before the state is read", () => {
-    expect(screenFor({ loaded: false, enrolled: true, firstSync: false, customerModeOn: true, route: "search" })).toBe("loading");
+    expect(
+      screenFor({ loaded: false, enrolled: true, firstSync: false, customerModeOn: true, signedIn: false, route: "search" }),
+    ).toBe("loading");
   });
 
   it("keeps the appointments agenda from customers", () => {
     expect(routeAllowed("appointments", true)).toBe(false);
     expect(screenAllowed("appointments", true)).toBe(false);
     expect(screenAllowed("appointments", false)).toBe(true);
-    const base = { loaded: true, enrolled: true, firstSync: false, route: "appointments" as const };
+    const base = { loaded: true, enrolled: true, firstSync: false, signedIn: true, route: "appointments" as const };
     expect(screenFor({ ...base, customerModeOn: true })).toBe("customer");
     expect(screenFor({ ...base, customerModeOn: false })).toBe("appointments");
     expect(screenFor({ ...base, customerModeOn: false, enrolled: false })).toBe("enroll");
@@ -105,7 +113,7 @@ describe("routes in customer mode", () => {
     expect(routeAllowed(route, true)).toBe(false);
     expect(screenAllowed(route, true)).toBe(false);
     expect(screenAllowed(route, false)).toBe(true);
-    const base = { loaded: true, enrolled: true, firstSync: false, route };
+    const base = { loaded: true, enrolled: true, firstSync: false, signedIn: true, route };
     expect(screenFor({ ...base, customerModeOn: true })).toBe("customer");
     expect(screenFor({ ...base, customerModeOn: false })).toBe(route);
     expect(screenFor({ ...base, customerModeOn: false, enrolled: false })).toBe("enroll");

@@ -17,7 +17,7 @@ export const ROUTE_NAMES = [
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
 /** Every screen App.svelte can render: the routes plus the app's own states. */
-export const SCREENS = ["loading", "enroll", "first_sync", ...ROUTE_NAMES, "customer"] as const;
+export const SCREENS = ["loading", "enroll", "first_sync", "sign_in", ...ROUTE_NAMES, "customer"] as const;
 export type Screen = (typeof SCREENS)[number];
 
 type Audience = "both" | "associate" | "customer";
@@ -29,6 +29,8 @@ const AUDIENCE: Record<Screen, Audience> = {
   loading: "both",
   enroll: "associate",
   first_sync: "associate",
+  // Nothing of the store's work shows until an associate gives their PIN.
+  sign_in: "associate",
   search: "associate",
   product: "associate",
   cart: "associate",
@@ -64,6 +66,8 @@ export interface ScreenInput {
   /** The first download of the catalogue is running. */
   firstSync: boolean;
   customerModeOn: boolean;
+  /** An associate is signed in on the device. */
+  signedIn: boolean;
   route: RouteName;
 }
 
@@ -73,6 +77,7 @@ export function screenFor(s: ScreenInput): Screen {
   if (s.customerModeOn) return "customer";
   if (!s.enrolled) return "enroll";
   if (s.firstSync) return "first_sync";
+  if (!s.signedIn) return "sign_in";
   return routeAllowed(s.route, false) ? s.route : "search";
 }
 

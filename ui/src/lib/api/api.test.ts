@@ -25,6 +25,11 @@ import {
   managerSignIn,
   managerSignOut,
   normaliseError,
+  onSignInRequired,
+  signIn,
+  signOut,
+  associateSession,
+  stillHere,
   orderDetail,
   placeOrder,
   productDetail,
@@ -169,6 +174,10 @@ describe("commands", () => {
         "lookup_chain_customer",
         "manager_devices",
         "revoke_device",
+        "sign_in",
+        "sign_out",
+        "associate_session",
+        "still_here",
       ].sort(),
     );
   });
@@ -189,6 +198,10 @@ describe("commands", () => {
       "lookup_chain_customer",
       "manager_devices",
       "revoke_device",
+      "sign_in",
+      "sign_out",
+      "associate_session",
+      "still_here",
     ]);
   });
 
@@ -464,6 +477,32 @@ describe("commands", () => {
       throw { code: "invalid", field: "pin", reason: "not_manager" };
     });
     await expect(managerSignIn("1234")).rejects.toEqual({ code: "invalid", field: "pin", reason: "not_manager" });
+  });
+
+  it("passes the sign-in commands' arguments and tells the app when nobody is signed in any more", async () => {
+    const seen: [string, unknown][] = [];
+    const view = { associate_id: "s1-associate", name: "Ana", role: "associate", online: true, sign_out_after_s: 300 };
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "search") throw { code: "sign_in_required" };
+      return cmd === "sign_out" ? null : view;
+    });
+    let told = 0;
+    onSignInRequired(() => told++);
+    await expect(signIn("4821")).resolves.toEqual(view);
+    await expect(stillHere()).resolves.toEqual(view);
+    await expect(associateSession()).resolves.toEqual(view);
+    await expect(signOut()).resolves.toBeNull();
+    expect(told).toBe(0);
+    await expect(search("camisa", 10)).rejects.toEqual({ code: "sign_in_required" });
+    expect(told).toBe(1);
+    onSignInRequired(() => {});
+    expect(seen.slice(0, 4)).toEqual([
+      ["sign_in", { pin: "4821" }],
+      ["still_here", {}],
+      ["associate_session", {}],
+      ["sign_out", {}],
+    ]);
   });
 
   it("serves images from the vimg scheme on every platform", () => {

@@ -6,6 +6,7 @@ import type {
   AppError,
   AppState,
   AppointmentView,
+  AssociateView,
   BarcodeHit,
   CartLine,
   CustomerProfile,
@@ -84,6 +85,10 @@ export const COMMANDS = [
   "lookup_chain_customer",
   "manager_devices",
   "revoke_device",
+  "sign_in",
+  "sign_out",
+  "associate_session",
+  "still_here",
 ] as const;
 
 /**
@@ -99,6 +104,7 @@ export type UiError =
   | { code: "wrong_pin"; attempts_left: number }
   | { code: "pin_locked"; retry_after_s: number }
   | { code: "manager_required" }
+  | { code: "sign_in_required" }
   | { code: "device_revoked" };
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -116,6 +122,7 @@ const SIMPLE_CODES = new Set<string>([
   "customer_mode",
   "no_pins",
   "manager_required",
+  "sign_in_required",
   "device_revoked",
   "internal",
 ]);
@@ -160,12 +167,46 @@ export function isAppError(v: unknown): v is UiError {
   return isRecord(v) && typeof v.code === "string" && normaliseError(v).code === v.code;
 }
 
+/** Called whenever a command is refused because nobody is signed in (any more). */
+let signInRequired: () => void = () => {};
+
+/** The app's one handler of `sign_in_required`: it shows the sign-in screen. */
+export function onSignInRequired(handler: () => void): void {
+  signInRequired = handler;
+}
+
 async function call<T>(cmd: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (err) {
-    throw normaliseError(err);
+    const error = normaliseError(err);
+    if (error.code === "sign_in_required") signInRequired();
+    throw error;
   }
+}
+
+/**
+ * Signs in whoever the PIN belongs to (in place of whoever was signed in).
+ * Refused with `wrong_pin`, `pin_locked`, or `no_pins` while no associate of
+ * the store has reached the device.
+ */
+export function signIn(pin: string): Promise<AssociateView> {
+  return call<AssociateView>("sign_in", { pin });
+}
+
+/** Signs the associate out; the sign-in screen follows. */
+export function signOut(): Promise<null> {
+  return call<null>("sign_out");
+}
+
+/** The associate signed in, or null (nobody, or idle too long). */
+export function associateSession(): Promise<AssociateView | null> {
+  return call<AssociateView | null>("associate_session");
+}
+
+/** Someone is using the screen: the session's idle clock restarts. Null once it has ended. */
+export function stillHere(): Promise<AssociateView | null> {
+  return call<AssociateView | null>("still_here");
 }
 
 export function appState(): Promise<AppState> {

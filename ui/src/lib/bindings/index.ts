@@ -8,6 +8,7 @@ export type { AppointmentRejection } from "./AppointmentRejection";
 export type { AppointmentSync } from "./AppointmentSync";
 export type { AppointmentView } from "./AppointmentView";
 export type { AskedProduct } from "./AskedProduct";
+export type { AssociateView } from "./AssociateView";
 export type { BarcodeHit } from "./BarcodeHit";
 export type { CachedReport } from "./CachedReport";
 export type { CartLine } from "./CartLine";

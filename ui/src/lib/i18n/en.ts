@@ -538,7 +538,16 @@ export const en: Dictionary = {
   error_appt_customer: "This device does not have that customer. Look them up or create them again.",
   error_appt_start: "That time is not valid.",
 
-  error_manager_required: "For security, the manager's session closed after 5 minutes without use. Enter the PIN again.",
+  error_manager_required: "Only a store manager can do this. Enter a manager's PIN.",
+  error_sign_in_required: "Your session closed. Enter your PIN to carry on.",
+  sign_in_title: "Sign in",
+  sign_in_hint: "Enter your personal PIN. What you do on the tablet is recorded under your name.",
+  sign_in_idle: "We signed you out after {minutes} min without use, so nobody else acts in your name.",
+  sign_in_no_staff:
+    "No staff PIN has reached this tablet yet. Wait for the sync to finish, or ask your store manager to register the staff.",
+  sign_in_switched: "Signed in: {name}",
+  header_lock: "Lock: sign {name} out so someone else can enter their PIN",
+  header_lock_short: "Lock",
   error_lost_demand_empty: "Type what the customer asked for.",
   error_lost_demand_too_long: "The text is too long: use up to 200 characters.",
   error_lost_demand_unknown: "This device does not know that product. Sync and try again.",

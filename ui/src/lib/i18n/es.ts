@@ -536,7 +536,16 @@ export const es = {
   error_appt_customer: "Este equipo no tiene a ese cliente. Búscalo o créalo de nuevo.",
   error_appt_start: "Ese horario no es válido.",
 
-  error_manager_required: "Por seguridad, la sesión de encargado se cerró tras 5 minutos sin uso. Ingresa el PIN de nuevo.",
+  error_manager_required: "Esto lo puede hacer solo un encargado de tienda. Ingresa un PIN de encargado.",
+  error_sign_in_required: "Tu sesión se cerró. Ingresa tu PIN para seguir.",
+  sign_in_title: "Inicia sesión",
+  sign_in_hint: "Ingresa tu PIN personal. Lo que hagas en la tablet quedará a tu nombre.",
+  sign_in_idle: "Cerramos la sesión tras {minutes} min sin uso, para que nadie más actúe a tu nombre.",
+  sign_in_no_staff:
+    "Aún no llega a esta tablet el PIN de nadie del personal. Espera a que termine la sincronización o pide a tu jefe de tienda que registre al personal.",
+  sign_in_switched: "Sesión de {name}",
+  header_lock: "Bloquear: cerrar la sesión de {name} para que otra persona ingrese su PIN",
+  header_lock_short: "Bloquear",
   error_lost_demand_empty: "Escribe lo que pidió el cliente.",
   error_lost_demand_too_long: "El texto es muy largo: usa hasta 200 caracteres.",
   error_lost_demand_unknown: "Este equipo no conoce ese producto. Sincroniza y vuelve a intentarlo.",

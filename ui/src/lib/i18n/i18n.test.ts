@@ -87,6 +87,7 @@ describe("translate", () => {
       { code: "wrong_pin", attempts_left: 0 },
       { code: "pin_locked", retry_after_s: 90 },
       { code: "manager_required" },
+      { code: "sign_in_required" },
       { code: "invalid", field: "text", reason: "empty" },
       { code: "invalid", field: "sku", reason: "unknown" },
       { code: "invalid", field: "units", reason: "invalid" },
@@ -213,8 +214,10 @@ describe("customer and order errors", () => {
 describe("manager errors", () => {
   it("say the session ended and how to get back in", () => {
     expect(errorMessageKey({ code: "manager_required" })[0]).toBe("error_manager_required");
-    expect(translate("es", ...errorMessageKey({ code: "manager_required" }))).toMatch(/5 minutos sin uso/);
-    expect(translate("en", ...errorMessageKey({ code: "manager_required" }))).toMatch(/5 minutes without use/);
+    expect(translate("es", ...errorMessageKey({ code: "manager_required" }))).toMatch(/solo un encargado/);
+    expect(translate("en", ...errorMessageKey({ code: "manager_required" }))).toMatch(/Only a store manager/);
+    expect(errorMessageKey({ code: "sign_in_required" })[0]).toBe("error_sign_in_required");
+    expect(translate("es", ...errorMessageKey({ code: "sign_in_required" }))).toMatch(/Ingresa tu PIN/);
   });
 });
 

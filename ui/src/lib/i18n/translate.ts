@@ -67,6 +67,8 @@ export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] 
       return ["error_pin_locked", { time: formatCountdown(err.retry_after_s) }];
     case "manager_required":
       return ["error_manager_required", undefined];
+    case "sign_in_required":
+      return ["error_sign_in_required", undefined];
     case "internal":
       return ["error_internal", undefined];
   }
