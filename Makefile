@@ -57,7 +57,7 @@ test-postgres: postgres
 	VITRINA_TEST_POSTGRES="$(POSTGRES_URL)" cargo test -p vitrina-central --lib
 
 test-e2e: build
-	cd tests/e2e && timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs commerce.test.mjs
+	cd tests/e2e && timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs session.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs commerce.test.mjs
 
 # The public booking page in headless Chromium (chromium + chromedriver), against a real central.
 test-public-booking: build

@@ -53,6 +53,10 @@ pub enum AppError {
     /// A manager's screen or action, and no manager is signed in (or they were idle).
     #[error("a manager must sign in")]
     ManagerRequired,
+    /// The cache still disagreed with the central after pulling it again; the
+    /// device tries again later.
+    #[error("the cache keeps disagreeing with the central")]
+    CacheDiverged,
     /// Nobody is signed in on the device (or they left it idle): the PIN first.
     #[error("an associate must sign in")]
     SignInRequired,
@@ -103,6 +107,7 @@ impl From<SyncError> for AppError {
             SyncError::NotEnrolled => AppError::NotEnrolled,
             SyncError::WrongPin => AppError::WrongPin { attempts_left: 0 },
             SyncError::Revoked => AppError::DeviceRevoked,
+            SyncError::Diverged => AppError::CacheDiverged,
             SyncError::Protocol(detail) => {
                 tracing::error!(detail = %detail, "protocol error");
                 AppError::Protocol { detail: "unexpected_response".into() }

@@ -24,8 +24,13 @@ test("an associate enrolls the tablet, finds a shirt and reads its stock here an
     app.screenshot("enroll-filled");
     await app.click("enroll-submit");
 
-    await app.screen("search", 180_000);
+    // Nothing of the store shows until an associate gives their PIN.
+    await app.screen("sign_in", 180_000);
     await app.syncState({ phase: "idle", online: true });
+    assert.equal((await app.all("search-input")).length, 0, "no search behind the sign-in screen");
+    app.screenshot("sign-in");
+    await app.signIn(central.pin("CL-SCL-01", "associate"));
+    assert.equal(await app.attr("header-associate", "data-associate"), "CL-SCL-01-associate", "the header says who");
     app.screenshot("search-ready");
 
     await app.type("search-input", "camisa");
@@ -100,7 +105,7 @@ test("a wrong enrollment code and an unreachable central each get a clear messag
 
     await app.fillEnrollment(central.url, central.code("CL-SCL-02"));
     await app.click("enroll-submit");
-    await app.screen("search", 180_000);
+    await app.screen("sign_in", 180_000);
     assert.equal((await app.all("enroll-error")).length, 0, "no error left over");
     app.screenshot("enrolled");
   } finally {

@@ -18,21 +18,6 @@ import { App, By, Central } from "./harness.mjs";
 const STORE = "CL-SCL-01";
 
 /** Calls a command the way the screens do; answers its value or `{ error }`. */
-async function invoke(app, command, args) {
-  return app.driver.executeAsyncScript(
-    "const done = arguments[arguments.length - 1];" +
-      "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(done, (e) => done({ error: e }));",
-    command,
-    args,
-  );
-}
-
-async function enterPin(app, pin) {
-  await app.el("pin-pad");
-  for (const digit of pin) await app.click(`pin-key-${digit}`);
-  await app.click("pin-ok");
-}
-
 /** The activity rows of the customer view as "kind/channel". */
 async function activity(app) {
   const rows = await app.all("activity-row");
@@ -85,9 +70,9 @@ test("a customer's online order, return at the till and appointment show in one 
 
     // An appointment booked on this tablet for the customer, in two days.
     const day = new Date(now + 2 * 86_400_000).toISOString().slice(0, 10);
-    const slots = await invoke(app, "appointment_slots", { service_id: "SRV-IMAGEN", date: day });
+    const slots = await app.invoke("appointment_slots", { service_id: "SRV-IMAGEN", date: day });
     assert.ok(Array.isArray(slots) && slots.length > 0, `free slots on ${day}: ${JSON.stringify(slots)}`);
-    const booked = await invoke(app, "book_appointment", {
+    const booked = await app.invoke("book_appointment", {
       customer_id: customerId,
       service_id: "SRV-IMAGEN",
       stylist_id: slots[0].stylist_id,
@@ -161,11 +146,11 @@ test("a manager sees the day's report from every channel, exports it, reads lost
 
     // The Manager tab: an associate's PIN is not a manager's.
     await app.click("nav-manager");
-    await enterPin(app, central.pin(STORE, "associate"));
+    await app.enterPin(central.pin(STORE, "associate"));
     await app.waitFor(async () => (await app.attr("pin-error", "data-code")) === "invalid", 15_000, "refused");
     app.screenshot("manager-refused");
     await app.click("pin-back").catch(() => {});
-    await enterPin(app, central.pin(STORE, "manager"));
+    await app.enterPin(central.pin(STORE, "manager"));
 
     // Today's report, live from the central.
     await app.el("store-report", 30_000);
@@ -233,10 +218,19 @@ test("a manager sees the day's report from every channel, exports it, reads lost
     assert.equal((await own.findElements(By.css('[data-testid="device-revoke"]'))).length, 0, "not the one in hand");
     app.screenshot("devices");
 
+    // Every change was made in the manager's name.
+    const [[by]] = central.query(
+      "SELECT associate_id FROM audit_log WHERE action = 'safety_rule.changed' AND store_id = ? ORDER BY id DESC LIMIT 1",
+      [STORE],
+    );
+    assert.equal(by, `${STORE}-manager`, "the audit log names the manager");
+
+    // Signing out locks the tablet for the next person.
     await app.click("manager-sign-out");
+    await app.screen("sign_in");
     await app.el("pin-pad");
-    const refused = await invoke(app, "store_report", { from: "2026-01-01", to: "2026-01-01" });
-    assert.equal(refused.error?.code, "manager_required", "signed out, the command itself refuses");
+    const refused = await app.invoke("store_report", { from: "2026-01-01", to: "2026-01-01" });
+    assert.equal(refused.error?.code, "sign_in_required", "signed out, the command itself refuses");
   } finally {
     await app.quit();
     await central.dispose();

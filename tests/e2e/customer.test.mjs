@@ -104,12 +104,6 @@ async function tryToLeave(app) {
   assert.equal(await app.visible("nav-search"), false, "no associate screen is reachable");
 }
 
-async function enterPin(app, pin) {
-  await app.el("pin-pad");
-  for (const digit of pin) await app.click(`pin-key-${digit}`);
-  await app.click("pin-ok");
-}
-
 /** Switch times measured by the app (ms), for the benchmark record. */
 async function switchTimes(app) {
   return app.driver.executeScript("return (window.__vitrinaMetrics && window.__vitrinaMetrics.colorSwitch) || [];");
@@ -167,14 +161,14 @@ test("a customer browses every colour, favourites two, and only a PIN gives the 
     await tryToLeave(app);
     await app.click("cm-exit");
     const wrong = central.pin(STORE, "manager") === "0000" ? "1111" : "0000";
-    await enterPin(app, wrong);
+    await app.enterPin(wrong);
     await app.el("pin-error");
     app.screenshot("wrong-pin");
     await app.el("customer-mode");
 
     // With the associate's PIN, the favourites wait for the associate.
     for (let i = 0; i < 4; i += 1) await app.click("pin-back");
-    await enterPin(app, central.pin(STORE, "associate"));
+    await app.enterPin(central.pin(STORE, "associate"));
     await app.el("selection-panel", 15_000);
     assert.equal(await app.visible("customer-mode"), false);
     const picked = await app.attrs("selection-item", "data-color");
@@ -217,7 +211,7 @@ test("with the central down after the first sync, pictures and sizes still show"
     assert.ok(thumbs.length === product.colors.length && thumbs.every(Boolean), "every swatch picture shows");
     app.screenshot("offline");
     await app.click("cm-exit");
-    await enterPin(app, central.pin(STORE, "manager"));
+    await app.enterPin(central.pin(STORE, "manager"));
     await app.waitFor(async () => !(await app.visible("customer-mode")), 15_000, "back to the associate");
   } finally {
     await app.quit();

@@ -203,7 +203,8 @@ export class Central {
 
 /** tauri-driver with the app, on a fresh device data directory. */
 export class App {
-  static async launch(name) {
+  /** Starts the app; `env` adds to its environment (e.g. a shorter sign-out time). */
+  static async launch(name, env = {}) {
     if (!existsSync(appBin)) throw new Error(`${appBin} is missing: run make build`);
     const app = new App();
     app.shots = path.join(outputDir, name);
@@ -231,6 +232,7 @@ export class App {
           WEBKIT_DISABLE_DMABUF_RENDERER: "1",
           WEBKIT_DISABLE_COMPOSITING_MODE: "1",
           RUST_LOG: "warn",
+          ...env,
         },
       },
     );
@@ -353,13 +355,44 @@ export class App {
     );
   }
 
-  /** Enrolls at `storeId` of `central` and waits for the first sync to finish. */
-  async enrollAndSync(central, storeId) {
+  /**
+   * Calls a command of the app's backend directly, as a forged call from the page
+   * would; answers its value, or `{ error }` with the refusal.
+   */
+  async invoke(command, args = {}) {
+    return this.driver.executeAsyncScript(
+      "const done = arguments[arguments.length - 1];" +
+        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(done, (e) => done({ error: e }));",
+      command,
+      args,
+    );
+  }
+
+  /** Types `pin` on the PIN pad that is open and presses OK. */
+  async enterPin(pin) {
+    await this.el("pin-pad");
+    for (const digit of pin) await this.click(`pin-key-${digit}`);
+    await this.click("pin-ok");
+  }
+
+  /** Signs in on the sign-in screen with `pin`; waits for the search screen. */
+  async signIn(pin) {
+    await this.screen("sign_in");
+    await this.enterPin(pin);
+    await this.screen("search", 30_000);
+  }
+
+  /**
+   * Enrolls at `storeId` of `central`, waits for the first sync to finish, and
+   * signs in with the demo PIN of the store's `role` (associate or manager).
+   */
+  async enrollAndSync(central, storeId, role = "associate") {
     await this.screen("enroll");
     await this.fillEnrollment(central.url, central.code(storeId));
     await this.click("enroll-submit");
-    await this.screen("search", 180_000);
+    await this.screen("sign_in", 180_000);
     await this.syncState({ phase: "idle", online: true });
+    await this.signIn(central.pin(storeId, role));
   }
 
   /** Searches `query` and opens the first result; waits for its stock here. */

@@ -121,6 +121,12 @@ test("an associate orders a sold-out item for a customer, online and with the ce
     await app.waitFor(async () => (await app.attr("order-sync", "data-sync")) === "confirmed", 90_000, "confirmed once the central is back, untouched");
     assert.equal(await app.attr("order-status", "data-status"), "confirmed");
     app.screenshot("order-confirmed-after-reconnect");
+    // Both orders are the associate's, the one placed offline too.
+    const placedBy = central.query(
+      "SELECT associate_id FROM audit_log WHERE action = 'order.placed' AND store_id = ? ORDER BY id DESC LIMIT 2",
+      [STORE],
+    );
+    assert.deepEqual(placedBy, [[`${STORE}-associate`], [`${STORE}-associate`]], "the audit log names who placed them");
     t.diagnostic(`orders ${firstNumber} and ${secondNumber} confirmed`);
   } finally {
     await app.quit();

@@ -23,7 +23,7 @@ fn tomorrow_at(hour: u32) -> String {
 }
 
 fn mutation(counter: i64, command: Command) -> Mutation {
-    Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, associate_id: None, command }
+    Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, made_by: None, command }
 }
 
 fn booking(customer_id: &str, start: &str) -> Command {

@@ -63,7 +63,7 @@ fn one_unit(sku: &str, i: usize) -> PushRequest {
         mutations: vec![Mutation {
             mutation_id: uuid::Uuid::now_v7().to_string(),
             counter: 1,
-            associate_id: None,
+            made_by: None,
             command: Command::PlaceOrder(PlaceOrder {
                 order_id: uuid::Uuid::now_v7().to_string(),
                 order_number: format!("{STORE}-R{i:03}-1"),

@@ -199,7 +199,7 @@ async fn a_customers_picks_are_saved_to_their_profile_and_only_by_their_store() 
     let forged = Mutation {
         mutation_id: uuid::Uuid::now_v7().to_string(),
         counter: 1,
-        associate_id: None,
+        made_by: None,
         command: Command::SaveWishlist(SaveWishlist { customer_id: customer.id.clone(), items: saved.clone() }),
     };
     let answer = there.client.push(&PushRequest { mutations: vec![forged] }).await.unwrap();

@@ -972,7 +972,7 @@ mod tests {
             let m = Mutation {
                 mutation_id: uuid::Uuid::now_v7().to_string(),
                 counter,
-                associate_id: None,
+                made_by: None,
                 command: Command::SetSafetyRule(SetSafetyRule {
                     product_class: "bestseller".into(),
                     units: 4,
@@ -1098,7 +1098,12 @@ mod tests {
         };
         let (_, before, _) = send(&c.app, request("GET", &uri, Some(&device), Some(&manager), None)).await;
         for (i, command) in commands.into_iter().enumerate() {
-            let mutation = Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter: i as i64 + 1, associate_id: None, command };
+            let mutation = Mutation {
+                mutation_id: uuid::Uuid::now_v7().to_string(),
+                counter: i as i64 + 1,
+                made_by: None,
+                command,
+            };
             let body = serde_json::to_value(PushRequest { mutations: vec![mutation] }).unwrap();
             let (_, answer, _) = send(&c.app, request("POST", "/v1/push", Some(&device), None, Some(body))).await;
             assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");

@@ -1677,7 +1677,7 @@ mod tests {
     }
 
     fn mutation(counter: i64, command: Command) -> Mutation {
-        Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, associate_id: None, command }
+        Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, made_by: None, command }
     }
 
     fn device_booking(customer_id: &str, start: &str) -> Command {

@@ -52,8 +52,8 @@ pub fn apply(
             .query_row(params![device_id, mutation.mutation_id], |r| r.get(0))?;
         let result = if reused {
             conflict(mutation)
-        } else if !on_roster(&sp, store, mutation.associate_id.as_deref())? {
-            tracing::warn!(device_id, associate = ?mutation.associate_id, "command by an associate not of the device's store");
+        } else if !on_roster(&sp, store, mutation.made_by.as_deref())? {
+            tracing::warn!(device_id, associate = ?mutation.made_by, "command by an associate not of the device's store");
             refused(mutation, Rejection::Forbidden)
         } else {
             let mut inner = sp.savepoint()?;
@@ -102,7 +102,7 @@ fn audit_command(
     let base = Audit {
         store_id: Some(&store.id),
         device_id: Some(device_id),
-        associate_id: mutation.associate_id.as_deref(),
+        associate_id: mutation.made_by.as_deref(),
         ..Audit::default()
     };
     let command = &mutation.command;
@@ -186,11 +186,7 @@ fn refused(mutation: &Mutation, rejection: Rejection) -> MutationResult {
     MutationResult {
         mutation_id: mutation.mutation_id.clone(),
         counter: mutation.counter,
-        outcome: MutationOutcome::Rejected {
-            rejection,
-            alternatives: Vec::new(),
-            slots: Vec::new(),
-        },
+        outcome: MutationOutcome::Rejected { rejection, alternatives: Vec::new(), slots: Vec::new() },
         effects: Vec::new(),
         replayed: false,
     }

@@ -279,7 +279,7 @@ async fn every_command_is_attributed_to_an_associate_of_the_devices_store_and_au
     let order = |counter: i64, by: &str| Mutation {
         mutation_id: uuid::Uuid::now_v7().to_string(),
         counter,
-        associate_id: Some(by.to_owned()),
+        made_by: Some(by.to_owned()),
         command: Command::PlaceOrder(PlaceOrder {
             order_id: uuid::Uuid::now_v7().to_string(),
             order_number: format!("{STORE}-AT-{counter}"),

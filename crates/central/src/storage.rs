@@ -220,16 +220,36 @@ pub fn insert_location(tx: &Transaction<'_>, l: &LocationRecord) -> Result<()> {
     Ok(())
 }
 
+/// How many other stores' stock a device holds: the nearest of its country.
+pub const NEAREST_STORES: usize = 8;
+
 /// The scopes a device of `store` pulls: the catalog, its store's customers and
-/// orders, and the inventory of every location in its region (its country: stores,
-/// warehouse and online channel).
+/// orders, and the inventory of its region: its own store, the [`NEAREST_STORES`]
+/// nearest stores of its country, and every warehouse and online channel of its
+/// country. A chain of any size thus gives each tablet at most eleven or so
+/// locations' stock; stores farther away are asked of the central live.
 pub fn region_scopes(conn: &Connection, store: &LocationRecord) -> Result<Vec<String>> {
+    use vitrina_core::geo::{distance_km, Coordinates};
     let mut scopes = vec![CATALOG_SCOPE.to_owned(), vitrina_protocol::store_scope(&store.id)];
-    let mut stmt = conn.prepare_cached("SELECT id FROM location WHERE country = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([&store.country], |r| r.get::<_, String>(0))?;
-    for id in rows {
-        scopes.push(inventory_scope(&id?));
+    let mut stmt = conn.prepare_cached("SELECT id, kind, lat, lon FROM location WHERE country = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([&store.country], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, f64>(3)?))
+    })?;
+    let here = Coordinates { lat: store.lat, lon: store.lon };
+    let mut held = Vec::new();
+    let mut others = Vec::new();
+    for row in rows {
+        let (id, kind, lat, lon) = row?;
+        if id == store.id || LocationKind::parse(&kind) != Some(LocationKind::Store) {
+            held.push(id);
+        } else {
+            others.push((distance_km(here, Coordinates { lat, lon }), id));
+        }
     }
+    others.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    held.extend(others.into_iter().take(NEAREST_STORES).map(|(_, id)| id));
+    held.sort();
+    scopes.extend(held.iter().map(|id| inventory_scope(id)));
     Ok(scopes)
 }
 
@@ -431,6 +451,40 @@ mod tests {
             time_zone: "America/Santiago".into(),
             currency: "CLP".into(),
         }
+    }
+
+    #[test]
+    fn a_device_holds_its_store_the_nearest_stores_and_its_countrys_warehouse_and_online_stock() {
+        let (_dir, db) = db();
+        let at = |id: &str, kind: LocationKind, country: &str, km_north: f64| LocationRecord {
+            kind,
+            // A degree of latitude is about 111 km.
+            lat: -33.0 + km_north / 111.0,
+            lon: -70.6,
+            ..store(id, country)
+        };
+        let home = at("CL-HOME", LocationKind::Store, "CL", 0.0);
+        let scopes = db
+            .blocking(|conn| {
+                let tx = conn.transaction()?;
+                insert_location(&tx, &home)?;
+                insert_location(&tx, &at("CL-WH", LocationKind::Warehouse, "CL", 900.0))?;
+                insert_location(&tx, &at("CL-WEB", LocationKind::Online, "CL", 0.0))?;
+                // Twelve other stores, 5 km apart going north, listed out of order.
+                for n in [7, 3, 12, 1, 9, 5, 11, 2, 8, 4, 10, 6] {
+                    insert_location(&tx, &at(&format!("CL-S{n:02}"), LocationKind::Store, "CL", 5.0 * n as f64))?;
+                }
+                insert_location(&tx, &at("PE-NEAR", LocationKind::Store, "PE", 1.0))?;
+                tx.commit()?;
+                region_scopes(conn, &home)
+            })
+            .unwrap();
+        let mut expected = vec![CATALOG_SCOPE.to_owned(), vitrina_protocol::store_scope("CL-HOME")];
+        let mut held: Vec<String> = ["CL-HOME", "CL-WEB", "CL-WH"].iter().map(|s| s.to_string()).collect();
+        held.extend((1..=NEAREST_STORES).map(|n| format!("CL-S{n:02}")));
+        held.sort();
+        expected.extend(held.iter().map(|id| inventory_scope(id)));
+        assert_eq!(scopes, expected, "its own, the eight nearest, the warehouse however far, the online channel");
     }
 
     #[test]

@@ -273,7 +273,7 @@ async fn traffic(
                 // A push that went unanswered is sent again first, as the app does.
                 let mutation = unsent.take().unwrap_or_else(|| {
                     counter += 1;
-                    Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, associate_id: None, command }
+                    Mutation { mutation_id: uuid::Uuid::now_v7().to_string(), counter, made_by: None, command }
                 });
                 match client.push(&PushRequest { mutations: vec![mutation.clone()] }).await {
                     Ok(answer) => (kind, answer.results.len() == 1),

@@ -738,7 +738,7 @@ pub struct Mutation {
     /// checks they are on the device's store's roster and records them in the audit
     /// log. Absent only in commands queued by older builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associate_id: Option<String>,
+    pub made_by: Option<String>,
     #[serde(flatten)]
     pub command: Command,
 }
@@ -1184,6 +1184,39 @@ mod tests {
         let change = Change { seq: 8, key: "product:P1".into(), op: ChangeOp::Delete };
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"seq":8,"key":"product:P1","op":"delete"}"#);
+    }
+
+    #[test]
+    fn who_made_a_command_travels_beside_the_commands_own_fields() {
+        // The command is flattened into the mutation: its fields must never share a
+        // name with the mutation's own, or one would shadow the other.
+        let lost = LostDemandRecord {
+            id: "ld-1".into(),
+            store_id: "S1".into(),
+            sku: None,
+            product_id: None,
+            text: Some("un paraguas".into()),
+            reason: "not_in_catalog".into(),
+            associate_id: Some("S1-associate".into()),
+            recorded_at: "2026-11-24T10:00:00Z".into(),
+        };
+        for command in [
+            Command::RecordLostDemand(lost),
+            Command::SetSafetyRule(SetSafetyRule {
+                product_class: "core".into(),
+                units: 2,
+                by_associate_id: "S1-manager".into(),
+            }),
+        ] {
+            let mutation =
+                Mutation { mutation_id: "m".into(), counter: 1, made_by: Some("S1-manager".into()), command };
+            let json = serde_json::to_string(&mutation).unwrap();
+            assert_eq!(serde_json::from_str::<Mutation>(&json).unwrap(), mutation, "{json}");
+            let older = Mutation { made_by: None, ..mutation };
+            let json = serde_json::to_string(&older).unwrap();
+            assert!(!json.contains("made_by"), "an older build's mutation reads the same: {json}");
+            assert_eq!(serde_json::from_str::<Mutation>(&json).unwrap(), older);
+        }
     }
 
     #[test]

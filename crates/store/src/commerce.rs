@@ -561,12 +561,19 @@ impl Store {
             product_id,
             text,
             reason: input.reason,
-            associate_id: associate_id.map(str::to_owned),
+            // Whoever is signed in, unless the caller names someone.
+            associate_id: associate_id.or(self.acting.as_deref()).map(str::to_owned),
             recorded_at: rfc3339(now),
         };
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, self.acting.as_deref(), &Command::RecordLostDemand(record.clone()), &record.recorded_at)?;
+        insert_outbox(
+            &tx,
+            counter,
+            self.acting.as_deref(),
+            &Command::RecordLostDemand(record.clone()),
+            &record.recorded_at,
+        )?;
         tx.execute(
             "INSERT INTO lost_demand (id, recorded_at, product_id, counter, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![record.id, record.recorded_at, record.product_id, counter, to_json(&record)?],

@@ -570,7 +570,13 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let counter = next_counter(&tx)?;
-        insert_outbox(&tx, counter, self.acting.as_deref(), &Command::CancelOrder(CancelOrder { order_id: order_id.to_owned() }), now)?;
+        insert_outbox(
+            &tx,
+            counter,
+            self.acting.as_deref(),
+            &Command::CancelOrder(CancelOrder { order_id: order_id.to_owned() }),
+            now,
+        )?;
         tx.commit()?;
         self.order_detail(order_id)
     }

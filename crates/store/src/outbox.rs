@@ -110,7 +110,7 @@ impl Store {
         for row in rows {
             let (counter, mutation_id, command, associate_id) = row?;
             let command: Command = serde_json::from_str(&command).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            mutations.push(Mutation { mutation_id, counter, associate_id, command });
+            mutations.push(Mutation { mutation_id, counter, made_by: associate_id, command });
         }
         Ok(mutations)
     }

@@ -706,15 +706,19 @@ mod customer_mode {
             store.create_customer(input, NOW).unwrap().unwrap();
         };
         assert!(store.has_associates().unwrap());
-        assert!(matches!(store.sign_in("4821", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "A1"));
+        assert!(
+            matches!(store.sign_in("4821", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "A1")
+        );
         customer(&mut store, "Ximena");
         assert!(matches!(store.sign_in("1111", now()).unwrap(), PinCheck::Wrong { .. }));
         assert_eq!(store.acting_associate(), Some("A1"), "a wrong PIN changes nobody");
-        assert!(matches!(store.sign_in("9035", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "M1"));
+        assert!(
+            matches!(store.sign_in("9035", now()).unwrap(), PinCheck::Accepted { ref associate_id, .. } if associate_id == "M1")
+        );
         customer(&mut store, "Yolanda");
         store.set_acting_associate(None);
         customer(&mut store, "Zoe");
-        let by: Vec<Option<String>> = store.pending_mutations(10).unwrap().into_iter().map(|m| m.associate_id).collect();
+        let by: Vec<Option<String>> = store.pending_mutations(10).unwrap().into_iter().map(|m| m.made_by).collect();
         assert_eq!(by, [Some("A1".to_owned()), Some("M1".to_owned()), None]);
 
         // Leaving customer mode signs in whoever gave the PIN.

@@ -29,6 +29,9 @@ pub enum SyncError {
     WrongPin,
     #[error("a manager revoked this device")]
     Revoked,
+    /// A scope pulled again from the start still disagreed with the central's.
+    #[error("the cache keeps disagreeing with the central after pulling it again")]
+    Diverged,
 }
 
 impl SyncError {

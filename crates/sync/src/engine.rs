@@ -8,6 +8,10 @@
 //!   made before anything else (and before being told to update).
 //! - Only transport failures are retried, with exponential backoff capped at
 //!   [`BACKOFF_MAX`]; an error retrying can't fix stops until the next wake.
+//! - A scope pulled again after a divergence is pulled again at once, but never in
+//!   a loop: after [`MAX_RESETS`] resets in a row without reaching the head, the
+//!   device says so ([`SyncError::Diverged`]) and tries again after a backoff from
+//!   [`DIVERGED_BACKOFF_MIN`] doubling to [`DIVERGED_BACKOFF_MAX`].
 //! - Long-poll only once the cache has reached the central's head.
 
 use crate::{Progress, SyncError};
@@ -17,6 +21,10 @@ use std::time::Duration;
 pub const LONG_POLL_MS: u32 = 20_000;
 pub const BACKOFF_MIN: Duration = Duration::from_millis(500);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// Scope resets in a row, without reaching the head, before the engine backs off.
+pub const MAX_RESETS: u32 = 3;
+pub const DIVERGED_BACKOFF_MIN: Duration = Duration::from_secs(30);
+pub const DIVERGED_BACKOFF_MAX: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -84,6 +92,9 @@ pub struct Engine {
     backoff: Duration,
     caught_up: bool,
     first_sync: bool,
+    /// Scope resets since the cache last reached the head.
+    resets: u32,
+    diverged_backoff: Duration,
 }
 
 impl Engine {
@@ -101,6 +112,8 @@ impl Engine {
             backoff: BACKOFF_MIN,
             caught_up: false,
             first_sync: false,
+            resets: 0,
+            diverged_backoff: DIVERGED_BACKOFF_MIN,
         }
     }
 
@@ -153,6 +166,20 @@ impl Engine {
             }
             Event::Pulled { remaining, resync, progress, confirmed_at } => {
                 self.mark_online();
+                if resync {
+                    self.resets += 1;
+                    if self.resets > MAX_RESETS {
+                        // Pulled again and again, and still not what the central has:
+                        // pulling once more at once would only spin. Say so, wait, retry.
+                        self.caught_up = false;
+                        self.status.phase = Phase::Error;
+                        self.status.progress = None;
+                        self.status.error = Some(SyncError::Diverged);
+                        let wait = self.diverged_backoff;
+                        self.diverged_backoff = (wait * 2).min(DIVERGED_BACKOFF_MAX);
+                        return Instruction::Backoff(wait);
+                    }
+                }
                 if remaining > 0 || resync {
                     self.caught_up = false;
                     self.status.phase = if self.first_sync { Phase::FirstSync } else { Phase::Syncing };
@@ -161,6 +188,8 @@ impl Engine {
                 }
                 self.caught_up = true;
                 self.first_sync = false;
+                self.resets = 0;
+                self.diverged_backoff = DIVERGED_BACKOFF_MIN;
                 self.status.phase = Phase::Idle;
                 self.status.progress = None;
                 if confirmed_at.is_some() {
@@ -304,6 +333,44 @@ mod tests {
         assert_eq!(engine.status().pending, 1);
         assert_eq!(engine.status().phase, Phase::Idle, "a nudge doesn't flash 'syncing' on a current cache");
         assert_eq!(engine.handle(Event::Connected), Instruction::Push);
+    }
+
+    #[test]
+    fn a_scope_that_keeps_diverging_is_not_pulled_in_a_loop_but_backs_off_and_says_so() {
+        let reset = || Event::Pulled {
+            remaining: 0,
+            resync: true,
+            progress: Progress { done: 0, total: 0 },
+            confirmed_at: None,
+        };
+        let mut engine = Engine::new(None, 0);
+        engine.handle(enrolled(true));
+        engine.handle(Event::Connected);
+        engine.handle(Event::Pushed { pending: 0 });
+        for _ in 0..MAX_RESETS {
+            assert_eq!(engine.handle(reset()), Instruction::Pull { wait_ms: 0 }, "a reset is pulled again at once");
+        }
+        assert_eq!(engine.handle(reset()), Instruction::Backoff(DIVERGED_BACKOFF_MIN), "then it waits");
+        assert_eq!(engine.status().phase, Phase::Error);
+        assert_eq!(engine.status().error, Some(SyncError::Diverged), "and says why");
+        assert_eq!(engine.handle(Event::TimerFired), Instruction::Connect, "then tries again");
+        engine.handle(Event::Connected);
+        engine.handle(Event::Pushed { pending: 0 });
+        assert_eq!(engine.handle(reset()), Instruction::Backoff(DIVERGED_BACKOFF_MIN * 2), "longer each time");
+        for _ in 0..10 {
+            engine.handle(reset());
+        }
+        assert_eq!(engine.handle(reset()), Instruction::Backoff(DIVERGED_BACKOFF_MAX), "up to the cap");
+
+        // Once the cache reaches the head, the count starts again.
+        engine.handle(Event::TimerFired);
+        engine.handle(Event::Connected);
+        engine.handle(Event::Pushed { pending: 0 });
+        assert_eq!(engine.handle(pulled(0)), Instruction::Push);
+        assert_eq!(engine.status().phase, Phase::Idle);
+        assert_eq!(engine.status().error, None);
+        engine.handle(Event::Pushed { pending: 0 });
+        assert_eq!(engine.handle(reset()), Instruction::Pull { wait_ms: 0 }, "a new divergence is pulled at once");
     }
 
     #[test]

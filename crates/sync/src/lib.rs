@@ -82,6 +82,7 @@ pub async fn pull_until_current(
     let session = client.session().await?;
     lock(store).subscribe(&session.scopes)?;
     let mut done = 0u64;
+    let mut resets = 0u32;
     loop {
         let cursors = lock(store).cursors()?;
         let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: 0 }).await?;
@@ -90,6 +91,12 @@ pub async fn pull_until_current(
         progress(Progress { done, total: done + remaining });
         if remaining == 0 && !resync {
             return Ok(done);
+        }
+        if resync {
+            resets += 1;
+            if resets > engine::MAX_RESETS {
+                return Err(SyncError::Diverged);
+            }
         }
     }
 }

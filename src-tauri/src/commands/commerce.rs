@@ -8,8 +8,8 @@
 //! A manager's PIN signs the manager in on the device (in place of whoever was);
 //! the screens close with the session, on sign-out or after inactivity.
 
-use crate::error::AppError;
 use crate::commands::session::open_session;
+use crate::error::AppError;
 use crate::state::{AppCore, Signed};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;

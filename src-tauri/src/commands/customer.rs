@@ -3,8 +3,8 @@
 //! but those in [`CUSTOMER_MODE_COMMANDS`], so no screen, shortcut or forged IPC
 //! call reaches associate data; leaving takes an associate's PIN.
 
-use crate::error::AppError;
 use crate::commands::session::{open_session, refused};
+use crate::error::AppError;
 use crate::state::AppCore;
 use tauri::{Manager, State, WebviewWindow};
 use vitrina_store::{CannotEnter, CustomerSession, Pick, PinCheck, Selection, Showcase};

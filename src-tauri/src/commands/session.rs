@@ -50,7 +50,13 @@ pub(crate) async fn check_pin(window: &WebviewWindow, pin: String) -> Result<Pin
 
 /// Signs in the associate a PIN was accepted for: at the central too when it
 /// answers (offline, the device's own check stands), replacing whoever was on.
-pub(crate) async fn open_session(core: &AppCore, associate_id: String, name: String, role: String, pin: &str) -> Signed {
+pub(crate) async fn open_session(
+    core: &AppCore,
+    associate_id: String,
+    name: String,
+    role: String,
+    pin: &str,
+) -> Signed {
     let central_token = match core.client() {
         Ok(client) => match client.sign_in(&associate_id, pin).await {
             Ok(session) => Some(session.token),

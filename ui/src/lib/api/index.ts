@@ -105,6 +105,7 @@ export type UiError =
   | { code: "pin_locked"; retry_after_s: number }
   | { code: "manager_required" }
   | { code: "sign_in_required" }
+  | { code: "cache_diverged" }
   | { code: "device_revoked" };
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -123,6 +124,7 @@ const SIMPLE_CODES = new Set<string>([
   "no_pins",
   "manager_required",
   "sign_in_required",
+  "cache_diverged",
   "device_revoked",
   "internal",
 ]);

@@ -539,6 +539,8 @@ export const en: Dictionary = {
   error_appt_start: "That time is not valid.",
 
   error_manager_required: "Only a store manager can do this. Enter a manager's PIN.",
+  error_cache_diverged:
+    "This tablet's data doesn't match the central's, even after downloading it again. It will try again in a few minutes; if it keeps happening, tell support.",
   error_sign_in_required: "Your session closed. Enter your PIN to carry on.",
   sign_in_title: "Sign in",
   sign_in_hint: "Enter your personal PIN. What you do on the tablet is recorded under your name.",

@@ -537,6 +537,8 @@ export const es = {
   error_appt_start: "Ese horario no es válido.",
 
   error_manager_required: "Esto lo puede hacer solo un encargado de tienda. Ingresa un PIN de encargado.",
+  error_cache_diverged:
+    "Los datos de esta tablet no coinciden con los de la central, aunque se descargaron de nuevo. Se volverá a intentar en unos minutos; si sigue pasando, avisa a soporte.",
   error_sign_in_required: "Tu sesión se cerró. Ingresa tu PIN para seguir.",
   sign_in_title: "Inicia sesión",
   sign_in_hint: "Ingresa tu PIN personal. Lo que hagas en la tablet quedará a tu nombre.",

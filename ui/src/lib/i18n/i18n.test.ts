@@ -88,6 +88,7 @@ describe("translate", () => {
       { code: "pin_locked", retry_after_s: 90 },
       { code: "manager_required" },
       { code: "sign_in_required" },
+      { code: "cache_diverged" },
       { code: "invalid", field: "text", reason: "empty" },
       { code: "invalid", field: "sku", reason: "unknown" },
       { code: "invalid", field: "units", reason: "invalid" },

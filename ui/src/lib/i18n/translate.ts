@@ -69,6 +69,8 @@ export function errorMessageKey(err: UiError): [MessageKey, Params | undefined] 
       return ["error_manager_required", undefined];
     case "sign_in_required":
       return ["error_sign_in_required", undefined];
+    case "cache_diverged":
+      return ["error_cache_diverged", undefined];
     case "internal":
       return ["error_internal", undefined];
   }
