@@ -419,7 +419,7 @@ async fn a_customers_online_order_return_in_store_and_appointment_are_one_histor
         .unwrap()
         .query_row("SELECT chain_consent FROM customer WHERE id = ?1", [&customer_id], |r| r.get(0))
         .unwrap();
-    let found = other.client.lookup_customers(&phone).await.unwrap().customers;
+    let found = other.client.lookup_customers(&phone, None).await.unwrap().customers;
     assert_eq!(found.len(), usize::from(consent), "consent {consent}: {found:?}");
     let (consenting, phone_of_consenting): (String, String) = central
         .inspect()
@@ -430,7 +430,7 @@ async fn a_customers_online_order_return_in_store_and_appointment_are_one_histor
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let found = other.client.lookup_customers(&phone_of_consenting).await.unwrap().customers;
+    let found = other.client.lookup_customers(&phone_of_consenting, None).await.unwrap().customers;
     assert_eq!(found.len(), 1);
     let profile = other.cache().chain_profile(&found[0]).unwrap();
     assert_eq!(profile.customer.id, consenting);

@@ -573,15 +573,39 @@ struct LookupQuery {
     responses((status = 200, body = CustomerLookupResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
 async fn lookup_customers(
     State(state): State<AppState>,
-    device: DeviceAuth,
+    caller: crate::sessions::DeviceAndAssociate,
     Params(query): Params<LookupQuery>,
 ) -> Result<Json<CustomerLookupResponse>, CentralError> {
+    let device = caller.device;
     device.require_current()?;
     if query.q.trim().len() < 5 || query.q.len() > 254 {
         return Err(CentralError::Invalid("give a whole phone number or email address".into()));
     }
     let store = device.store.clone();
-    let customers = state.db.call(move |conn| crate::commerce::lookup_customers(conn, &store, &query.q)).await?;
+    let device_id = device.device_id.clone();
+    let associate = caller.associate.map(|a| a.associate_id);
+    let customers = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let customers = crate::commerce::lookup_customers(&tx, &store, &query.q)?;
+            // Who looked up whom: the customers found, never what was typed.
+            let found: Vec<&str> = customers.iter().map(|c| c.customer.id.as_str()).collect();
+            crate::audit::record(
+                &tx,
+                crate::audit::Audit {
+                    action: "customer.looked_up",
+                    store_id: Some(&store.id),
+                    device_id: Some(&device_id),
+                    associate_id: associate.as_deref(),
+                    detail: Some(serde_json::json!({ "found": found })),
+                    ..Default::default()
+                },
+            )?;
+            tx.commit()?;
+            Ok(customers)
+        })
+        .await?;
     tracing::info!(device = %device.device_id, found = customers.len(), "customer looked up across the chain");
     Ok(Json(CustomerLookupResponse { customers }))
 }

@@ -317,5 +317,45 @@ async fn every_command_is_attributed_to_an_associate_of_the_devices_store_and_au
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .unwrap();
-    assert_eq!(audited, vec![(format!("{STORE}-AT-3"), Some(by))], "only the applied order, with who placed it");
+    assert_eq!(
+        audited,
+        vec![(format!("{STORE}-AT-3"), Some(by.clone()))],
+        "only the applied order, with who placed it"
+    );
+
+    // A lookup made for a person carries their session: a made-up one is refused,
+    // a real one is recorded with the lookup.
+    let sign_in = Endpoint {
+        method: Method::POST,
+        path: "/v1/associates/sign-in",
+        uri: "/v1/associates/sign-in",
+        body: Some(json!({"associate_id": by, "pin": demo_pin(STORE, "associate")})),
+        access: Access::Device,
+    };
+    let (status, answer) = call(&app, &sign_in, caller()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let session = answer["token"].as_str().unwrap().to_owned();
+    let lookup = Endpoint {
+        method: Method::GET,
+        path: "/v1/customers/lookup",
+        uri: "/v1/customers/lookup?q=nadie%40example.com",
+        body: None,
+        access: Access::Device,
+    };
+    let (status, _) = call(&app, &lookup, Caller { bearer: Some(&device), associate: Some("made-up") }).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a made-up session");
+    let (status, _) = call(&app, &lookup, Caller { bearer: Some(&device), associate: Some(&session) }).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(&app, &lookup, caller()).await;
+    assert_eq!(status, StatusCode::OK, "a device's own lookup, for an associate signed in offline");
+    let looked_up: Vec<Option<String>> = db
+        .blocking(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT associate_id FROM audit_log WHERE action = 'customer.looked_up' AND store_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([STORE], |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(looked_up, vec![Some(by), None], "each lookup is recorded, with who made it when known");
 }

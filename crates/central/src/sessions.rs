@@ -63,6 +63,27 @@ impl FromRequestParts<AppState> for AssociateAuth {
     }
 }
 
+/// A device, with the associate signed in on it when the request names one: a
+/// request made for a person carries their session, which must then be valid (a
+/// made-up or ended one is refused as [`AssociateAuth`] refuses it).
+#[derive(Debug, Clone)]
+pub struct DeviceAndAssociate {
+    pub device: DeviceAuth,
+    pub associate: Option<AssociateAuth>,
+}
+
+impl FromRequestParts<AppState> for DeviceAndAssociate {
+    type Rejection = CentralError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(ASSOCIATE_HEADER) {
+            let associate = AssociateAuth::from_request_parts(parts, state).await?;
+            return Ok(DeviceAndAssociate { device: associate.device.clone(), associate: Some(associate) });
+        }
+        Ok(DeviceAndAssociate { device: DeviceAuth::from_request_parts(parts, state).await?, associate: None })
+    }
+}
+
 /// The associate and role of a live session opened on `device_id` for `store_id`.
 fn session(
     conn: &Connection,

@@ -200,10 +200,18 @@ impl Client {
     }
 
     /// Customers by exact phone or email across the chain: the device's store's, and
-    /// those who agreed to one profile across the chain.
-    pub async fn lookup_customers(&self, query: &str) -> Result<CustomerLookupResponse, SyncError> {
-        let request =
+    /// those who agreed to one profile across the chain. Made for the associate
+    /// whose session is given, when they are signed in at the central.
+    pub async fn lookup_customers(
+        &self,
+        query: &str,
+        associate_token: Option<&str>,
+    ) -> Result<CustomerLookupResponse, SyncError> {
+        let mut request =
             self.authorised(self.http.get(format!("{}/v1/customers/lookup", self.base)))?.query(&[("q", query)]);
+        if let Some(token) = associate_token {
+            request = request.header(ASSOCIATE_HEADER, token);
+        }
         self.send(request, Duration::from_secs(15)).await
     }
 

@@ -85,7 +85,12 @@ pub async fn lookup_chain_customer(core: State<'_, AppCore>, query: String) -> R
         return Err(AppError::invalid("query", "too_short"));
     }
     let client = core.client()?;
-    let found = client.lookup_customers(&query).await?;
+    let token = core.signed_in(Utc::now()).and_then(|s| s.central_token);
+    let found = match client.lookup_customers(&query, token.as_deref()).await {
+        // The central ended that session (expired); the device's own still stands.
+        Err(SyncError::Forbidden(_)) if token.is_some() => client.lookup_customers(&query, None).await?,
+        other => other?,
+    };
     let store = core.store();
     found.customers.iter().map(|c| store.chain_profile(c).map_err(AppError::from)).collect()
 }
