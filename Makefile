@@ -13,7 +13,7 @@ CENTRAL_LISTEN ?= 127.0.0.1:8787
 POSTGRES_URL ?= postgres://postgres:postgres@127.0.0.1:5432/postgres
 export VITRINA_POSTGRES_URL := $(POSTGRES_URL)
 
-.PHONY: all deps ui build run test test-rust test-postgres postgres test-ui test-e2e test-public-booking bench-e2e lint bindings-check clean
+.PHONY: all deps ui build run test test-rust test-postgres test-keyring postgres test-ui test-e2e test-public-booking bench-e2e lint bindings-check clean
 
 all: build
 
@@ -56,6 +56,19 @@ test-rust: build postgres
 test-postgres: postgres
 	VITRINA_TEST_POSTGRES="$(POSTGRES_URL)" cargo test -p vitrina-central --lib
 
+# The device's cache key in a real Secret Service: a private D-Bus session with
+# gnome-keyring unlocked for the test (both installed by .ci/deps.sh). The test is
+# ignored elsewhere; here it runs alone and must pass.
+test-keyring: deps
+	cargo test -p vitrina-app --lib --no-run --quiet
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	  XDG_DATA_HOME="$$data" dbus-run-session -- sh -c \
+	    'printf vitrina-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	     cargo test -p vitrina-app --lib -- --ignored --exact \
+	       platform::tests::the_cache_key_is_kept_in_the_keyring_and_never_beside_the_cache' 2>&1 | \
+	  tee "$$data/out" | grep -v "fd limit" || true; \
+	  grep -q "test result: ok. 1 passed" "$$data/out" || { echo "error: the keyring test did not pass" >&2; exit 1; }
+
 test-e2e: build
 	cd tests/e2e && timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 app.test.mjs session.test.mjs orders.test.mjs customer.test.mjs appointments.test.mjs commerce.test.mjs
 
@@ -69,7 +82,7 @@ bench-e2e: build
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-color-switch.mjs
 	cd tests/e2e && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node bench-report.mjs
 
-test: test-ui lint test-rust test-postgres bindings-check test-e2e test-public-booking
+test: test-ui lint test-rust test-postgres test-keyring bindings-check test-e2e test-public-booking
 	@echo "make test: all suites passed"
 
 clean:

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
-           xvfb xauth webkit2gtk-driver imagemagick chromium chromium-driver)
+           xvfb xauth webkit2gtk-driver imagemagick chromium chromium-driver dbus gnome-keyring)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

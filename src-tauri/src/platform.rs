@@ -118,3 +118,35 @@ fn only_for_this_user(path: &std::path::Path) -> std::io::Result<()> {
 fn only_for_this_user(_: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Needs a Secret Service: `make test-keyring` runs it in a private D-Bus
+    /// session with gnome-keyring unlocked, where it must pass (nothing is skipped).
+    #[test]
+    #[ignore = "needs a Secret Service: run by make test-keyring"]
+    fn the_cache_key_is_kept_in_the_keyring_and_never_beside_the_cache() {
+        assert_ne!(std::env::var("VITRINA_KEY_STORE").as_deref(), Ok("file"), "the keyring must be tried");
+        let dir = std::env::temp_dir().join(format!("vitrina-keyring-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (key, place) = cache_key(&dir).unwrap();
+        assert_eq!(place, KeyPlace::Keyring, "a keyring is there: the key goes in it");
+        assert!(!dir.join("cache.key").exists(), "and no copy in a file");
+
+        // The next start reads the same key back, and it opens the encrypted cache.
+        let path = dir.join("vitrina.db");
+        vitrina_store::Store::open_encrypted(&path, &key).unwrap();
+        let (again, place) = cache_key(&dir).unwrap();
+        assert_eq!((again.to_hex(), place), (key.to_hex(), KeyPlace::Keyring));
+        assert!(vitrina_store::Store::open_encrypted(&path, &again).is_ok());
+        assert!(matches!(
+            vitrina_store::Store::open_encrypted(&path, &vitrina_store::CacheKey::generate()),
+            Err(vitrina_store::StoreError::WrongKey)
+        ));
+
+        keyring_entry(&dir).unwrap().delete_credential().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
