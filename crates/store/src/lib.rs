@@ -90,6 +90,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 32 MiB of pages (SQLite's default is 2 MiB): an encrypted page read again
+        // is decrypted and authenticated again, so a first sync that outgrows the
+        // cache spends its time re-reading its own B-trees.
+        conn.pragma_update(None, "cache_size", -32_768)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate::migrate(&mut conn)?;
         Ok(Store { conn, acting: None })

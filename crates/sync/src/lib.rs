@@ -18,11 +18,11 @@ pub use images::{fetch_images, missing_images, ImageCache};
 pub use task::{spawn, Phase, Status, SyncHandle};
 
 use std::sync::{Arc, Mutex};
-use vitrina_protocol::{PullRequest, PushRequest};
+use vitrina_protocol::{PullRequest, PullResponse, PushRequest, ScopeCursor, ScopeStatus};
 use vitrina_store::Store;
 
-/// Changes per pull request.
-pub const PAGE_SIZE: u32 = 2_000;
+/// Changes per pull request (the central answers at most 5,000).
+pub const PAGE_SIZE: u32 = 5_000;
 
 /// How far a pull has come: changes applied and changes known in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,10 +83,9 @@ pub async fn pull_until_current(
     lock(store).subscribe(&session.scopes)?;
     let mut done = 0u64;
     let mut resets = 0u32;
+    let mut puller = Puller::default();
     loop {
-        let cursors = lock(store).cursors()?;
-        let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms: 0 }).await?;
-        let (applied, remaining, resync) = apply_response(store, &response)?;
+        let (applied, remaining, resync) = puller.round(store, client, 0).await?;
         done += applied;
         progress(Progress { done, total: done + remaining });
         if remaining == 0 && !resync {
@@ -99,6 +98,77 @@ pub async fn pull_until_current(
             }
         }
     }
+}
+
+/// Pulls page after page, asking the central for the next page while the last one
+/// is applied: the network and the central's reading overlap the cache's writing.
+/// A page asked for ahead is used only if the cache's cursors, once the last page
+/// is in, are exactly those it was asked for (a scope reset or a wake in between
+/// throws it away).
+#[derive(Default)]
+pub(crate) struct Puller {
+    ahead: Option<(Vec<ScopeCursor>, Ahead)>,
+}
+
+/// A pull already on its way.
+type Ahead = tokio::task::JoinHandle<Result<PullResponse, SyncError>>;
+
+impl Drop for Puller {
+    fn drop(&mut self) {
+        if let Some((_, ahead)) = self.ahead.take() {
+            ahead.abort();
+        }
+    }
+}
+
+impl Puller {
+    /// One page of every scope, applied: (changes applied, changes still
+    /// remaining, whether a scope was reset). `wait_ms` > 0 is a long-poll.
+    pub(crate) async fn round(
+        &mut self,
+        store: &Arc<Mutex<Store>>,
+        client: &Client,
+        wait_ms: u32,
+    ) -> Result<(u64, u64, bool), SyncError> {
+        let cursors = lock(store).cursors()?;
+        let response = match self.ahead.take() {
+            Some((asked, ahead)) if asked == cursors && wait_ms == 0 => match ahead.await {
+                Ok(answer) => answer?,
+                Err(e) => return Err(SyncError::Unreachable(format!("the page asked ahead was lost: {e}"))),
+            },
+            stale => {
+                if let Some((_, ahead)) = stale {
+                    ahead.abort();
+                }
+                client.pull(&PullRequest { cursors: cursors.clone(), limit: PAGE_SIZE, wait_ms }).await?
+            }
+        };
+        if response.scopes.iter().any(|p| p.status == ScopeStatus::Ok && p.remaining > 0) {
+            let next = advanced(&cursors, &response);
+            let client = client.clone();
+            let asked = next.clone();
+            let ahead = tokio::spawn(async move {
+                client.pull(&PullRequest { cursors: asked, limit: PAGE_SIZE, wait_ms: 0 }).await
+            });
+            self.ahead = Some((next, ahead));
+        }
+        let store = Arc::clone(store);
+        tokio::task::spawn_blocking(move || apply_response(&store, &response))
+            .await
+            .map_err(|e| SyncError::Store(format!("applying a page: {e}")))?
+    }
+}
+
+/// The cursors `cursors` become once `response` is applied without a reset.
+fn advanced(cursors: &[ScopeCursor], response: &PullResponse) -> Vec<ScopeCursor> {
+    cursors
+        .iter()
+        .map(|c| match response.scopes.iter().find(|p| p.scope == c.scope) {
+            Some(page) if page.status == ScopeStatus::Ok => ScopeCursor { scope: c.scope.clone(), after: page.cursor },
+            Some(_) => ScopeCursor { scope: c.scope.clone(), after: 0 },
+            None => c.clone(),
+        })
+        .collect()
 }
 
 /// Applies a pull response: (changes applied, changes still remaining, whether a
@@ -118,4 +188,37 @@ pub(crate) fn apply_response(
         resync |= outcome == vitrina_store::PageOutcome::Reset;
     }
     Ok((applied, remaining, resync))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitrina_protocol::ScopePage;
+
+    fn page(scope: &str, status: ScopeStatus, cursor: i64) -> ScopePage {
+        ScopePage {
+            scope: scope.into(),
+            status,
+            changes: Vec::new(),
+            cursor,
+            head: 100,
+            remaining: 100 - cursor,
+            checksum: None,
+        }
+    }
+
+    #[test]
+    fn the_page_asked_ahead_starts_where_the_last_one_leaves_each_scope() {
+        let cursor = |scope: &str, after: i64| ScopeCursor { scope: scope.into(), after };
+        let sent = vec![cursor("catalog", 10), cursor("inventory:A", 40), cursor("inventory:B", 7)];
+        let response = PullResponse {
+            server_time: "2026-11-24T10:00:00Z".into(),
+            scopes: vec![page("catalog", ScopeStatus::Ok, 60), page("inventory:A", ScopeStatus::ResyncRequired, 0)],
+        };
+        assert_eq!(
+            advanced(&sent, &response),
+            vec![cursor("catalog", 60), cursor("inventory:A", 0), cursor("inventory:B", 7)],
+            "moved on, started again, and left as it was"
+        );
+    }
 }

@@ -6,11 +6,10 @@
 
 use crate::engine::{Engine, Event, Instruction};
 use crate::images::{fetch_images, missing_images, ImageCache};
-use crate::{apply_response, lock, push_pending, Client, Progress, SyncError, PAGE_SIZE};
+use crate::{lock, push_pending, Client, Progress, Puller, SyncError};
 use rand::Rng;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{watch, Notify};
-use vitrina_protocol::PullRequest;
 use vitrina_store::Store;
 
 pub use crate::engine::{Phase, Status};
@@ -78,6 +77,7 @@ async fn run(
     let mut event = woken(&store);
     let mut client: Option<Client> = None;
     let mut done = 0u64;
+    let mut puller = Puller::default();
     loop {
         if matches!(event, Event::Failed(SyncError::Revoked)) {
             // A manager revoked this device (lost, stolen): nothing it holds stays.
@@ -119,7 +119,7 @@ async fn run(
             Instruction::Pull { wait_ms } => match &client {
                 Some(c) => {
                     tokio::select! {
-                        outcome = pull(&store, c, wait_ms) => match outcome {
+                        outcome = puller.round(&store, c, wait_ms) => match outcome {
                             Ok((applied, remaining, resync)) => {
                                 done += applied;
                                 if remaining == 0 && !resync {
@@ -236,11 +236,4 @@ async fn connect(store: &Arc<Mutex<Store>>) -> Result<Client, SyncError> {
     let session = client.session().await?;
     lock(store).subscribe(&session.scopes)?;
     Ok(client)
-}
-
-/// One pull round: (changes applied, changes remaining, whether a scope was reset).
-async fn pull(store: &Arc<Mutex<Store>>, client: &Client, wait_ms: u32) -> Result<(u64, u64, bool), SyncError> {
-    let cursors = lock(store).cursors()?;
-    let response = client.pull(&PullRequest { cursors, limit: PAGE_SIZE, wait_ms }).await?;
-    apply_response(store, &response)
 }
