@@ -59,7 +59,7 @@ test-postgres: postgres
 # The device's cache key in a real Secret Service: a private D-Bus session with
 # gnome-keyring unlocked for the test (both installed by .ci/deps.sh). The test is
 # ignored elsewhere; here it runs alone and must pass.
-test-keyring: deps
+test-keyring: ui
 	cargo test -p vitrina-app --lib --no-run --quiet
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
 	  XDG_DATA_HOME="$$data" dbus-run-session -- sh -c \

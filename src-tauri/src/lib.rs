@@ -170,7 +170,12 @@ pub fn run() {
                 return true;
             }
             let signed_in = || core.as_ref().is_some_and(|core| core.signed_in(chrono::Utc::now()).is_some());
-            if !on && !commands::open_without_sign_in(command) && !signed_in() {
+            // A tablet whose store has no staff on it yet (enrolled to the wrong
+            // store, say) can still be reset; the reset itself refuses while
+            // commands made here are unsent.
+            let nobody_can = || core.as_ref().is_some_and(|core| core.store().has_associates().is_ok_and(|any| !any));
+            let reset_allowed = || command == "reset_device" && nobody_can();
+            if !on && !commands::open_without_sign_in(command) && !signed_in() && !reset_allowed() {
                 tracing::warn!(command, "refused: nobody signed in");
                 invoke.resolver.reject(error::AppError::SignInRequired);
                 return true;

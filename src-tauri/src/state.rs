@@ -141,10 +141,13 @@ impl AppCore {
     }
 
     /// Signs `session` in (or, with None, nobody); answers whoever it replaced.
-    /// Commands queued from now on are attributed to them.
+    /// Commands queued from now on are attributed to them. The slot and the cache's
+    /// acting associate change together, under the slot's lock (always taken
+    /// before the cache's).
     pub fn set_session(&self, session: Option<Signed>) -> Option<Signed> {
+        let mut slot = self.slot();
         self.store().set_acting_associate(session.as_ref().map(|s| s.associate_id.clone()));
-        let before = self.slot().replace(session);
+        let before = slot.replace(session);
         if let Some(before) = &before {
             tracing::info!(associate = %before.associate_id, "signed out");
         }
@@ -154,22 +157,57 @@ impl AppCore {
     /// The associate signed in, unless idle too long (with the grace for activity
     /// not reported yet); an idle session is ended here.
     pub fn signed_in(&self, now: DateTime<Utc>) -> Option<Signed> {
-        let (active, ended) = self.slot().active(now, self.sign_out_after + ACTIVITY_GRACE);
-        self.ended(ended);
-        active
+        let idle = self.sign_out_after + ACTIVITY_GRACE;
+        self.check(|slot| slot.active(now, idle))
     }
 
     /// Somebody used the device; answers the session, if still on.
     pub fn touch(&self, now: DateTime<Utc>) -> Option<Signed> {
-        let (active, ended) = self.slot().touch(now, self.sign_out_after + ACTIVITY_GRACE);
-        self.ended(ended);
+        let idle = self.sign_out_after + ACTIVITY_GRACE;
+        self.check(|slot| slot.touch(now, idle))
+    }
+
+    /// Runs `f` on the slot; a session it ends stops being the acting associate
+    /// under the same lock, and is signed out at the central.
+    fn check(&self, f: impl FnOnce(&mut SessionSlot) -> (Option<Signed>, Option<Signed>)) -> Option<Signed> {
+        let mut slot = self.slot();
+        let (active, ended) = f(&mut slot);
+        if ended.is_some() {
+            self.store().set_acting_associate(None);
+        }
+        drop(slot);
+        if let Some(ended) = ended {
+            self.forget_at_central(ended);
+        }
         active
     }
 
-    fn ended(&self, ended: Option<Signed>) {
-        let Some(ended) = ended else { return };
-        self.store().set_acting_associate(None);
-        self.forget_at_central(ended);
+    /// The central's session for `associate_id`, arrived after the device signed
+    /// them in; if someone else is signed in by now, it is ended at once.
+    pub fn attach_central_token(&self, associate_id: &str, token: String) {
+        let mut slot = self.slot();
+        match slot.0.as_mut() {
+            Some(s) if s.associate_id == associate_id && s.central_token.is_none() => s.central_token = Some(token),
+            _ => {
+                drop(slot);
+                let stale = Signed {
+                    associate_id: associate_id.to_owned(),
+                    name: String::new(),
+                    role: String::new(),
+                    central_token: Some(token),
+                    last_active: Utc::now(),
+                };
+                self.forget_at_central(stale);
+            }
+        }
+    }
+
+    /// The central no longer takes the signed-in associate's session (expired):
+    /// the device's own, checked offline, goes on without it.
+    pub fn drop_central_token(&self) {
+        if let Some(s) = self.slot().0.as_mut() {
+            s.central_token = None;
+        }
     }
 
     /// Ends `ended`'s session at the central too, in the background: best effort,

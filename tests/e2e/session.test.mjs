@@ -11,8 +11,8 @@ const STORE = "CL-SCL-01";
 
 test("associates sign in with their PIN, the tablet locks when left alone, and one PIN switches who is signed in", async () => {
   const central = await Central.start();
-  // Five seconds untouched instead of five minutes.
-  const app = await App.launch("sign-in", { VITRINA_SIGN_OUT_AFTER_S: "5" });
+  // Twelve seconds untouched instead of five minutes.
+  const app = await App.launch("sign-in", { VITRINA_SIGN_OUT_AFTER_S: "12" });
   try {
     await app.enrollAndSync(central, STORE);
     assert.equal(await app.attr("header-associate", "data-associate"), `${STORE}-associate`);

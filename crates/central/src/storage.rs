@@ -168,7 +168,9 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
         0
     } else {
         let counted: i64 = conn
-            .prepare_cached("SELECT COUNT(*) FROM (SELECT 1 FROM change_log WHERE scope = ?1 AND seq > ?2 LIMIT ?3)")?
+            .prepare_cached(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM change_log WHERE scope = ?1 AND seq > ?2 LIMIT ?3) AS left_over",
+            )?
             .query_row(params![scope, cursor, COUNT_CAP], |r| r.get(0))?;
         if counted < COUNT_CAP {
             counted
@@ -307,8 +309,8 @@ pub fn stock_of(conn: &Connection, sku: &str, location_id: &str) -> Result<Optio
 
 // ------------------------------------------------------------------ availability
 
-/// One SKU's availability at every location of `store`'s region, with the same
-/// rule the device applies (`vitrina_core::availability`).
+/// One SKU's availability at every location of `store`'s country (beyond the region a
+/// device holds), with the same rule the device applies (`vitrina_core::availability`).
 pub fn availability(
     conn: &Connection,
     store: &LocationRecord,

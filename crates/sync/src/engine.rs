@@ -95,6 +95,12 @@ pub struct Engine {
     /// Scope resets since the cache last reached the head.
     resets: u32,
     diverged_backoff: Duration,
+    /// The last wait for a diverging scope, kept again after a wake: a local
+    /// command still goes out at once, but the scope is not pulled before the
+    /// wait ran out.
+    diverged_wait: Duration,
+    /// A backoff just ran out: pulling is due.
+    timer_fired: bool,
 }
 
 impl Engine {
@@ -114,6 +120,8 @@ impl Engine {
             first_sync: false,
             resets: 0,
             diverged_backoff: DIVERGED_BACKOFF_MIN,
+            diverged_wait: DIVERGED_BACKOFF_MIN,
+            timer_fired: false,
         }
     }
 
@@ -153,6 +161,7 @@ impl Engine {
             }
             Event::TimerFired => {
                 self.caught_up = false;
+                self.timer_fired = true;
                 Instruction::Connect
             }
             Event::Connected => {
@@ -162,6 +171,13 @@ impl Engine {
             Event::Pushed { pending } => {
                 self.status.pending = pending;
                 self.mark_online();
+                if self.resets > MAX_RESETS && !std::mem::take(&mut self.timer_fired) {
+                    // Woken while waiting out a diverging scope: what was made here
+                    // went out; the scope waits for its turn.
+                    self.status.phase = Phase::Error;
+                    self.status.error = Some(SyncError::Diverged);
+                    return Instruction::Backoff(self.diverged_wait);
+                }
                 Instruction::Pull { wait_ms: if self.caught_up { LONG_POLL_MS } else { 0 } }
             }
             Event::Pulled { remaining, resync, progress, confirmed_at } => {
@@ -176,6 +192,7 @@ impl Engine {
                         self.status.progress = None;
                         self.status.error = Some(SyncError::Diverged);
                         let wait = self.diverged_backoff;
+                        self.diverged_wait = wait;
                         self.diverged_backoff = (wait * 2).min(DIVERGED_BACKOFF_MAX);
                         return Instruction::Backoff(wait);
                     }
@@ -353,9 +370,14 @@ mod tests {
         assert_eq!(engine.handle(reset()), Instruction::Backoff(DIVERGED_BACKOFF_MIN), "then it waits");
         assert_eq!(engine.status().phase, Phase::Error);
         assert_eq!(engine.status().error, Some(SyncError::Diverged), "and says why");
+        // A sale made meanwhile wakes the task: it goes out, and the scope still waits.
+        assert_eq!(engine.handle(Event::Woken { enrolled: true, ever_synced: true, pending: 1 }), Instruction::Connect);
+        engine.handle(Event::Connected);
+        assert_eq!(engine.handle(Event::Pushed { pending: 0 }), Instruction::Backoff(DIVERGED_BACKOFF_MIN), "no pull");
+        assert_eq!(engine.status().error, Some(SyncError::Diverged));
         assert_eq!(engine.handle(Event::TimerFired), Instruction::Connect, "then tries again");
         engine.handle(Event::Connected);
-        engine.handle(Event::Pushed { pending: 0 });
+        assert_eq!(engine.handle(Event::Pushed { pending: 0 }), Instruction::Pull { wait_ms: 0 });
         assert_eq!(engine.handle(reset()), Instruction::Backoff(DIVERGED_BACKOFF_MIN * 2), "longer each time");
         for _ in 0..10 {
             engine.handle(reset());

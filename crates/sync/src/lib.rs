@@ -108,7 +108,14 @@ pub async fn pull_until_current(
 #[derive(Default)]
 pub(crate) struct Puller {
     ahead: Option<(Vec<ScopeCursor>, Ahead)>,
+    /// A page being applied; a round cancelled meanwhile (a wake) leaves it here,
+    /// and the next round waits for it before reading the cursors.
+    applying: Option<tokio::task::JoinHandle<Result<Applied, SyncError>>>,
 }
+
+/// What applying a response did: (changes applied, changes still remaining,
+/// whether a scope was reset).
+type Applied = (u64, u64, bool);
 
 /// A pull already on its way.
 type Ahead = tokio::task::JoinHandle<Result<PullResponse, SyncError>>;
@@ -130,6 +137,10 @@ impl Puller {
         client: &Client,
         wait_ms: u32,
     ) -> Result<(u64, u64, bool), SyncError> {
+        if let Some(earlier) = self.applying.take() {
+            // Its outcome was for a round that is over; the cursors tell the rest.
+            let _ = earlier.await;
+        }
         let cursors = lock(store).cursors()?;
         let response = match self.ahead.take() {
             Some((asked, ahead)) if asked == cursors && wait_ms == 0 => match ahead.await {
@@ -153,9 +164,10 @@ impl Puller {
             self.ahead = Some((next, ahead));
         }
         let store = Arc::clone(store);
-        tokio::task::spawn_blocking(move || apply_response(&store, &response))
-            .await
-            .map_err(|e| SyncError::Store(format!("applying a page: {e}")))?
+        let applying = self.applying.insert(tokio::task::spawn_blocking(move || apply_response(&store, &response)));
+        let outcome = applying.await;
+        self.applying = None;
+        outcome.map_err(|e| SyncError::Store(format!("applying a page: {e}")))?
     }
 }
 

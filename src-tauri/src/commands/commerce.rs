@@ -87,8 +87,12 @@ pub async fn lookup_chain_customer(core: State<'_, AppCore>, query: String) -> R
     let client = core.client()?;
     let token = core.signed_in(Utc::now()).and_then(|s| s.central_token);
     let found = match client.lookup_customers(&query, token.as_deref()).await {
-        // The central ended that session (expired); the device's own still stands.
-        Err(SyncError::Forbidden(_)) if token.is_some() => client.lookup_customers(&query, None).await?,
+        Err(SyncError::Forbidden(_)) if token.is_some() => {
+            // The central ended that session (expired); the device's own, checked
+            // offline, still stands: the lookup goes on as the device's.
+            core.drop_central_token();
+            client.lookup_customers(&query, None).await?
+        }
         other => other?,
     };
     let store = core.store();
@@ -111,9 +115,13 @@ pub async fn record_lost_demand(core: State<'_, AppCore>, input: NewLostDemand) 
 /// changes then).
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all, err)]
-pub async fn manager_sign_in(core: State<'_, AppCore>, pin: String) -> Result<ManagerView, AppError> {
+pub async fn manager_sign_in(
+    core: State<'_, AppCore>,
+    app: tauri::AppHandle,
+    pin: String,
+) -> Result<ManagerView, AppError> {
     let (associate_id, name) = core.store().check_manager_pin(&pin, Utc::now())?.map_err(pin_error)?;
-    let session = open_session(&core, associate_id, name, "manager".into(), &pin).await;
+    let session = open_session(&app, &core, associate_id, name, "manager".into(), &pin).await;
     Ok(manager_view(&session))
 }
 
@@ -160,9 +168,10 @@ pub async fn store_report(core: State<'_, AppCore>, from: String, to: String) ->
             })
         }
         Err(SyncError::Forbidden(_)) => {
-            // The central ended the session (expired, or the role changed).
+            // The central ended the session (expired, or the role changed): the
+            // device locks, and a PIN signs in again.
             core.set_session(None);
-            Err(AppError::ManagerRequired)
+            Err(AppError::SignInRequired)
         }
         Err(e) if e.is_transient() => cached()?.ok_or(AppError::CentralUnreachable),
         Err(e) => Err(e.into()),
@@ -218,7 +227,7 @@ fn session_refused(core: &AppCore, e: SyncError) -> AppError {
     match e {
         SyncError::Forbidden(_) => {
             core.set_session(None);
-            AppError::ManagerRequired
+            AppError::SignInRequired
         }
         other => other.into(),
     }

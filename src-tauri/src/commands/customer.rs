@@ -111,7 +111,7 @@ pub async fn exit_customer_mode(
             core.set_customer_mode(false);
             set_full_screen(&window, false);
             tracing::info!(associate = %associate_id, "customer mode off");
-            open_session(&core, associate_id, name, role, &pin).await;
+            open_session(window.app_handle(), &core, associate_id, name, role, &pin).await;
             Ok(selection)
         }
         other => Err(refused(other)),

@@ -26,7 +26,12 @@ const MAX_RESULTS: usize = 100;
 #[tracing::instrument(skip_all, err)]
 pub async fn app_state(core: State<'_, AppCore>) -> Result<AppState, AppError> {
     let mut view = app_state_view(&core.store())?;
-    view.associate = core.signed_in(chrono::Utc::now()).map(|s| core.view(&s));
+    if view.enrolled {
+        view.associate = core.signed_in(chrono::Utc::now()).map(|s| core.view(&s));
+    } else if let Some(ended) = core.set_session(None) {
+        // Revoked and wiped, or reset: nobody stays signed in to an empty device.
+        core.forget_at_central(ended);
+    }
     Ok(view)
 }
 
@@ -42,6 +47,7 @@ pub async fn enroll(core: State<'_, AppCore>, central_url: String, code: String)
     }
     let client = vitrina_sync::Client::new(&central_url)?;
     let response = client.enroll(&code, &platform::device_name()).await?;
+    core.set_session(None);
     let view = {
         let store = core.store();
         store.save_enrollment(&Enrollment {
@@ -100,6 +106,9 @@ pub async fn reset_device(core: State<'_, AppCore>) -> Result<AppState, AppError
         }
         app_state_view(&store)?
     };
+    if let Some(ended) = core.set_session(None) {
+        core.forget_at_central(ended);
+    }
     core.sync.sync_now();
     Ok(view)
 }

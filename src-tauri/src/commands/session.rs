@@ -11,7 +11,7 @@
 use crate::error::AppError;
 use crate::state::{AppCore, AssociateView, Signed};
 use chrono::Utc;
-use tauri::{Manager, State, WebviewWindow};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 use vitrina_store::PinCheck;
 
 /// Commands that run with nobody signed in: what the enrollment, first-sync and
@@ -48,33 +48,39 @@ pub(crate) async fn check_pin(window: &WebviewWindow, pin: String) -> Result<Pin
         .map_err(AppError::from)
 }
 
-/// Signs in the associate a PIN was accepted for: at the central too when it
-/// answers (offline, the device's own check stands), replacing whoever was on.
+/// How long a sign-in waits for the central's session before going on without
+/// it (the session is attached when it comes).
+const CENTRAL_SIGN_IN_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Signs in the associate a PIN was accepted for, replacing whoever was on, at
+/// once: the device's own check is enough. The central is asked for a session in
+/// the background (for the requests that need a person), and waited for only
+/// briefly, so an unreachable central never holds up a sign-in.
 pub(crate) async fn open_session(
+    app: &AppHandle,
     core: &AppCore,
     associate_id: String,
     name: String,
     role: String,
     pin: &str,
 ) -> Signed {
-    let central_token = match core.client() {
-        Ok(client) => match client.sign_in(&associate_id, pin).await {
-            Ok(session) => Some(session.token),
-            Err(e) => {
-                tracing::warn!(error = %e, "associate not signed in at the central");
-                None
-            }
-        },
-        Err(_) => None,
-    };
-    let session = Signed { associate_id, name, role, central_token, last_active: Utc::now() };
+    let session =
+        Signed { associate_id: associate_id.clone(), name, role, central_token: None, last_active: Utc::now() };
     if let Some(before) = core.set_session(Some(session.clone())) {
-        if before.central_token != session.central_token {
-            core.forget_at_central(before);
-        }
+        core.forget_at_central(before);
     }
     tracing::info!(associate = %session.associate_id, role = %session.role, "signed in");
-    session
+    if let Ok(client) = core.client() {
+        let (app, pin) = (app.clone(), pin.to_owned());
+        let central = tauri::async_runtime::spawn(async move {
+            match client.sign_in(&associate_id, &pin).await {
+                Ok(answer) => app.state::<AppCore>().attach_central_token(&associate_id, answer.token),
+                Err(e) => tracing::warn!(error = %e, "associate not signed in at the central"),
+            }
+        });
+        let _ = tokio::time::timeout(CENTRAL_SIGN_IN_WAIT, central).await;
+    }
+    core.signed_in(Utc::now()).unwrap_or(session)
 }
 
 pub(crate) fn refused(check: PinCheck) -> AppError {
@@ -95,7 +101,7 @@ pub async fn sign_in(core: State<'_, AppCore>, window: WebviewWindow, pin: Strin
     }
     match check_pin(&window, pin.clone()).await? {
         PinCheck::Accepted { associate_id, name, role } => {
-            let session = open_session(&core, associate_id, name, role, &pin).await;
+            let session = open_session(window.app_handle(), &core, associate_id, name, role, &pin).await;
             Ok(core.view(&session))
         }
         other => Err(refused(other)),

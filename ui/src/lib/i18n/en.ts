@@ -651,7 +651,7 @@ export const en: Dictionary = {
   manager_signing_out: "Signing out…",
   manager_offline: "Offline: showing the last reports fetched",
   manager_offline_relogin: "The connection is back: sign out and in again for up-to-date reports.",
-  manager_expired: "Signed out after 5 minutes without use. Enter the PIN again.",
+  manager_expired: "Only a store manager can do this. Enter a manager's PIN.",
   manager_idle_note: "The session closes by itself after 5 minutes without use.",
   manager_session_failed: "The manager's session could not be checked.",
   manager_tabs_label: "Management sections",

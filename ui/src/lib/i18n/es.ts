@@ -649,7 +649,7 @@ export const es = {
   manager_signing_out: "Cerrando…",
   manager_offline: "Sin conexión: se muestran los últimos informes descargados",
   manager_offline_relogin: "Ya hay conexión: cierra sesión y vuelve a ingresar para ver los informes al día.",
-  manager_expired: "Sesión cerrada tras 5 minutos sin uso. Ingresa el PIN de nuevo.",
+  manager_expired: "Esto lo puede hacer solo un encargado de tienda. Ingresa un PIN de encargado.",
   manager_idle_note: "La sesión se cierra sola tras 5 minutos sin uso.",
   manager_session_failed: "No se pudo revisar la sesión de encargado.",
   manager_tabs_label: "Secciones de gestión",
