@@ -5,7 +5,8 @@
 //! run; and the process's peak memory while the tablet syncs.
 //!
 //! The central (seeded with `vitrina-central seed`'s generator, SQLite) serves
-//! loopback from this process; the tablet's cache is encrypted as the app's is.
+//! loopback from a process of its own (this binary again), so the memory measured
+//! is the tablet's alone; the tablet's cache is encrypted as the app's is.
 //! `cargo bench -p vitrina-tests --bench first_sync`; the chain's size from
 //! `VITRINA_BENCH_STORES` and `VITRINA_BENCH_PRODUCTS` (12 and 500 by default).
 
@@ -36,12 +37,23 @@ fn status_mb(field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+/// Set in the central's process: the directory of its database.
+const SERVE: &str = "VITRINA_BENCH_SERVE";
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    match std::env::var_os(SERVE) {
+        Some(dir) => runtime.block_on(serve(std::path::PathBuf::from(dir))),
+        None => runtime.block_on(tablet()),
+    }
+}
+
+/// The central, in a process of its own (this same binary): seeds the chain, mints
+/// an enrollment code, prints `url code locations products stock_rows`, and serves.
+async fn serve(dir: std::path::PathBuf) {
     let stores = setting("VITRINA_BENCH_STORES", 12);
     let products = setting("VITRINA_BENCH_PRODUCTS", 500);
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("central.db")).unwrap();
+    let db = Db::open(&dir.join("central.db")).unwrap();
     let plan = Plan::new(SeedSpec { stores, products, assortment: 25 });
     let seeded = db.clone();
     let summary = tokio::task::spawn_blocking(move || vitrina_central::seed::seed(&seeded, &plan, &|_| {}))
@@ -51,13 +63,43 @@ async fn main() {
     let code = db.call(|conn| storage::mint_enrollment_code(conn, STORE, chrono::Duration::hours(1))).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(AppState::new(db.clone())).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    println!("{url} {code} {} {} {}", summary.locations, summary.products, summary.stock_rows);
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    let router = app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router).await.unwrap();
+}
+
+/// Ends the central's process with the bench, however it ends.
+struct Central(std::process::Child);
+
+impl Drop for Central {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The tablet: this process holds nothing but the device's side, so its memory is
+/// the tablet's own.
+async fn tablet() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(SERVE, dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _central = Central(child);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [url, code, locations, products, stock_rows] = fields[..] else { panic!("the central said {line:?}") };
+    let url = url.to_owned();
 
     let cache_path = dir.path().join("vitrina.db");
     let store = Store::open_encrypted(&cache_path, &CacheKey::generate()).unwrap();
     let client = vitrina_sync::Client::new(&url).unwrap();
-    let enrolled = client.enroll(&code, "bench tablet").await.unwrap();
+    let enrolled = client.enroll(code, "bench tablet").await.unwrap();
     let client = client.with_token(&enrolled.token);
     store
         .save_enrollment(&Enrollment {
@@ -69,8 +111,8 @@ async fn main() {
         .unwrap();
     let store = Arc::new(Mutex::new(store));
 
-    // The high-water mark from here on: the first sync's, the serving central's
-    // included (an overestimate of the tablet's own).
+    // The high-water mark from here on: the tablet's first sync (the central is
+    // another process).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = status_mb("VmRSS:");
     let started = Instant::now();
@@ -144,8 +186,7 @@ async fn main() {
     let bare_rate = rows.len() as f64 / bare_took;
     let sealed_rate = rows.len() as f64 / sealed_took;
     println!(
-        "first sync of {STORE}: chain of {} locations, {} products, {} stock rows at the central",
-        summary.locations, summary.products, summary.stock_rows
+        "first sync of {STORE}: chain of {locations} locations, {products} products, {stock_rows} stock rows at the central"
     );
     println!("  changes applied by the tablet     {applied:>10}   ({} stock rows)", rows.len());
     println!("  first sync, end to end            {took:>10.2} s    {device_rate:>10.0} rows/s");
