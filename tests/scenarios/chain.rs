@@ -206,3 +206,28 @@ fn a_load_run_of_eight_tablets_makes_every_kind_of_request_without_an_error() {
         assert!(line["p95_ms"].as_f64().unwrap() >= line["p50_ms"].as_f64().unwrap(), "{kind}: {line}");
     }
 }
+
+#[test]
+fn tablets_that_start_synced_pull_only_what_changed_during_the_run() {
+    let central = Central::start_demo().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report_file = dir.path().join("load.json");
+    let output = std::process::Command::new(vitrina_tests::workspace_bin("vitrina-load").unwrap())
+        .args(["--central", &central.url, "--db", &central.db_target, "--synced"])
+        .args(["--devices", "4", "--seconds", "3", "--think-ms", "20", "--json"])
+        .arg(&report_file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "vitrina-load failed: {}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
+    assert_eq!(report["changes_per_first_sync"], 0, "no first sync: {report}");
+    let pulls = report["traffic"].as_array().unwrap().iter().find(|l| l["kind"] == "pull").expect("pulls");
+    assert!(pulls["requests"].as_u64().unwrap() > 0 && pulls["errors"] == 0, "{pulls}");
+    // Started at the heads, their pulls bring what the run changed (orders and the
+    // stock they reserve), not the region's tens of thousands of rows.
+    let orders = report["traffic"].as_array().unwrap().iter().find(|l| l["kind"] == "order").expect("orders");
+    let placed = orders["requests"].as_u64().unwrap();
+    assert!(placed > 0, "{orders}");
+    let pulled = report["changes_pulled_in_traffic"].as_u64().unwrap();
+    assert!(pulled < 5_000, "only the run's own changes: {pulled} for {placed} orders");
+}
