@@ -213,7 +213,7 @@ fn tablets_that_start_synced_pull_only_what_changed_during_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let report_file = dir.path().join("load.json");
     let output = std::process::Command::new(vitrina_tests::workspace_bin("vitrina-load").unwrap())
-        .args(["--central", &central.url, "--db", &central.db_target, "--synced"])
+        .args(["--central", &central.url, "--db", &central.db_target, "--synced", "--pull-capacity", "1"])
         .args(["--devices", "4", "--seconds", "3", "--think-ms", "20", "--json"])
         .arg(&report_file)
         .output()
@@ -230,4 +230,11 @@ fn tablets_that_start_synced_pull_only_what_changed_during_the_run() {
     assert!(placed > 0, "{orders}");
     let pulled = report["changes_pulled_in_traffic"].as_u64().unwrap();
     assert!(pulled < 5_000, "only the run's own changes: {pulled} for {placed} orders");
+    // And the pull throughput against a bare handler answering the same bytes.
+    let capacity = &report["pull_capacity"];
+    let (central_rate, bare) =
+        (capacity["central_pulls_per_second"].as_f64().unwrap(), capacity["bare_pulls_per_second"].as_f64().unwrap());
+    assert!(central_rate > 0.0 && bare > 0.0, "{capacity}");
+    assert!((capacity["ratio"].as_f64().unwrap() - central_rate / bare).abs() < 1e-9, "{capacity}");
+    assert!(capacity["response_bytes"].as_u64().unwrap() > 0, "{capacity}");
 }

@@ -310,7 +310,7 @@ async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) ->
         .db
         .call(move |conn| {
             // One read transaction: every page reflects the same instant.
-            let tx = conn.transaction()?;
+            let tx = conn.read_transaction()?;
             let server_time = rfc3339(storage::now());
             let mut budget = limit;
             let mut scopes = Vec::with_capacity(cursors.len());

@@ -662,6 +662,19 @@ impl Connection {
         self.transaction_with_behavior(TransactionBehavior::Deferred)
     }
 
+    /// A transaction that only reads: every statement sees one snapshot. On
+    /// PostgreSQL it is REPEATABLE READ, READ ONLY, which takes no predicate locks
+    /// (SERIALIZABLE's, over the change log's ranges that pulls scan, would run out
+    /// with hundreds of devices) and never fails to serialize; there a write is
+    /// refused.
+    pub fn read_transaction(&mut self) -> Result<Transaction<'_>> {
+        match self.backend() {
+            Backend::Sqlite => self.execute_batch("BEGIN DEFERRED")?,
+            Backend::Postgres => self.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?,
+        }
+        Ok(Transaction { conn: self, done: false })
+    }
+
     pub fn transaction_with_behavior(&mut self, behavior: TransactionBehavior) -> Result<Transaction<'_>> {
         let begin = match (self.backend(), behavior) {
             (Backend::Sqlite, TransactionBehavior::Deferred) => "BEGIN DEFERRED",

@@ -506,6 +506,24 @@ mod tests {
     }
 
     #[test]
+    fn a_read_transaction_reads_what_was_committed_and_on_postgresql_writes_nothing() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("A", "CL"))?;
+            tx.commit()?;
+            let postgres = conn.backend() == crate::sql::Backend::Postgres;
+            let tx = conn.read_transaction()?;
+            assert_eq!(pull_scope(&tx, CATALOG_SCOPE, 0, 10)?.changes.len(), 1);
+            let write = tx.execute("UPDATE scope_head SET head = head + 1", ());
+            assert_eq!(write.is_err(), postgres, "{write:?}");
+            tx.rollback()?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
     fn sequence_numbers_are_gap_free_per_scope_and_a_key_keeps_only_its_latest_change() {
         let (_dir, db) = db();
         db.blocking(|conn| {

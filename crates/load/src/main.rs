@@ -47,6 +47,11 @@ struct Args {
     /// Seed of the tablets' choices, to repeat a run.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// After the mixed traffic, every tablet pulls back to back for this many
+    /// seconds, from the central and then from a bare axum handler answering the
+    /// same bytes from memory: the central's pull throughput against the baseline.
+    #[arg(long)]
+    pull_capacity: Option<u64>,
     /// Tablets start already synced (at each scope's head) instead of doing a
     /// first sync: the central's ordinary day, at a size where every tablet pulling
     /// its whole region first would be the test instead.
@@ -150,13 +155,88 @@ async fn tablet(
     job: Assignment,
     record: Arc<Mutex<Record>>,
     start_traffic: Arc<tokio::sync::Barrier>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Client, Vec<ScopeCursor>)> {
     let synced = first_sync(index, &args, &job, &record).await;
     // Every tablet has synced, or failed, before the timed traffic starts together.
     start_traffic.wait().await;
     let (client, mut cursors) = synced?;
     let until = Instant::now() + Duration::from_secs(args.seconds);
-    traffic(index, &args, &job, &record, client, &mut cursors, until).await
+    traffic(index, &args, &job, &record, client.clone(), &mut cursors, until).await?;
+    Ok((client, cursors))
+}
+
+/// Pull throughput, the central's against a bare handler's.
+#[derive(Serialize)]
+struct Capacity {
+    seconds: u64,
+    /// The answer the bare handler repeats, as the central gave it.
+    response_bytes: usize,
+    central_pulls_per_second: f64,
+    bare_pulls_per_second: f64,
+    /// Central over bare; the target is at least 0.5.
+    ratio: f64,
+}
+
+/// Every tablet pulls back to back until `seconds` have passed; answers pulls per second.
+async fn pulls_per_second(tablets: &[(Client, Vec<ScopeCursor>)], seconds: u64) -> f64 {
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = tablets
+        .iter()
+        .cloned()
+        .map(|(client, cursors)| {
+            tokio::spawn(async move {
+                let request = PullRequest { cursors, limit: PAGE, wait_ms: 0 };
+                let mut pulls = 0u64;
+                while Instant::now() < until {
+                    if client.pull(&request).await.is_ok() {
+                        pulls += 1;
+                    }
+                }
+                pulls
+            })
+        })
+        .collect();
+    let mut pulls = 0u64;
+    for task in tasks {
+        pulls += task.await.unwrap_or(0);
+    }
+    pulls as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The central's pull throughput with every tablet pulling at once, and a bare axum
+/// handler's answering the bytes of one of those pulls from memory.
+async fn capacity(tablets: Vec<(Client, Vec<ScopeCursor>)>, seconds: u64) -> anyhow::Result<Capacity> {
+    let (client, cursors) = tablets.first().cloned().context("no tablet")?;
+    let sample = client.pull(&PullRequest { cursors, limit: PAGE, wait_ms: 0 }).await?;
+    let bytes = serde_json::to_vec(&sample)?;
+    let response_bytes = bytes.len();
+    let central = pulls_per_second(&tablets, seconds).await;
+
+    let body = axum::body::Bytes::from(bytes);
+    let bare = axum::Router::new().route(
+        "/v1/pull",
+        axum::routing::post(move || {
+            let body = body.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(async move { axum::serve(listener, bare).await });
+    let bare_tablets: Vec<(Client, Vec<ScopeCursor>)> = tablets
+        .iter()
+        .map(|(_, cursors)| Ok((Client::new(&url)?.with_token("bare"), cursors.clone())))
+        .collect::<anyhow::Result<_>>()?;
+    let bare = pulls_per_second(&bare_tablets, seconds).await;
+    server.abort();
+    Ok(Capacity {
+        seconds,
+        response_bytes,
+        central_pulls_per_second: central,
+        bare_pulls_per_second: bare,
+        ratio: central / bare.max(f64::EPSILON),
+    })
 }
 
 /// Enrolls and pulls every page of the tablet's scopes; answers its client and cursors.
@@ -335,6 +415,8 @@ struct Report {
     /// Changes all the tablets' delta pulls brought during the traffic.
     changes_pulled_in_traffic: u64,
     traffic: Vec<Line>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pull_capacity: Option<Capacity>,
 }
 
 fn line(kind: &str, samples: &mut [Duration], errors: u64, seconds: f64) -> Line {
@@ -373,9 +455,11 @@ fn main() -> anyhow::Result<()> {
             .collect();
         eprintln!("{} tablets enrolling and doing their first sync…", args.devices);
         let mut failures = Vec::new();
+        let mut synced = Vec::new();
         for task in tasks {
-            if let Err(e) = task.await? {
-                failures.push(format!("{e:#}"));
+            match task.await? {
+                Ok(tablet) => synced.push(tablet),
+                Err(e) => failures.push(format!("{e:#}")),
             }
         }
         if !failures.is_empty() {
@@ -393,7 +477,15 @@ fn main() -> anyhow::Result<()> {
             .map(|(kind, samples)| line(kind, samples, record.errors.get(kind).copied().unwrap_or(0), seconds))
             .collect();
         traffic.push(line("all", &mut all, errors_all, seconds));
+        let pull_capacity = match args.pull_capacity {
+            Some(seconds) => {
+                eprintln!("pulling back to back for {seconds} s, from the central and then from a bare handler…");
+                Some(capacity(synced, seconds).await?)
+            }
+            None => None,
+        };
         Ok(Report {
+            pull_capacity,
             central: args.central.clone(),
             devices: args.devices,
             seconds: args.seconds,
@@ -417,6 +509,12 @@ fn main() -> anyhow::Result<()> {
         println!(
             "{:<14} {:>8} {:>7} {:>7.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
             l.kind, l.requests, l.errors, l.per_second, l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms
+        );
+    }
+    if let Some(c) = &report.pull_capacity {
+        println!(
+            "pull capacity ({} s, {} B a pull): central {:.0}/s, bare axum handler {:.0}/s, ratio {:.2}",
+            c.seconds, c.response_bytes, c.central_pulls_per_second, c.bare_pulls_per_second, c.ratio
         );
     }
     if let Some(path) = &args.json {
