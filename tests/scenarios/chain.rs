@@ -177,21 +177,28 @@ async fn a_receipt_sent_to_one_instance_reaches_a_device_long_polling_another_wi
     );
 }
 
-#[test]
-fn a_load_run_of_eight_tablets_makes_every_kind_of_request_without_an_error() {
-    let central = Central::start_demo().unwrap();
+/// Runs `vitrina-load` against `central` with `args`; answers what it printed and
+/// its JSON report.
+fn load_run(central: &Central, args: &[&str]) -> (String, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let report_file = dir.path().join("load.json");
     let output = std::process::Command::new(vitrina_tests::workspace_bin("vitrina-load").unwrap())
         .args(["--central", &central.url, "--db", &central.db_target])
-        .args(["--devices", "8", "--seconds", "5", "--think-ms", "20", "--json"])
+        .args(args)
+        .arg("--json")
         .arg(&report_file)
         .output()
         .unwrap();
     assert!(output.status.success(), "vitrina-load failed: {}", String::from_utf8_lossy(&output.stderr));
-    let printed = String::from_utf8_lossy(&output.stdout);
+    let report = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
+    (String::from_utf8_lossy(&output.stdout).into_owned(), report)
+}
+
+#[test]
+fn a_load_run_of_eight_tablets_makes_every_kind_of_request_without_an_error() {
+    let central = Central::start_demo().unwrap();
+    let (printed, report) = load_run(&central, &["--devices", "8", "--seconds", "5", "--think-ms", "20"]);
     assert!(printed.contains("p95 ms"), "a table of percentiles is printed: {printed}");
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
     assert_eq!(report["first_sync"]["requests"], 8, "every tablet did its first sync");
     assert!(report["changes_per_first_sync"].as_u64().unwrap() > 10_000, "a whole region each: {report}");
     for kind in ["pull", "availability", "order", "booking", "all"] {
@@ -210,16 +217,8 @@ fn a_load_run_of_eight_tablets_makes_every_kind_of_request_without_an_error() {
 #[test]
 fn tablets_that_start_synced_pull_only_what_changed_during_the_run() {
     let central = Central::start_demo().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let report_file = dir.path().join("load.json");
-    let output = std::process::Command::new(vitrina_tests::workspace_bin("vitrina-load").unwrap())
-        .args(["--central", &central.url, "--db", &central.db_target, "--synced", "--pull-capacity", "1"])
-        .args(["--devices", "4", "--seconds", "3", "--think-ms", "20", "--json"])
-        .arg(&report_file)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "vitrina-load failed: {}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
+    let args = ["--synced", "--pull-capacity", "1", "--devices", "4", "--seconds", "3", "--think-ms", "20"];
+    let (_, report) = load_run(&central, &args);
     assert_eq!(report["changes_per_first_sync"], 0, "no first sync: {report}");
     let pulls = report["traffic"].as_array().unwrap().iter().find(|l| l["kind"] == "pull").expect("pulls");
     assert!(pulls["requests"].as_u64().unwrap() > 0 && pulls["errors"] == 0, "{pulls}");
