@@ -59,6 +59,11 @@ impl FromRequestParts<AppState> for DeviceAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
         let protocol = protocol_of(parts)?;
+        let token_hash = storage::sha256_hex(&token);
+        if let Some((device_id, store)) = state.memory.device(&state.db, &token_hash) {
+            return Ok(DeviceAuth { device_id, store, protocol });
+        }
+        let epoch = state.db.epoch(crate::sql::Announcement::Devices);
         let (device_id, store) = state
             .db
             .call(move |conn| {
@@ -73,6 +78,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             })
             .await?
             .ok_or(CentralError::Unauthorized)?;
+        state.memory.remember_device(epoch, token_hash, device_id.clone(), store.clone());
         Ok(DeviceAuth { device_id, store, protocol })
     }
 }

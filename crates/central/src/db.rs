@@ -4,8 +4,9 @@
 //! [`Db::call`], so the async runtime never waits on the database.
 
 use crate::error::CentralError;
-use crate::sql::{Backend, Connection};
+use crate::sql::{Announcement, Backend, Connection};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -66,6 +67,12 @@ struct Inner {
     /// Where the PostgreSQL database is, for the connection that listens for
     /// other instances' changes.
     postgres: Option<tokio_postgres::Config>,
+    /// Bumped each time a commit announces a change of that kind, here or (heard
+    /// through LISTEN) anywhere else: what an instance keeps in memory is good
+    /// only while the epoch it was read at is current. Indexed as [`Announcement::ALL`].
+    epochs: [AtomicU64; 2],
+    /// Whether this instance is listening for the others' announcements now.
+    listening: AtomicBool,
     /// Dropped after the connections: a test's own database.
     _scratch: Option<ScratchDatabase>,
 }
@@ -146,6 +153,8 @@ impl Db {
                 returned: Condvar::new(),
                 reopen,
                 postgres: None,
+                epochs: [AtomicU64::new(0), AtomicU64::new(0)],
+                listening: AtomicBool::new(false),
                 _scratch: scratch,
             }),
         }
@@ -184,26 +193,53 @@ impl Db {
         }
     }
 
-    /// Tells the other central instances on this database that devices have
-    /// something new (PostgreSQL; a lone SQLite central has nobody to tell).
-    pub fn announce_change(&self) {
-        if self.inner.postgres.is_none() {
-            return;
-        }
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || {
-            if let Err(e) = db.blocking(|conn| Ok(conn.execute_batch(&format!("NOTIFY {CHANGES_CHANNEL}"))?)) {
-                tracing::warn!(error = %e, "announcing a change to the other instances");
-            }
-        });
+    /// How many announcements of `what` this instance has heard of: from its own
+    /// commits when their connection comes back to the pool, from every other
+    /// writer through LISTEN (PostgreSQL).
+    pub fn epoch(&self, what: Announcement) -> u64 {
+        self.inner.epochs[Db::slot(what)].load(Ordering::SeqCst)
     }
 
-    /// Calls `on_change` whenever another instance (or this one) announces a change,
-    /// for as long as it answers `true`. Nothing to listen to on SQLite. A lost
-    /// connection is made again, and `on_change` called once it listens again, for
-    /// what was committed meanwhile.
+    /// Whether every announcement made by any writer reaches this instance, so that
+    /// what it keeps in memory can be trusted between two of them: PostgreSQL while
+    /// the LISTEN connection is up. On SQLite the database is in the process, and
+    /// another process writing to the file would go unheard: nothing is kept.
+    pub fn hears_every_writer(&self) -> bool {
+        self.inner.postgres.is_some() && self.inner.listening.load(Ordering::SeqCst)
+    }
+
+    fn slot(what: Announcement) -> usize {
+        match what {
+            Announcement::Changes => 0,
+            Announcement::Devices => 1,
+        }
+    }
+
+    fn heard(&self, bits: u8) {
+        for what in Announcement::ALL {
+            if bits & what.bit() != 0 {
+                self.inner.epochs[Db::slot(what)].fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Calls `on_change` whenever a commit anywhere (another instance, this one,
+    /// another process) announces a change devices pull, for as long as it answers
+    /// `true`, after bumping the epoch of what was announced. Nothing to listen to
+    /// on SQLite. A lost connection is made again, and `on_change` called once it
+    /// listens again, for what was committed meanwhile; in between,
+    /// [`Db::hears_every_writer`] is false.
     pub fn listen_for_changes(&self, on_change: impl Fn() -> bool + Send + Sync + 'static) {
         let Some(config) = self.inner.postgres.clone() else { return };
+        // Weak: the listener must not keep the pool alive.
+        let inner = Arc::downgrade(&self.inner);
+        let heard = move |bits: u8, listening: bool| -> bool {
+            let Some(inner) = inner.upgrade() else { return false };
+            let db = Db { inner };
+            db.heard(bits);
+            db.inner.listening.store(listening, Ordering::SeqCst);
+            true
+        };
         let runtime = match crate::sql::postgres_runtime() {
             Ok(runtime) => runtime,
             Err(e) => {
@@ -229,14 +265,18 @@ impl Db {
                             }
                         };
                         // Whatever was committed while nobody listened is caught up now.
-                        if listening && !on_change() {
+                        if listening && !(heard(u8::MAX, true) && on_change()) {
                             return;
                         }
                         if listening {
                             while let Some(message) = messages.next().await {
                                 match message {
-                                    Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
-                                        if !on_change() {
+                                    Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                                        let what = Announcement::from_payload(n.payload());
+                                        if !heard(what.map_or(u8::MAX, Announcement::bit), true) {
+                                            return;
+                                        }
+                                        if what != Some(Announcement::Devices) && !on_change() {
                                             return;
                                         }
                                     }
@@ -247,6 +287,9 @@ impl Db {
                                     }
                                 }
                             }
+                        }
+                        if !heard(0, false) {
+                            return;
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "connecting to listen for other instances' changes"),
@@ -296,6 +339,9 @@ impl Lease<'_> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
+            // After the work's commit: this instance's memory hears its own writes
+            // before anyone is answered.
+            self.db.heard(conn.take_announced());
             self.db.inner.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
             self.db.inner.returned.notify_one();
         }
@@ -467,6 +513,13 @@ impl Db {
         let mut config = admin.clone();
         config.dbname(&name);
         Db::open_postgres_config(config, 2, Some(ScratchDatabase { admin, name }))
+    }
+
+    /// A second pool on the same PostgreSQL database, as another central instance
+    /// (or the command line) would have.
+    pub fn another_instance(&self) -> anyhow::Result<Db> {
+        let config = self.inner.postgres.clone().ok_or_else(|| anyhow::anyhow!("only on PostgreSQL"))?;
+        Db::open_postgres_config(config, 2, None)
     }
 
     /// The database's name on PostgreSQL (for copies of it), `None` on SQLite.

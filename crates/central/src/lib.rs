@@ -18,6 +18,7 @@ pub mod error;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod images;
+pub mod memory;
 pub mod movements;
 pub mod public;
 pub mod push;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub db: Db,
     /// Bumped after every commit that devices must see; long-polls wait on it.
     changes: Arc<watch::Sender<u64>>,
+    /// Tokens and heads kept between requests (PostgreSQL).
+    pub memory: Arc<memory::Memory>,
 }
 
 impl AppState {
@@ -60,13 +63,13 @@ impl AppState {
             }
             None => false,
         });
-        AppState { db, changes }
+        AppState { db, changes, memory: Arc::default() }
     }
 
-    /// Wakes long-polling devices after a commit, here and on the other instances.
+    /// Wakes this instance's long-polling devices after a commit. The other
+    /// instances hear of it from the commit itself ([`sql::Connection::announce`]).
     pub fn notify_changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
-        self.db.announce_change();
     }
 
     pub fn subscribe_changes(&self) -> watch::Receiver<u64> {

@@ -548,19 +548,97 @@ pub struct Connection {
     engine: RefCell<Engine>,
     /// Open savepoints, to name the next one.
     depth: Cell<u32>,
+    /// Whether a transaction is open.
+    in_transaction: Cell<bool>,
+    /// What the open transaction has already announced (PostgreSQL), as bits.
+    announced: Cell<u8>,
+    /// What was announced since the pool last asked ([`Connection::take_announced`]).
+    touched: Cell<u8>,
+}
+
+/// What a write changed that central instances keep in memory: announced in the
+/// writing transaction ([`Connection::announce`]), so that on PostgreSQL every
+/// instance, and any other process writing to the database, is heard by all the
+/// others when, and only if, it commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Announcement {
+    /// A change devices pull (the change log).
+    Changes,
+    /// A device's token stopped being valid.
+    Devices,
+}
+
+impl Announcement {
+    pub const ALL: [Announcement; 2] = [Announcement::Changes, Announcement::Devices];
+
+    /// The NOTIFY payload.
+    pub fn payload(self) -> &'static str {
+        match self {
+            Announcement::Changes => "changes",
+            Announcement::Devices => "devices",
+        }
+    }
+
+    pub fn from_payload(payload: &str) -> Option<Announcement> {
+        Announcement::ALL.into_iter().find(|a| a.payload() == payload)
+    }
+
+    pub fn bit(self) -> u8 {
+        match self {
+            Announcement::Changes => 1,
+            Announcement::Devices => 2,
+        }
+    }
 }
 
 impl Connection {
     pub fn sqlite(conn: rusqlite::Connection) -> Connection {
-        Connection { engine: RefCell::new(Engine::Sqlite(conn)), depth: Cell::new(0) }
+        Connection::with_engine(Engine::Sqlite(conn))
     }
 
     /// A PostgreSQL client whose connection task runs on [`postgres_runtime`].
     pub fn postgres(client: tokio_postgres::Client) -> Connection {
+        Connection::with_engine(Engine::Postgres { client, statements: HashMap::new() })
+    }
+
+    fn with_engine(engine: Engine) -> Connection {
         Connection {
-            engine: RefCell::new(Engine::Postgres { client, statements: HashMap::new() }),
+            engine: RefCell::new(engine),
             depth: Cell::new(0),
+            in_transaction: Cell::new(false),
+            announced: Cell::new(0),
+            touched: Cell::new(0),
         }
+    }
+
+    /// Tells every central instance, once this transaction commits, that `what`
+    /// changed: on PostgreSQL a NOTIFY on [`crate::db::CHANGES_CHANNEL`], sent by
+    /// the server at commit and dropped with a rollback; and this instance's pool
+    /// hears it when the connection is given back. Sent once per transaction.
+    pub fn announce(&self, what: Announcement) -> Result<()> {
+        self.touched.set(self.touched.get() | what.bit());
+        if self.backend() == Backend::Postgres && self.announced.get() & what.bit() == 0 {
+            self.execute_batch(&format!("NOTIFY {}, '{}'", crate::db::CHANGES_CHANNEL, what.payload()))?;
+            if self.in_transaction.get() {
+                self.announced.set(self.announced.get() | what.bit());
+            }
+        }
+        Ok(())
+    }
+
+    /// What was announced on this connection since the last call, as bits.
+    pub fn take_announced(&self) -> u8 {
+        self.touched.replace(0)
+    }
+
+    fn began(&self) {
+        self.in_transaction.set(true);
+        self.announced.set(0);
+    }
+
+    fn ended(&self) {
+        self.in_transaction.set(false);
+        self.announced.set(0);
     }
 
     pub fn backend(&self) -> Backend {
@@ -672,6 +750,7 @@ impl Connection {
             Backend::Sqlite => self.execute_batch("BEGIN DEFERRED")?,
             Backend::Postgres => self.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?,
         }
+        self.began();
         Ok(Transaction { conn: self, done: false })
     }
 
@@ -682,6 +761,7 @@ impl Connection {
             (Backend::Postgres, _) => "BEGIN ISOLATION LEVEL SERIALIZABLE",
         };
         self.execute_batch(begin)?;
+        self.began();
         Ok(Transaction { conn: self, done: false })
     }
 
@@ -929,11 +1009,13 @@ impl Transaction<'_> {
         // the transaction open, and dropping this rolls it back.
         self.conn.execute_batch("COMMIT")?;
         self.done = true;
+        self.conn.ended();
         Ok(())
     }
 
     pub fn rollback(mut self) -> Result<()> {
         self.done = true;
+        self.conn.ended();
         self.conn.execute_batch("ROLLBACK")
     }
 
@@ -958,6 +1040,7 @@ impl std::ops::DerefMut for Transaction<'_> {
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
         if !self.done {
+            self.conn.ended();
             if let Err(e) = self.conn.execute_batch("ROLLBACK") {
                 tracing::warn!(error = %e, "rolling back a transaction");
             }
@@ -987,6 +1070,8 @@ impl<'c> Savepoint<'c> {
     }
 
     pub fn rollback(&mut self) -> Result<()> {
+        // A NOTIFY made inside the savepoint is undone with it.
+        self.conn.announced.set(0);
         self.conn.execute_batch(&format!("ROLLBACK TO SAVEPOINT {}", self.name))
     }
 
@@ -1014,6 +1099,7 @@ impl Drop for Savepoint<'_> {
     fn drop(&mut self) {
         if !self.done {
             self.conn.depth.set(self.conn.depth.get() - 1);
+            self.conn.announced.set(0);
             let undo = format!("ROLLBACK TO SAVEPOINT {0}; RELEASE SAVEPOINT {0}", self.name);
             if let Err(e) = self.conn.execute_batch(&undo) {
                 tracing::warn!(error = %e, "rolling back a savepoint");

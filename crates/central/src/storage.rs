@@ -5,7 +5,7 @@
 //! same transaction, so a scope's sequence numbers are gap-free and in commit order.
 
 use crate::error::CentralError;
-use crate::sql::{params, Connection, OptionalExtension, Transaction, Value};
+use crate::sql::{params, Announcement, Connection, OptionalExtension, Transaction, Value};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_core::LocationKind;
@@ -33,6 +33,7 @@ pub fn sha256_hex(data: &str) -> String {
 /// Appends a change to `scope` and returns its sequence number. Must run inside the
 /// transaction (or savepoint) that made the change.
 pub fn record_change(tx: &Connection, scope: &str, key: &str, record: Option<&Record>) -> Result<i64> {
+    tx.announce(Announcement::Changes)?;
     let payload = record.map(serde_json::to_string).transpose()?;
     let previous: Option<Option<String>> = tx
         .prepare_cached("SELECT payload FROM change_log WHERE scope = ?1 AND key = ?2")?
@@ -86,6 +87,7 @@ impl BulkChanges {
 
     /// Writes what is queued, in the transaction that wrote the records.
     pub fn write(&mut self, tx: &Connection) -> Result<()> {
+        tx.announce(Announcement::Changes)?;
         let mut heads: std::collections::HashMap<String, (i64, i64)> = std::collections::HashMap::new();
         let mut rows = Vec::with_capacity(self.pending.len());
         for (scope, key, payload) in self.pending.drain(..) {
@@ -125,16 +127,83 @@ pub fn record_upsert(tx: &Connection, scope: &str, record: &Record) -> Result<i6
 /// says `head - cursor`, an upper bound (compaction leaves gaps in the sequence).
 pub const COUNT_CAP: i64 = 20_000;
 
+/// Where a scope's change log stands: its last sequence number, the oldest cursor
+/// it still serves (older changes were compacted away) and its checksum at the head.
+/// A scope nothing was ever written to stands at zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScopeHead {
+    pub head: i64,
+    pub floor: i64,
+    pub checksum: i64,
+}
+
+impl ScopeHead {
+    /// Whether a device at `after` must pull the scope again from the start: a
+    /// cursor beyond the head means the central's data was replaced; one below the
+    /// floor means the changes it needs were compacted away.
+    fn needs_resync(&self, after: i64) -> bool {
+        after > self.head || (after < self.floor && after != 0) || after < 0
+    }
+
+    /// The page for a device already at the head: no changes, its checksum. `None`
+    /// when the scope has news for `after` or must be pulled again.
+    pub fn page_if_current(&self, scope: &str, after: i64) -> Option<ScopePage> {
+        (after == self.head && !self.needs_resync(after)).then(|| ScopePage {
+            scope: scope.to_owned(),
+            status: ScopeStatus::Ok,
+            changes: Vec::new(),
+            cursor: after,
+            head: self.head,
+            remaining: 0,
+            checksum: Some(self.checksum),
+        })
+    }
+
+    fn from_row(r: &crate::sql::Row) -> crate::sql::Result<ScopeHead> {
+        Ok(ScopeHead { head: r.get(0)?, floor: r.get(1)?, checksum: r.get(2)? })
+    }
+}
+
+/// Where `scope` stands.
+pub fn scope_head(conn: &Connection, scope: &str) -> Result<ScopeHead> {
+    Ok(conn
+        .prepare_cached("SELECT head, floor, checksum FROM scope_head WHERE scope = ?1")?
+        .query_row([scope], ScopeHead::from_row)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Where each of `scopes` stands, in one query; a scope never written to is absent.
+pub fn scope_heads(conn: &Connection, scopes: &[&str]) -> Result<std::collections::HashMap<String, ScopeHead>> {
+    if scopes.is_empty() {
+        return Ok(Default::default());
+    }
+    let placeholders: Vec<String> = (1..=scopes.len()).map(|i| format!("?{i}")).collect();
+    let sql =
+        format!("SELECT head, floor, checksum, scope FROM scope_head WHERE scope IN ({})", placeholders.join(", "));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(scopes.to_vec(), |r| Ok((r.get::<_, String>(3)?, ScopeHead::from_row(r)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Where every scope stands.
+pub fn all_scope_heads(conn: &Connection) -> Result<std::collections::HashMap<String, ScopeHead>> {
+    let mut stmt = conn.prepare_cached("SELECT head, floor, checksum, scope FROM scope_head")?;
+    let rows = stmt.query_map((), |r| Ok((r.get::<_, String>(3)?, ScopeHead::from_row(r)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Up to `limit` changes of `scope` after `after`.
 pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Result<ScopePage> {
-    let (head, floor, checksum): (i64, i64, i64) = conn
-        .prepare_cached("SELECT head, floor, checksum FROM scope_head WHERE scope = ?1")?
-        .query_row([scope], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?
-        .unwrap_or((0, 0, 0));
-    if after > head || (after < floor && after != 0) || after < 0 {
-        // A cursor beyond the head means the central's data was replaced; one below
-        // the floor means the changes it needs were trimmed.
+    let head = scope_head(conn, scope)?;
+    pull_scope_at(conn, scope, head, after, limit)
+}
+
+/// Up to `limit` changes of `scope` after `after`, the scope standing at `at` (read
+/// in the same transaction). A device at the head costs no query.
+pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, limit: u32) -> Result<ScopePage> {
+    let ScopeHead { head, checksum, .. } = at;
+    if at.needs_resync(after) {
         return Ok(ScopePage {
             scope: scope.to_owned(),
             status: ScopeStatus::ResyncRequired,
@@ -144,6 +213,9 @@ pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Res
             remaining: head,
             checksum: None,
         });
+    }
+    if let Some(page) = at.page_if_current(scope, after) {
+        return Ok(page);
     }
     let mut stmt = conn.prepare_cached(
         "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -271,15 +343,35 @@ pub fn region_scopes(conn: &Connection, store: &LocationRecord) -> Result<Vec<St
     Ok(scopes)
 }
 
-/// Whether a device of `store` may pull `scope`.
-pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> Result<bool> {
+/// Whether a device of `store` may pull `scope`: the catalog, its own store's
+/// records, and the stock of any location of its country (`in_country` tells
+/// which location ids are). Its region is what it is given to hold; farther stock
+/// of its country may still be pulled.
+pub fn may_pull(store: &LocationRecord, scope: &str, in_country: impl Fn(&str) -> bool) -> bool {
     if scope == CATALOG_SCOPE || scope == vitrina_protocol::store_scope(&store.id) {
-        return Ok(true);
+        return true;
     }
-    let Some(location_id) = inventory_scope_location(scope) else {
-        return Ok(false);
-    };
-    Ok(location(conn, location_id)?.is_some_and(|l| l.country == store.country))
+    inventory_scope_location(scope).is_some_and(in_country)
+}
+
+/// The ids of the locations of `country`.
+pub fn location_ids_in(conn: &Connection, country: &str) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM location WHERE country = ?1")?;
+    let rows = stmt.query_map([country], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every location's country, by location id.
+pub fn location_countries(conn: &Connection) -> Result<std::collections::HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, country FROM location")?;
+    let rows = stmt.query_map((), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether a device of `store` may pull `scope` ([`may_pull`]).
+pub fn scope_allowed(conn: &Connection, store: &LocationRecord, scope: &str) -> Result<bool> {
+    let here = location_ids_in(conn, &store.country)?;
+    Ok(may_pull(store, scope, |id| here.contains(id)))
 }
 
 // ------------------------------------------------------------------ stock
@@ -434,6 +526,7 @@ pub fn revoke_device(
         params![device_id, store_id, rfc3339(now())],
     )? > 0;
     if revoked {
+        conn.announce(Announcement::Devices)?;
         conn.execute("DELETE FROM associate_session WHERE device_id = ?1", [device_id])?;
         let device_store: Option<String> =
             conn.query_row("SELECT store_id FROM device WHERE id = ?1", [device_id], |r| r.get(0)).optional()?;
