@@ -156,7 +156,7 @@ CREATE TABLE scope_cursor (
     after        INTEGER NOT NULL,
     head         INTEGER NOT NULL,
     confirmed_at TEXT
-, checksum INTEGER NOT NULL DEFAULT 0) STRICT;
+, checksum INTEGER NOT NULL DEFAULT 0, filling INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE scope_entry (
     scope TEXT NOT NULL,
     key   TEXT NOT NULL,

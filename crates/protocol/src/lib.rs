@@ -527,13 +527,61 @@ pub enum ChangeOp {
     Delete,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// On the wire: `{"seq": 7, "key": "stock:…", "op": "upsert", "record": {…}}` or
+/// `{"seq": 8, "key": "stock:…", "op": "delete"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Change {
     /// Position in the scope's gap-free, commit-ordered change counter.
     pub seq: i64,
     pub key: String,
     #[serde(flatten)]
     pub op: ChangeOp,
+}
+
+/// Read field by field: a first sync reads hundreds of thousands of changes, and
+/// serde's derived reading of a flattened, internally tagged enum buffers every
+/// change into a generic map first (it was the larger part of parsing a page).
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Change, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Change;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a change: seq, key, op and, for an upsert, record")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
+                use serde::de::Error;
+                let (mut seq, mut key, mut op, mut record) = (None, None, None::<String>, None::<Box<Record>>);
+                while let Some(field) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match field.as_ref() {
+                        "seq" => seq = Some(map.next_value()?),
+                        "key" => key = Some(map.next_value()?),
+                        "op" => op = Some(map.next_value()?),
+                        "record" => record = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let op = match op.as_deref() {
+                    Some("upsert") => {
+                        ChangeOp::Upsert { record: record.ok_or_else(|| A::Error::missing_field("record"))? }
+                    }
+                    Some("delete") => ChangeOp::Delete,
+                    Some(other) => return Err(A::Error::unknown_variant(other, &["upsert", "delete"])),
+                    None => return Err(A::Error::missing_field("op")),
+                };
+                Ok(Change {
+                    seq: seq.ok_or_else(|| A::Error::missing_field("seq"))?,
+                    key: key.ok_or_else(|| A::Error::missing_field("key"))?,
+                    op,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -1178,6 +1226,32 @@ mod tests {
         assert_eq!(json["record"]["data"]["on_hand"], 3);
         let back: Change = serde_json::from_value(json).unwrap();
         assert_eq!(back, change);
+    }
+
+    #[test]
+    fn a_change_is_read_whatever_the_order_of_its_fields_and_a_malformed_one_is_refused() {
+        let reordered = r#"{"record":{"data":{"sku":"S","location_id":"L","on_hand":2,"reserved":0,"in_transit":1,
+            "transit_eta":"2026-12-01"},"entity":"stock"},"op":"upsert","extra":[1,{"a":2}],"key":"stock:S","seq":3}"#;
+        let change: Change = serde_json::from_str(reordered).unwrap();
+        assert_eq!(change.seq, 3);
+        assert_eq!(change.key, "stock:S");
+        let ChangeOp::Upsert { record } = &change.op else { panic!("an upsert: {change:?}") };
+        let Record::Stock(stock) = record.as_ref() else { panic!("stock: {record:?}") };
+        assert_eq!((stock.on_hand, stock.in_transit, stock.transit_eta.as_deref()), (2, 1, Some("2026-12-01")));
+
+        let delete: Change = serde_json::from_str(r#"{"op":"delete","seq":4,"key":"stock:S"}"#).unwrap();
+        assert_eq!(delete.op, ChangeOp::Delete);
+
+        for (bad, says) in [
+            (r#"{"seq":1,"key":"k","op":"upsert"}"#, "missing field `record`"),
+            (r#"{"seq":1,"key":"k","op":"merge"}"#, "unknown variant `merge`"),
+            (r#"{"seq":1,"key":"k"}"#, "missing field `op`"),
+            (r#"{"key":"k","op":"delete"}"#, "missing field `seq`"),
+            (r#"{"seq":"1","key":"k","op":"delete"}"#, "invalid type"),
+        ] {
+            let error = serde_json::from_str::<Change>(bad).unwrap_err().to_string();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         for scope in scopes {
             tx.execute(
-                "INSERT INTO scope_cursor (scope, after, head) VALUES (?1, 0, 0) ON CONFLICT (scope) DO NOTHING",
+                "INSERT INTO scope_cursor (scope, after, head, filling) VALUES (?1, 0, 0, 1) ON CONFLICT (scope) DO NOTHING",
                 [scope],
             )?;
         }
@@ -52,18 +52,23 @@ impl Store {
             return Ok(PageOutcome::Reset);
         }
         let location = inventory_scope_location(&page.scope);
-        let mut checksum: i64 = tx
-            .prepare_cached("SELECT checksum FROM scope_cursor WHERE scope = ?1")?
-            .query_row([&page.scope], |r| r.get(0))
+        let (mut checksum, filling): (i64, bool) = tx
+            .prepare_cached("SELECT checksum, filling FROM scope_cursor WHERE scope = ?1")?
+            .query_row([&page.scope], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .unwrap_or(0);
+            .unwrap_or((0, false));
         for change in &page.changes {
-            let old: Option<i64> = tx
-                .prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1 AND key = ?2")?
-                .query_row(params![page.scope, change.key], |r| r.get(0))
-                .optional()?;
-            if let Some(old) = old {
-                checksum ^= old;
+            // A scope pulled from its start holds nearly none of the entries its
+            // pages bring: their hashes are summed once at the head instead of each
+            // entry's old hash being read here.
+            if !filling {
+                let old: Option<i64> = tx
+                    .prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1 AND key = ?2")?
+                    .query_row(params![page.scope, change.key], |r| r.get(0))
+                    .optional()?;
+                if let Some(old) = old {
+                    checksum ^= old;
+                }
             }
             match &change.op {
                 ChangeOp::Upsert { record } => {
@@ -83,6 +88,10 @@ impl Store {
                 }
             }
         }
+        let filled = filling && page.remaining == 0;
+        if filled {
+            checksum = summed_checksum(&tx, &page.scope)?;
+        }
         if page.checksum.is_some_and(|expected| expected != checksum) {
             // This cache no longer matches the central's scope: whatever the cause,
             // the cure is to pull the scope again from the start.
@@ -93,11 +102,12 @@ impl Store {
         }
         let confirmed = (page.remaining == 0).then_some(server_time);
         tx.execute(
-            "INSERT INTO scope_cursor (scope, after, head, confirmed_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO scope_cursor (scope, after, head, confirmed_at, checksum, filling)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (scope) DO UPDATE SET after = excluded.after, head = excluded.head,
                  confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at),
-                 checksum = excluded.checksum",
-            params![page.scope, page.cursor, page.head, confirmed, checksum],
+                 checksum = excluded.checksum, filling = excluded.filling",
+            params![page.scope, page.cursor, page.head, confirmed, checksum, filling && !filled],
         )?;
         crate::outbox::prune_provisional_in(&tx)?;
         tx.commit()?;
@@ -348,10 +358,21 @@ fn reset_scope(tx: &Transaction<'_>, scope: &str, head: i64) -> Result<()> {
     clear_scope(tx, scope)?;
     tx.execute("DELETE FROM scope_entry WHERE scope = ?1", [scope])?;
     tx.execute(
-        "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL, checksum = 0 WHERE scope = ?1",
+        "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL, checksum = 0, filling = 1 WHERE scope = ?1",
         params![scope, head],
     )?;
     Ok(())
+}
+
+/// A scope's checksum summed from its entries: the XOR of their hashes.
+fn summed_checksum(tx: &Transaction<'_>, scope: &str) -> Result<i64> {
+    let mut stmt = tx.prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1")?;
+    let mut rows = stmt.query([scope])?;
+    let mut checksum = 0i64;
+    while let Some(row) = rows.next()? {
+        checksum ^= row.get::<_, i64>(0)?;
+    }
+    Ok(checksum)
 }
 
 /// Removes the data a scope brought.

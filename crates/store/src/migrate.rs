@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_rooms", include_str!("../migrations/0007_rooms.sql")),
     ("0008_commerce", include_str!("../migrations/0008_commerce.sql")),
     ("0009_attribution", include_str!("../migrations/0009_attribution.sql")),
+    ("0010_filling", include_str!("../migrations/0010_filling.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

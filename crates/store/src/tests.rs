@@ -533,6 +533,53 @@ fn a_cache_that_diverged_from_the_central_notices_by_checksum_and_pulls_the_scop
     assert!(store.stock_count("NEAR").unwrap() > 0, "other scopes are untouched");
 }
 
+#[test]
+fn a_scope_pulled_from_its_start_sums_its_checksum_at_the_head_then_keeps_it_change_by_change() {
+    let (_dir, mut store) = seeded();
+    let scope = inventory_scope("FILL");
+    let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+    scopes.push(scope.clone());
+    store.subscribe(&scopes).unwrap();
+    let row = |sku: &str, on_hand| stock(sku, "FILL", on_hand, 0);
+    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), &serde_json::to_string(record).unwrap());
+
+    // The first page, with more to come: no checksum yet.
+    let mut first = page(&scope, vec![upsert(1, row("A", 1)), upsert(2, row("B", 2)), upsert(3, row("C", 3))]);
+    first.head = 6;
+    first.remaining = 3;
+    assert_eq!(store.apply_page(&first, "2026-11-23T11:00:00Z").unwrap(), crate::PageOutcome::Applied);
+
+    // The last page: B was changed and C deleted while the pull went on.
+    let mut last = page(
+        &scope,
+        vec![
+            upsert(4, row("D", 4)),
+            upsert(5, row("B", 20)),
+            Change { seq: 6, key: row("C", 0).key(), op: ChangeOp::Delete },
+        ],
+    );
+    last.checksum = Some(hash(&row("A", 1)) ^ hash(&row("B", 20)) ^ hash(&row("D", 4)));
+    assert_eq!(store.apply_page(&last, "2026-11-23T11:00:01Z").unwrap(), crate::PageOutcome::Applied);
+    assert_eq!(store.stock_count("FILL").unwrap(), 3);
+
+    // From the head on, change by change.
+    let mut delta = page(&scope, vec![upsert(7, row("A", 7))]);
+    delta.checksum = Some(hash(&row("A", 7)) ^ hash(&row("B", 20)) ^ hash(&row("D", 4)));
+    assert_eq!(store.apply_page(&delta, "2026-11-23T11:00:02Z").unwrap(), crate::PageOutcome::Applied);
+    let mut wrong = page(&scope, vec![upsert(8, row("A", 8))]);
+    wrong.checksum = delta.checksum;
+    assert_eq!(store.apply_page(&wrong, "2026-11-23T11:00:03Z").unwrap(), crate::PageOutcome::Reset);
+
+    // A pull from the start that ends on another checksum than the central's starts over.
+    let mut refill = page(&scope, vec![upsert(1, row("A", 1)), upsert(2, row("B", 2))]);
+    refill.checksum = Some(hash(&row("A", 1)));
+    assert_eq!(store.apply_page(&refill, "2026-11-23T11:00:04Z").unwrap(), crate::PageOutcome::Reset);
+    assert_eq!(store.stock_count("FILL").unwrap(), 0);
+    refill.checksum = Some(hash(&row("A", 1)) ^ hash(&row("B", 2)));
+    assert_eq!(store.apply_page(&refill, "2026-11-23T11:00:05Z").unwrap(), crate::PageOutcome::Applied);
+    assert_eq!(store.stock_count("FILL").unwrap(), 2);
+}
+
 // ---------------------------------------------------------------- customer mode
 
 mod customer_mode {
