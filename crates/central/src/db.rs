@@ -73,6 +73,9 @@ struct Inner {
     epochs: [AtomicU64; 2],
     /// Whether this instance is listening for the others' announcements now.
     listening: AtomicBool,
+    /// A connection of its own for reading what the instance keeps in memory
+    /// (PostgreSQL), so that reading never queues behind a busy pool.
+    aside: Mutex<Option<Connection>>,
     /// Dropped after the connections: a test's own database.
     _scratch: Option<ScratchDatabase>,
 }
@@ -155,6 +158,7 @@ impl Db {
                 postgres: None,
                 epochs: [AtomicU64::new(0), AtomicU64::new(0)],
                 listening: AtomicBool::new(false),
+                aside: Mutex::new(None),
                 _scratch: scratch,
             }),
         }
@@ -172,6 +176,33 @@ impl Db {
     {
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.blocking(f)).await?
+    }
+
+    /// Runs `f` on a blocking thread with a connection kept aside from the pool
+    /// (PostgreSQL; made on first use and again when lost), for the short reads of
+    /// what an instance keeps in memory: with the pool busy they would otherwise
+    /// wait behind every request in line. On SQLite, the pool's one connection.
+    pub async fn call_aside<T, F>(&self, mut f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        if self.inner.reopen.is_none() {
+            return self.call(f).await;
+        }
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut aside = db.inner.aside.lock().unwrap_or_else(|p| p.into_inner());
+            if aside.as_ref().is_none_or(Connection::is_closed) {
+                let reopen = db.inner.reopen.as_ref().expect("a PostgreSQL pool");
+                *aside = Some(reopen().map_err(CentralError::Internal)?);
+            }
+            let conn = aside.as_mut().expect("a connection set aside");
+            let out = f(conn);
+            db.heard(conn.take_announced());
+            out
+        })
+        .await?
     }
 
     /// Runs `f` with a connection on the calling thread. When `f` fails because its

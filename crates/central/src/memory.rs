@@ -41,8 +41,7 @@ pub struct Memory {
     /// [`DEVICES_FOR`] but in tests.
     devices_for: Duration,
     heads: Mutex<Option<Arc<Heads>>>,
-    /// One reading of the heads at a time: the pulls that find them stale together
-    /// wait for that one.
+    /// One reading of the heads at a time.
     reading: tokio::sync::Mutex<()>,
     devices: Mutex<HashMap<String, KnownDevice>>,
 }
@@ -108,8 +107,11 @@ impl Memory {
     }
 
     /// The heads as of no earlier than this call, read again when something was
-    /// committed since or they are older than [`HEADS_FOR`] (when this call came). `None` when this
-    /// instance can't hear every writer ([`Db::hears_every_writer`]).
+    /// committed since or they are older than [`HEADS_FOR`] (when this call came).
+    /// `None` when this instance can't hear every writer ([`Db::hears_every_writer`]).
+    /// One request reads them at a time, on a connection of its own: those that
+    /// find them stale meanwhile wait for the next reading, a millisecond or so,
+    /// rather than all going to the database.
     pub async fn heads(&self, db: &Db) -> Result<Option<Arc<Heads>>, CentralError> {
         if !db.hears_every_writer() {
             return Ok(None);
@@ -130,7 +132,7 @@ impl Memory {
         let epoch = db.epoch(Announcement::Changes);
         let read = Instant::now();
         let (server_time, scopes, countries) = db
-            .call(|conn| {
+            .call_aside(|conn| {
                 let tx = conn.read_transaction()?;
                 let server_time = storage::now();
                 let scopes = storage::all_scope_heads(&tx)?;

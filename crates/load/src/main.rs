@@ -186,11 +186,19 @@ async fn pulls_per_second(tablets: &[(Client, Vec<ScopeCursor>)], seconds: u64) 
         .cloned()
         .map(|(client, cursors)| {
             tokio::spawn(async move {
-                let request = PullRequest { cursors, limit: PAGE, wait_ms: 0 };
+                let mut request = PullRequest { cursors, limit: PAGE, wait_ms: 0 };
                 let mut pulls = 0u64;
                 while Instant::now() < until {
-                    if client.pull(&request).await.is_ok() {
+                    if let Ok(page) = client.pull(&request).await {
                         pulls += 1;
+                        // As a tablet does: the next pull asks after what this one brought.
+                        for scope in &page.scopes {
+                            if let Some(cursor) = request.cursors.iter_mut().find(|c| c.scope == scope.scope) {
+                                if scope.status == ScopeStatus::Ok {
+                                    cursor.after = scope.cursor;
+                                }
+                            }
+                        }
                     }
                 }
                 pulls
@@ -207,8 +215,24 @@ async fn pulls_per_second(tablets: &[(Client, Vec<ScopeCursor>)], seconds: u64) 
 /// The central's pull throughput with every tablet pulling at once, and a bare axum
 /// handler's answering the bytes of one of those pulls from memory.
 async fn capacity(tablets: Vec<(Client, Vec<ScopeCursor>)>, seconds: u64) -> anyhow::Result<Capacity> {
-    let (client, cursors) = tablets.first().cloned().context("no tablet")?;
-    let sample = client.pull(&PullRequest { cursors, limit: PAGE, wait_ms: 0 }).await?;
+    let (client, mut cursors) = tablets.first().cloned().context("no tablet")?;
+    // The answer a current tablet gets: pulled again until it brings nothing new.
+    let mut pulls = 0;
+    let sample = loop {
+        pulls += 1;
+        if pulls > 1_000 {
+            bail!("the sampled tablet never caught up with its scopes");
+        }
+        let page = client.pull(&PullRequest { cursors: cursors.clone(), limit: PAGE, wait_ms: 0 }).await?;
+        if page.scopes.iter().all(|s| s.changes.is_empty() && s.status == ScopeStatus::Ok) {
+            break page;
+        }
+        for scope in &page.scopes {
+            if let Some(cursor) = cursors.iter_mut().find(|c| c.scope == scope.scope) {
+                cursor.after = if scope.status == ScopeStatus::ResyncRequired { 0 } else { scope.cursor };
+            }
+        }
+    };
     let bytes = serde_json::to_vec(&sample)?;
     let response_bytes = bytes.len();
     let central = pulls_per_second(&tablets, seconds).await;
