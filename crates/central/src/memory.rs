@@ -374,7 +374,10 @@ mod tests {
         let (status, _) = call(&app, Method::GET, "/v1/session", &token, None).await;
         assert_eq!(status, StatusCode::OK);
         let devices = db.epoch(Announcement::Devices);
+        let changes = db.epoch(Announcement::Changes);
         change_stock(&db, 7);
+        // Heard twice: as the connection came back, and through LISTEN.
+        heard_past(&db, Announcement::Changes, changes + 1).await;
         assert_eq!(db.epoch(Announcement::Devices), devices);
         assert!(state.memory.device(&db, &storage::sha256_hex(&token)).is_some());
 
