@@ -187,17 +187,15 @@ impl Db {
         T: Send + 'static,
         F: FnMut(&mut Connection) -> Result<T> + Send + 'static,
     {
-        if self.inner.reopen.is_none() {
-            return self.call(f).await;
-        }
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
+            let Some(reopen) = db.inner.reopen.as_ref() else { return db.blocking(f) };
             let mut aside = db.inner.aside.lock().unwrap_or_else(|p| p.into_inner());
-            if aside.as_ref().is_none_or(Connection::is_closed) {
-                let reopen = db.inner.reopen.as_ref().expect("a PostgreSQL pool");
-                *aside = Some(reopen().map_err(CentralError::Internal)?);
-            }
-            let conn = aside.as_mut().expect("a connection set aside");
+            let conn = match aside.take() {
+                Some(conn) if !conn.is_closed() => conn,
+                _ => reopen().map_err(CentralError::Internal)?,
+            };
+            let conn = aside.insert(conn);
             let out = f(conn);
             db.heard(conn.take_announced());
             out
