@@ -156,7 +156,7 @@ CREATE TABLE scope_cursor (
     after        INTEGER NOT NULL,
     head         INTEGER NOT NULL,
     confirmed_at TEXT
-, checksum INTEGER NOT NULL DEFAULT 0, filling INTEGER NOT NULL DEFAULT 0) STRICT;
+, checksum INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE scope_entry (
     scope TEXT NOT NULL,
     key   TEXT NOT NULL,
@@ -173,7 +173,7 @@ CREATE TABLE stock (
     on_hand     INTEGER NOT NULL,
     reserved    INTEGER NOT NULL,
     in_transit  INTEGER NOT NULL,
-    transit_eta TEXT,
+    transit_eta TEXT, entry_hash INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (sku, location_id)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE store_order (

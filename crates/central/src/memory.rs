@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use vitrina_protocol::{LocationRecord, PullResponse, ScopeCursor};
+use vitrina_protocol::{LocationRecord, ScopeCursor};
 
 use crate::sql::Announcement;
 
@@ -61,7 +61,7 @@ impl Heads {
     /// The answer to a pull whose every cursor is at its scope's head: nothing new.
     /// `None` when a scope has news, must be pulled again, or is one this memory
     /// can't tell the device may pull: the database answers those.
-    pub fn answer(&self, store: &LocationRecord, cursors: &[ScopeCursor]) -> Option<PullResponse> {
+    pub fn answer(&self, store: &LocationRecord, cursors: &[ScopeCursor]) -> Option<storage::ServedResponse> {
         let in_country = |id: &str| self.countries.get(id).is_some_and(|c| *c == store.country);
         let scopes = cursors
             .iter()
@@ -73,7 +73,7 @@ impl Heads {
                 at.page_if_current(&cursor.scope, cursor.after)
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(PullResponse { server_time: storage::rfc3339(self.server_time), scopes })
+        Some(storage::ServedResponse { server_time: storage::rfc3339(self.server_time), scopes })
     }
 }
 
@@ -212,7 +212,7 @@ mod tests {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
-    async fn pull(app: &axum::Router, token: &str, cursors: &[ScopeCursor]) -> PullResponse {
+    async fn pull(app: &axum::Router, token: &str, cursors: &[ScopeCursor]) -> vitrina_protocol::PullResponse {
         let (status, body) =
             call(app, Method::POST, "/v1/pull", token, Some(json!({"cursors": cursors, "limit": 100}))).await;
         assert_eq!(status, StatusCode::OK, "{body}");

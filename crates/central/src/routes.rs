@@ -284,7 +284,7 @@ async fn pull(
     State(state): State<AppState>,
     device: DeviceAuth,
     Body(req): Body<PullRequest>,
-) -> Result<Json<PullResponse>, CentralError> {
+) -> Result<Json<storage::ServedResponse>, CentralError> {
     device.require_current()?;
     if req.limit == 0 {
         return Err(CentralError::Invalid("limit must be at least 1".into()));
@@ -302,7 +302,11 @@ async fn pull(
     Ok(Json(response))
 }
 
-async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) -> Result<PullResponse, CentralError> {
+async fn read_pages(
+    state: &AppState,
+    device: &DeviceAuth,
+    req: &PullRequest,
+) -> Result<storage::ServedResponse, CentralError> {
     // Nearly always, at a chain's size: every cursor at its head, answered from memory.
     if let Some(heads) = state.memory.heads(&state.db).await? {
         if let Some(nothing_new) = heads.answer(&device.store, &req.cursors) {
@@ -334,7 +338,7 @@ async fn read_pages(state: &AppState, device: &DeviceAuth, req: &PullRequest) ->
                 scopes.push(page);
             }
             tx.commit()?;
-            Ok(PullResponse { server_time, scopes })
+            Ok(storage::ServedResponse { server_time, scopes })
         })
         .await
 }

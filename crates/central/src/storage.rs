@@ -147,8 +147,8 @@ impl ScopeHead {
 
     /// The page for a device already at the head: no changes, its checksum. `None`
     /// when the scope has news for `after` or must be pulled again.
-    pub fn page_if_current(&self, scope: &str, after: i64) -> Option<ScopePage> {
-        (after == self.head && !self.needs_resync(after)).then(|| ScopePage {
+    pub fn page_if_current(&self, scope: &str, after: i64) -> Option<ServedPage> {
+        (after == self.head && !self.needs_resync(after)).then(|| ServedPage {
             scope: scope.to_owned(),
             status: ScopeStatus::Ok,
             changes: Vec::new(),
@@ -193,18 +193,77 @@ pub fn all_scope_heads(conn: &Connection) -> Result<std::collections::HashMap<St
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Up to `limit` changes of `scope` after `after`.
+/// A scope's page as the central serves it: a `ScopePage` on the wire, each
+/// record's JSON passed through as the change log stores it. Reading a page then
+/// costs no parsing and no writing of records, and the bytes a device receives are
+/// the ones the scope's checksum was summed over.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServedPage {
+    pub scope: String,
+    pub status: ScopeStatus,
+    pub changes: Vec<ServedChange>,
+    pub cursor: i64,
+    pub head: i64,
+    pub remaining: i64,
+    pub checksum: Option<i64>,
+}
+
+/// A `Change` on the wire, its record as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ServedChange {
+    pub seq: i64,
+    pub key: String,
+    /// "upsert" or "delete".
+    pub op: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl PartialEq for ServedChange {
+    fn eq(&self, other: &ServedChange) -> bool {
+        let record = |c: &ServedChange| c.record.as_ref().map(|r| r.get().to_owned());
+        self.seq == other.seq && self.key == other.key && self.op == other.op && record(self) == record(other)
+    }
+}
+
+/// A pull's answer as the central serves it: a `PullResponse` on the wire.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServedResponse {
+    pub server_time: String,
+    pub scopes: Vec<ServedPage>,
+}
+
+impl ServedPage {
+    /// The page as a device reads it, its records parsed.
+    pub fn parse(self) -> Result<ScopePage> {
+        let changes = self
+            .changes
+            .into_iter()
+            .map(|c| {
+                let op = match &c.record {
+                    Some(json) => ChangeOp::Upsert { record: serde_json::from_str(json.get())? },
+                    None => ChangeOp::Delete,
+                };
+                Ok(Change { seq: c.seq, key: c.key, op })
+            })
+            .collect::<Result<_>>()?;
+        let ServedPage { scope, status, cursor, head, remaining, checksum, .. } = self;
+        Ok(ScopePage { scope, status, changes, cursor, head, remaining, checksum })
+    }
+}
+
+/// Up to `limit` changes of `scope` after `after`, parsed.
 pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Result<ScopePage> {
     let head = scope_head(conn, scope)?;
-    pull_scope_at(conn, scope, head, after, limit)
+    pull_scope_at(conn, scope, head, after, limit)?.parse()
 }
 
 /// Up to `limit` changes of `scope` after `after`, the scope standing at `at` (read
-/// in the same transaction). A device at the head costs no query.
-pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, limit: u32) -> Result<ScopePage> {
+/// in the same transaction), as served.
+pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, limit: u32) -> Result<ServedPage> {
     let ScopeHead { head, checksum, .. } = at;
     if at.needs_resync(after) {
-        return Ok(ScopePage {
+        return Ok(ServedPage {
             scope: scope.to_owned(),
             status: ScopeStatus::ResyncRequired,
             changes: Vec::new(),
@@ -226,11 +285,13 @@ pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, 
     let mut changes = Vec::new();
     for row in rows {
         let (seq, key, payload) = row?;
-        let op = match payload {
-            Some(json) => ChangeOp::Upsert { record: serde_json::from_str(&json)? },
-            None => ChangeOp::Delete,
+        let change = match payload {
+            Some(json) => {
+                ServedChange { seq, key, op: "upsert", record: Some(serde_json::value::RawValue::from_string(json)?) }
+            }
+            None => ServedChange { seq, key, op: "delete", record: None },
         };
-        changes.push(Change { seq, key, op });
+        changes.push(change);
     }
     let cursor = changes.last().map_or(after, |c| c.seq);
     // The head's change is never compacted away, so the scope is done exactly when
@@ -251,7 +312,7 @@ pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, 
         }
     };
     let checksum = (remaining == 0).then_some(checksum);
-    Ok(ScopePage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining, checksum })
+    Ok(ServedPage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining, checksum })
 }
 
 // ------------------------------------------------------------------ locations
@@ -649,6 +710,40 @@ mod tests {
             assert_eq!((first.cursor, first.remaining), (2, 3));
             let second = pull_scope(conn, CATALOG_SCOPE, first.cursor, 2)?;
             assert_eq!(second.changes[0].seq, 3);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_served_page_is_a_scope_page_on_the_wire_its_records_the_bytes_its_checksum_was_summed_over() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            insert_location(&tx, &store("A", "CL"))?;
+            insert_location(&tx, &store("B", "CL"))?;
+            record_change(&tx, CATALOG_SCOPE, "location:gone", None)?;
+            tx.commit()?;
+            let served = pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 0, 100)?;
+            let ops: Vec<&str> = served.changes.iter().map(|c| c.op).collect();
+            assert_eq!(ops, ["upsert", "upsert", "delete"]);
+
+            let response = ServedResponse { server_time: "2026-11-24T10:00:00Z".into(), scopes: vec![served.clone()] };
+            let wire: vitrina_protocol::PullResponse = serde_json::from_str(&serde_json::to_string(&response)?)?;
+            assert_eq!(wire.scopes, [served.clone().parse()?], "a device reads what the parsed page says");
+
+            let mut summed = 0;
+            for (change, read) in served.changes.iter().zip(&wire.scopes[0].changes) {
+                if let (Some(stored), ChangeOp::Upsert { record }) = (&change.record, &read.op) {
+                    assert_eq!(serde_json::to_string(record)?, stored.get(), "a record written again is its bytes");
+                    summed ^= vitrina_protocol::entry_hash(&change.key, stored.get());
+                }
+            }
+            assert_eq!(served.checksum, Some(summed));
+
+            let resync = pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 99, 100)?;
+            let wire: vitrina_protocol::ScopePage = serde_json::from_str(&serde_json::to_string(&resync)?)?;
+            assert_eq!(wire, resync.parse()?);
             Ok(())
         })
         .unwrap();

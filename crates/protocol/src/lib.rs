@@ -32,12 +32,12 @@ pub const CATALOG_SCOPE: &str = "catalog";
 /// SHA-256 over its key, a NUL and its record's JSON. A scope's checksum is the XOR
 /// of its entries', kept up to date change by change on both ends, so a device whose
 /// cache diverged from the central notices without comparing rows.
-pub fn entry_hash(key: &str, record_json: &str) -> i64 {
+pub fn entry_hash(key: &str, record_json: impl AsRef<[u8]>) -> i64 {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(key.as_bytes());
     hasher.update([0u8]);
-    hasher.update(record_json.as_bytes());
+    hasher.update(record_json.as_ref());
     let digest = hasher.finalize();
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);

@@ -4,8 +4,8 @@ use crate::{Result, Store, StoreError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use vitrina_core::Gtin;
 use vitrina_protocol::{
-    inventory_scope_location, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord, ScopeCursor,
-    ScopePage, ScopeStatus, StockRecord,
+    inventory_scope_location, Change, ChangeOp, LocationRecord, ProductRecord, Record, SafetyRuleRecord, ScopeCursor,
+    ScopePage, ScopeStatus,
 };
 
 impl Store {
@@ -22,7 +22,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         for scope in scopes {
             tx.execute(
-                "INSERT INTO scope_cursor (scope, after, head, filling) VALUES (?1, 0, 0, 1) ON CONFLICT (scope) DO NOTHING",
+                "INSERT INTO scope_cursor (scope, after, head) VALUES (?1, 0, 0) ON CONFLICT (scope) DO NOTHING",
                 [scope],
             )?;
         }
@@ -41,77 +41,81 @@ impl Store {
     }
 
     /// Applies one scope's page and moves its cursor, in one transaction.
-    /// `server_time` is when the central read the page; when the page reaches the
-    /// head it becomes the scope's "confirmed as of" time.
     pub fn apply_page(&mut self, page: &ScopePage, server_time: &str) -> Result<PageOutcome> {
+        let outcomes = self.apply_pages(std::slice::from_ref(page), server_time)?;
+        outcomes.into_iter().next().ok_or_else(|| StoreError::Corrupt("a page applied without an outcome".into()))
+    }
+
+    /// Applies a pull response's pages, one per scope, and moves their cursors, in
+    /// one transaction. `server_time` is when the central read the pages; a page
+    /// that reaches its head makes it the scope's "confirmed as of" time.
+    ///
+    /// The stock rows of every inventory page are written together in key order:
+    /// the stock table is keyed by SKU then location, so a response's pages (one
+    /// SKU range for each nearby location) land leaf by leaf, each leaf written
+    /// once, rather than once for each location.
+    pub fn apply_pages(&mut self, pages: &[ScopePage], server_time: &str) -> Result<Vec<PageOutcome>> {
+        for (i, page) in pages.iter().enumerate() {
+            if pages[..i].iter().any(|earlier| earlier.scope == page.scope) {
+                return Err(StoreError::Corrupt(format!("scope {} twice in one response", page.scope)));
+            }
+        }
         let tx = self.conn.transaction()?;
-        if page.status == ScopeStatus::ResyncRequired {
-            reset_scope(&tx, &page.scope, page.head)?;
-            tx.commit()?;
-            tracing::warn!(scope = %page.scope, "scope reset for a full resync");
-            return Ok(PageOutcome::Reset);
-        }
-        let location = inventory_scope_location(&page.scope);
-        let (mut checksum, filling): (i64, bool) = tx
-            .prepare_cached("SELECT checksum, filling FROM scope_cursor WHERE scope = ?1")?
-            .query_row([&page.scope], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or((0, false));
-        for change in &page.changes {
-            // A scope pulled from its start holds nearly none of the entries its
-            // pages bring: their hashes are summed once at the head instead of each
-            // entry's old hash being read here.
-            if !filling {
-                let old: Option<i64> = tx
-                    .prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1 AND key = ?2")?
-                    .query_row(params![page.scope, change.key], |r| r.get(0))
-                    .optional()?;
-                if let Some(old) = old {
-                    checksum ^= old;
-                }
+        let mut outcomes = vec![PageOutcome::Applied; pages.len()];
+        let mut checksums = vec![0i64; pages.len()];
+        let mut stock = Vec::new();
+        let mut json = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            if page.status == ScopeStatus::ResyncRequired {
+                reset_scope(&tx, &page.scope, page.head)?;
+                outcomes[i] = PageOutcome::Reset;
+                tracing::warn!(scope = %page.scope, "scope reset for a full resync");
+                continue;
             }
-            match &change.op {
-                ChangeOp::Upsert { record } => {
-                    upsert(&tx, record)?;
-                    let hash = vitrina_protocol::entry_hash(&change.key, &to_json(record)?);
-                    checksum ^= hash;
-                    tx.prepare_cached(
-                        "INSERT INTO scope_entry (scope, key, hash) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (scope, key) DO UPDATE SET hash = excluded.hash",
-                    )?
-                    .execute(params![page.scope, change.key, hash])?;
-                }
-                ChangeOp::Delete => {
-                    delete(&tx, location, &change.key)?;
-                    tx.prepare_cached("DELETE FROM scope_entry WHERE scope = ?1 AND key = ?2")?
-                        .execute(params![page.scope, change.key])?;
+            checksums[i] = tx
+                .prepare_cached("SELECT checksum FROM scope_cursor WHERE scope = ?1")?
+                .query_row([&page.scope], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            let location = inventory_scope_location(&page.scope);
+            for change in &page.changes {
+                match location.and_then(|location| StockChange::of(i, location, change)) {
+                    Some(row) => stock.push(row),
+                    None => checksums[i] ^= apply_entry(&tx, &page.scope, change, &mut json)?,
                 }
             }
         }
-        let filled = filling && page.remaining == 0;
-        if filled {
-            checksum = summed_checksum(&tx, &page.scope)?;
+        // A stable sort: two changes to one row keep their order.
+        stock.sort_by(|a, b| (a.sku, a.location).cmp(&(b.sku, b.location)));
+        let mut rows = StockRows::prepare(&tx)?;
+        for change in &stock {
+            checksums[change.page] ^= rows.apply(change, &mut json)?;
         }
-        if page.checksum.is_some_and(|expected| expected != checksum) {
-            // This cache no longer matches the central's scope: whatever the cause,
-            // the cure is to pull the scope again from the start.
-            reset_scope(&tx, &page.scope, page.head)?;
-            tx.commit()?;
-            tracing::warn!(scope = %page.scope, "scope diverged from the central's; pulling it again");
-            return Ok(PageOutcome::Reset);
+        drop(rows);
+        for (i, page) in pages.iter().enumerate() {
+            if outcomes[i] == PageOutcome::Reset {
+                continue;
+            }
+            if page.checksum.is_some_and(|expected| expected != checksums[i]) {
+                // This cache no longer matches the central's scope: whatever the
+                // cause, the cure is to pull the scope again from the start.
+                reset_scope(&tx, &page.scope, page.head)?;
+                outcomes[i] = PageOutcome::Reset;
+                tracing::warn!(scope = %page.scope, "scope diverged from the central's; pulling it again");
+                continue;
+            }
+            let confirmed = (page.remaining == 0).then_some(server_time);
+            tx.prepare_cached(
+                "INSERT INTO scope_cursor (scope, after, head, confirmed_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (scope) DO UPDATE SET after = excluded.after, head = excluded.head,
+                     confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at),
+                     checksum = excluded.checksum",
+            )?
+            .execute(params![page.scope, page.cursor, page.head, confirmed, checksums[i]])?;
         }
-        let confirmed = (page.remaining == 0).then_some(server_time);
-        tx.execute(
-            "INSERT INTO scope_cursor (scope, after, head, confirmed_at, checksum, filling)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (scope) DO UPDATE SET after = excluded.after, head = excluded.head,
-                 confirmed_at = COALESCE(excluded.confirmed_at, scope_cursor.confirmed_at),
-                 checksum = excluded.checksum, filling = excluded.filling",
-            params![page.scope, page.cursor, page.head, confirmed, checksum, filling && !filled],
-        )?;
         crate::outbox::prune_provisional_in(&tx)?;
         tx.commit()?;
-        Ok(PageOutcome::Applied)
+        Ok(outcomes)
     }
 
     /// When the central last confirmed `scope`, if ever.
@@ -133,11 +137,131 @@ impl Store {
     }
 }
 
+/// The hash of `record` under `key`, its JSON written into `json` (kept from one
+/// change to the next, so a page's records share one buffer).
+fn hash_of(key: &str, record: &Record, json: &mut Vec<u8>) -> Result<i64> {
+    json.clear();
+    serde_json::to_writer(&mut *json, record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(vitrina_protocol::entry_hash(key, json.as_slice()))
+}
+
+/// Applies a change whose hash is kept in `scope_entry`; answers what it does to
+/// the scope's checksum (the XOR of the old hash and the new one).
+fn apply_entry(tx: &Transaction<'_>, scope: &str, change: &Change, json: &mut Vec<u8>) -> Result<i64> {
+    match &change.op {
+        ChangeOp::Upsert { record } => {
+            upsert(tx, record)?;
+            let hash = hash_of(&change.key, record, json)?;
+            // Written first: an entry is new far more often than not (every entry
+            // of a first sync), and only one already there has an old hash to read.
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO scope_entry (scope, key, hash) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![scope, change.key, hash])?;
+            if inserted == 1 {
+                return Ok(hash);
+            }
+            let old: i64 = tx
+                .prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1 AND key = ?2")?
+                .query_row(params![scope, change.key], |r| r.get(0))?;
+            tx.prepare_cached("UPDATE scope_entry SET hash = ?3 WHERE scope = ?1 AND key = ?2")?
+                .execute(params![scope, change.key, hash])?;
+            Ok(old ^ hash)
+        }
+        ChangeOp::Delete => {
+            delete(tx, &change.key)?;
+            let old: Option<i64> = tx
+                .prepare_cached("DELETE FROM scope_entry WHERE scope = ?1 AND key = ?2 RETURNING hash")?
+                .query_row(params![scope, change.key], |r| r.get(0))
+                .optional()?;
+            Ok(old.unwrap_or(0))
+        }
+    }
+}
+
+/// A change to a stock row of an inventory scope, which keeps its entry's hash on
+/// the row itself.
+struct StockChange<'p> {
+    /// The response's page it came in.
+    page: usize,
+    sku: &'p str,
+    location: &'p str,
+    change: &'p Change,
+}
+
+impl<'p> StockChange<'p> {
+    /// `change` as a change to a stock row of `location`, if it is one: a stock
+    /// record of that location under its own key, or the deletion of a stock key.
+    fn of(page: usize, location: &'p str, change: &'p Change) -> Option<StockChange<'p>> {
+        let sku = change.key.strip_prefix("stock:")?;
+        match &change.op {
+            ChangeOp::Upsert { record } => match &**record {
+                Record::Stock(s) if s.sku == sku && s.location_id == location => {}
+                _ => return None,
+            },
+            ChangeOp::Delete => {}
+        }
+        Some(StockChange { page, sku, location, change })
+    }
+}
+
+/// The statements that write stock rows, prepared once for a response.
+struct StockRows<'t> {
+    insert: rusqlite::CachedStatement<'t>,
+    old_hash: rusqlite::CachedStatement<'t>,
+    update: rusqlite::CachedStatement<'t>,
+    delete: rusqlite::CachedStatement<'t>,
+}
+
+impl<'t> StockRows<'t> {
+    fn prepare(tx: &'t Transaction<'_>) -> Result<StockRows<'t>> {
+        Ok(StockRows {
+            insert: tx.prepare_cached(
+                "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta, entry_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            )?,
+            old_hash: tx.prepare_cached("SELECT entry_hash FROM stock WHERE sku = ?1 AND location_id = ?2")?,
+            update: tx.prepare_cached(
+                "UPDATE stock SET on_hand = ?3, reserved = ?4, in_transit = ?5, transit_eta = ?6, entry_hash = ?7
+                 WHERE sku = ?1 AND location_id = ?2",
+            )?,
+            delete: tx.prepare_cached("DELETE FROM stock WHERE sku = ?1 AND location_id = ?2 RETURNING entry_hash")?,
+        })
+    }
+
+    /// Applies `change`; answers what it does to its scope's checksum.
+    fn apply(&mut self, change: &StockChange<'_>, json: &mut Vec<u8>) -> Result<i64> {
+        let StockChange { sku, location, change, .. } = change;
+        match &change.op {
+            ChangeOp::Upsert { record } => {
+                let Record::Stock(s) = &**record else {
+                    return Err(StoreError::Corrupt(format!("{} is not a stock record", change.key)));
+                };
+                let hash = hash_of(&change.key, record, json)?;
+                let row = params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta, hash];
+                // Written first, as entries are: see `apply_entry`.
+                if self.insert.execute(row)? == 1 {
+                    return Ok(hash);
+                }
+                let old: i64 = self.old_hash.query_row(params![sku, location], |r| r.get(0))?;
+                self.update.execute(row)?;
+                Ok(old ^ hash)
+            }
+            ChangeOp::Delete => {
+                let old: Option<i64> = self.delete.query_row(params![sku, location], |r| r.get(0)).optional()?;
+                Ok(old.unwrap_or(0))
+            }
+        }
+    }
+}
+
 fn upsert(tx: &Transaction<'_>, record: &Record) -> Result<()> {
     match record {
         Record::Location(l) => upsert_location(tx, l),
         Record::Product(p) => upsert_product(tx, p),
-        Record::Stock(s) => upsert_stock(tx, s),
+        // Outside an inventory scope a stock record has no row to go to.
+        Record::Stock(s) => Err(StoreError::Corrupt(format!("stock of {} outside its inventory scope", s.location_id))),
         Record::SafetyRule(r) => upsert_safety(tx, r),
         Record::Customer(c) => crate::orders::upsert_customer(tx, c, false),
         Record::Order(o) => {
@@ -272,17 +396,6 @@ fn search_codes(style_code: &str) -> String {
     format!("{style_code} {joined}")
 }
 
-fn upsert_stock(tx: &Transaction<'_>, s: &StockRecord) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit, transit_eta)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
-             in_transit = excluded.in_transit, transit_eta = excluded.transit_eta",
-    )?
-    .execute(params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta])?;
-    Ok(())
-}
-
 fn upsert_safety(tx: &Transaction<'_>, r: &SafetyRuleRecord) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO safety_rule (location_id, product_class, units) VALUES (?1, ?2, ?3)
@@ -292,7 +405,7 @@ fn upsert_safety(tx: &Transaction<'_>, r: &SafetyRuleRecord) -> Result<()> {
     Ok(())
 }
 
-fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()> {
+fn delete(tx: &Transaction<'_>, key: &str) -> Result<()> {
     let (entity, id) = key.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
     match entity {
         "location" => {
@@ -302,10 +415,7 @@ fn delete(tx: &Transaction<'_>, location: Option<&str>, key: &str) -> Result<()>
             tx.execute("DELETE FROM product_search WHERE rowid = (SELECT rowid FROM product WHERE id = ?1)", [id])?;
             tx.execute("DELETE FROM product WHERE id = ?1", [id])?;
         }
-        "stock" => {
-            let location = location.ok_or_else(|| StoreError::Corrupt(format!("stock key {key} outside inventory")))?;
-            tx.execute("DELETE FROM stock WHERE sku = ?1 AND location_id = ?2", params![id, location])?;
-        }
+        "stock" => return Err(StoreError::Corrupt(format!("stock key {key} outside its inventory scope"))),
         "safety" => {
             let (location_id, class) =
                 id.split_once(':').ok_or_else(|| StoreError::Corrupt(format!("bad key {key}")))?;
@@ -358,21 +468,10 @@ fn reset_scope(tx: &Transaction<'_>, scope: &str, head: i64) -> Result<()> {
     clear_scope(tx, scope)?;
     tx.execute("DELETE FROM scope_entry WHERE scope = ?1", [scope])?;
     tx.execute(
-        "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL, checksum = 0, filling = 1 WHERE scope = ?1",
+        "UPDATE scope_cursor SET after = 0, head = ?2, confirmed_at = NULL, checksum = 0 WHERE scope = ?1",
         params![scope, head],
     )?;
     Ok(())
-}
-
-/// A scope's checksum summed from its entries: the XOR of their hashes.
-fn summed_checksum(tx: &Transaction<'_>, scope: &str) -> Result<i64> {
-    let mut stmt = tx.prepare_cached("SELECT hash FROM scope_entry WHERE scope = ?1")?;
-    let mut rows = stmt.query([scope])?;
-    let mut checksum = 0i64;
-    while let Some(row) = rows.next()? {
-        checksum ^= row.get::<_, i64>(0)?;
-    }
-    Ok(checksum)
 }
 
 /// Removes the data a scope brought.

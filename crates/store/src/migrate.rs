@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_commerce", include_str!("../migrations/0008_commerce.sql")),
     ("0009_attribution", include_str!("../migrations/0009_attribution.sql")),
     ("0010_filling", include_str!("../migrations/0010_filling.sql")),
+    ("0011_stock_entry_hash", include_str!("../migrations/0011_stock_entry_hash.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -97,6 +98,65 @@ mod tests {
         let store = crate::Store::open(&path).unwrap();
         assert_eq!(store.pending_count().unwrap(), 1, "the unsent command survived the update");
         assert_eq!(store.pending_mutations(10).unwrap()[0].mutation_id, "m-1");
+    }
+
+    #[test]
+    fn an_update_moves_each_stock_rows_entry_hash_onto_the_row_and_the_checksum_still_holds() {
+        use vitrina_protocol::{entry_hash, Change, ChangeOp, Record, ScopePage, ScopeStatus, StockRecord};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let record = |on_hand| {
+            Record::Stock(StockRecord {
+                sku: "S-1".into(),
+                location_id: "EAST".into(),
+                on_hand,
+                reserved: 0,
+                in_transit: 0,
+                transit_eta: None,
+            })
+        };
+        let hash = |r: &Record| entry_hash("stock:S-1", serde_json::to_string(r).unwrap());
+        {
+            // A cache as the build before the move left it: the row, its hash in
+            // scope_entry, the scope's checksum in its cursor.
+            let conn = Connection::open(&path).unwrap();
+            for (_, sql) in &MIGRATIONS[..10] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 10).unwrap();
+            conn.execute_batch(
+                "INSERT INTO stock (sku, location_id, on_hand, reserved, in_transit) VALUES ('S-1', 'EAST', 4, 0, 0);",
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO scope_entry (scope, key, hash) VALUES ('inventory:EAST', 'stock:S-1', ?1)",
+                [hash(&record(4))],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO scope_cursor (scope, after, head, checksum) VALUES ('inventory:EAST', 1, 1, ?1)",
+                [hash(&record(4))],
+            )
+            .unwrap();
+        }
+        let mut store = crate::Store::open(&path).unwrap();
+        let entries: i64 = store.connection().query_row("SELECT COUNT(*) FROM scope_entry", [], |r| r.get(0)).unwrap();
+        assert_eq!(entries, 0, "the row holds its hash now");
+        let delta = ScopePage {
+            scope: "inventory:EAST".into(),
+            status: ScopeStatus::Ok,
+            changes: vec![Change {
+                seq: 2,
+                key: "stock:S-1".into(),
+                op: ChangeOp::Upsert { record: Box::new(record(3)) },
+            }],
+            cursor: 2,
+            head: 2,
+            remaining: 0,
+            checksum: Some(hash(&record(3))),
+        };
+        assert_eq!(store.apply_page(&delta, "2026-11-24T10:00:00Z").unwrap(), crate::PageOutcome::Applied);
+        assert_eq!(store.stock_level("S-1", "EAST").unwrap().map(|l| l.on_hand), Some(3));
     }
 
     #[test]

@@ -504,7 +504,7 @@ fn a_cache_that_diverged_from_the_central_notices_by_checksum_and_pulls_the_scop
             transit_eta: None,
         })
     };
-    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), &serde_json::to_string(record).unwrap());
+    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), serde_json::to_string(record).unwrap());
 
     // The central's checksum after its change 2 matches what this cache computes.
     let mut next = page(&scope, vec![upsert(2, row(6))]);
@@ -541,7 +541,7 @@ fn a_scope_pulled_from_its_start_sums_its_checksum_at_the_head_then_keeps_it_cha
     scopes.push(scope.clone());
     store.subscribe(&scopes).unwrap();
     let row = |sku: &str, on_hand| stock(sku, "FILL", on_hand, 0);
-    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), &serde_json::to_string(record).unwrap());
+    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), serde_json::to_string(record).unwrap());
 
     // The first page, with more to come: no checksum yet.
     let mut first = page(&scope, vec![upsert(1, row("A", 1)), upsert(2, row("B", 2)), upsert(3, row("C", 3))]);
@@ -578,6 +578,73 @@ fn a_scope_pulled_from_its_start_sums_its_checksum_at_the_head_then_keeps_it_cha
     refill.checksum = Some(hash(&row("A", 1)) ^ hash(&row("B", 2)));
     assert_eq!(store.apply_page(&refill, "2026-11-23T11:00:05Z").unwrap(), crate::PageOutcome::Applied);
     assert_eq!(store.stock_count("FILL").unwrap(), 2);
+}
+
+#[test]
+fn a_response_applies_every_scope_in_one_transaction_each_keeping_its_own_checksum() {
+    let (_dir, mut store) = seeded();
+    let (east, west) = (inventory_scope("EAST"), inventory_scope("WEST"));
+    let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+    scopes.extend([east.clone(), west.clone()]);
+    store.subscribe(&scopes).unwrap();
+    let hash = |record: &Record| vitrina_protocol::entry_hash(&record.key(), serde_json::to_string(record).unwrap());
+
+    // The same SKUs at two locations, a row changed twice within its page, and a
+    // deletion of a row the page itself brought.
+    let east_page = page(
+        &east,
+        vec![
+            upsert(1, stock("A", "EAST", 1, 0)),
+            upsert(2, stock("B", "EAST", 2, 0)),
+            upsert(3, stock("A", "EAST", 10, 1)),
+            Change { seq: 4, key: "stock:B".into(), op: ChangeOp::Delete },
+        ],
+    );
+    let mut west_page = page(&west, vec![upsert(1, stock("B", "WEST", 5, 0)), upsert(2, stock("A", "WEST", 6, 0))]);
+    let east_sum = hash(&stock("A", "EAST", 10, 1));
+    let west_sum = hash(&stock("B", "WEST", 5, 0)) ^ hash(&stock("A", "WEST", 6, 0));
+    west_page.checksum = Some(west_sum);
+    let outcomes = store
+        .apply_pages(&[ScopePage { checksum: Some(east_sum), ..east_page }, west_page], "2026-11-24T10:00:00Z")
+        .unwrap();
+    assert_eq!(outcomes, [crate::PageOutcome::Applied, crate::PageOutcome::Applied]);
+    assert_eq!(store.stock_level("A", "EAST").unwrap().map(|l| (l.on_hand, l.reserved)), Some((10, 1)));
+    assert_eq!(store.stock_level("B", "EAST").unwrap(), None, "deleted after it came");
+    assert_eq!(store.stock_count("WEST").unwrap(), 2);
+
+    // Deltas: one row changed and one deleted, each checksum still the XOR of what
+    // its scope holds; a wrong one resets its scope alone.
+    let mut east_delta = page(&east, vec![upsert(5, stock("A", "EAST", 9, 1))]);
+    east_delta.checksum = Some(hash(&stock("A", "EAST", 9, 1)));
+    let mut west_delta = page(&west, vec![Change { seq: 3, key: "stock:A".into(), op: ChangeOp::Delete }]);
+    west_delta.checksum = Some(west_sum);
+    let outcomes = store.apply_pages(&[east_delta, west_delta], "2026-11-24T10:01:00Z").unwrap();
+    assert_eq!(outcomes, [crate::PageOutcome::Applied, crate::PageOutcome::Reset]);
+    assert_eq!(store.stock_count("WEST").unwrap(), 0, "the diverged scope is emptied to be pulled again");
+    assert_eq!(store.stock_level("A", "EAST").unwrap().map(|l| l.on_hand), Some(9));
+    let cursors = store.cursors().unwrap();
+    let after = |scope: &str| cursors.iter().find(|c| c.scope == scope).map(|c| c.after);
+    assert_eq!((after(&east), after(&west)), (Some(5), Some(0)));
+
+    let twice = [page(&east, vec![]), page(&east, vec![])];
+    assert!(
+        matches!(store.apply_pages(&twice, "2026-11-24T10:02:00Z"), Err(StoreError::Corrupt(_))),
+        "one page per scope"
+    );
+}
+
+#[test]
+fn a_stock_record_filed_under_another_locations_scope_is_refused_and_the_cursor_stays() {
+    let (_dir, mut store) = seeded();
+    let scope = inventory_scope("EAST");
+    let mut scopes: Vec<String> = store.cursors().unwrap().into_iter().map(|c| c.scope).collect();
+    scopes.push(scope.clone());
+    store.subscribe(&scopes).unwrap();
+    // A stock record under another location than its scope's can't be a row of the
+    // scope: the cache refuses the page rather than write it where it won't be found.
+    let stray = page(&scope, vec![upsert(1, stock("A", "WEST", 1, 0))]);
+    assert!(matches!(store.apply_page(&stray, "2026-11-24T10:00:00Z"), Err(StoreError::Corrupt(_))));
+    assert_eq!(store.cursors().unwrap().iter().find(|c| c.scope == scope).map(|c| c.after), Some(0));
 }
 
 // ---------------------------------------------------------------- customer mode

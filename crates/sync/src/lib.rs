@@ -189,16 +189,10 @@ pub(crate) fn apply_response(
     store: &Arc<Mutex<Store>>,
     response: &vitrina_protocol::PullResponse,
 ) -> Result<(u64, u64, bool), SyncError> {
-    let mut applied = 0u64;
-    let mut remaining = 0u64;
-    let mut resync = false;
-    let mut guard = lock(store);
-    for page in &response.scopes {
-        let outcome = guard.apply_page(page, &response.server_time)?;
-        applied += page.changes.len() as u64;
-        remaining += page.remaining.max(0) as u64;
-        resync |= outcome == vitrina_store::PageOutcome::Reset;
-    }
+    let outcomes = lock(store).apply_pages(&response.scopes, &response.server_time)?;
+    let applied = response.scopes.iter().map(|page| page.changes.len() as u64).sum();
+    let remaining = response.scopes.iter().map(|page| page.remaining.max(0) as u64).sum();
+    let resync = outcomes.contains(&vitrina_store::PageOutcome::Reset);
     Ok((applied, remaining, resync))
 }
 
