@@ -167,14 +167,15 @@ CREATE TABLE service (
     id     TEXT PRIMARY KEY,
     record TEXT NOT NULL -- protocol ServiceRecord (JSON)
 ) STRICT;
-CREATE TABLE stock (
+CREATE TABLE "stock" (
     sku         TEXT NOT NULL,
     location_id TEXT NOT NULL,
     on_hand     INTEGER NOT NULL,
     reserved    INTEGER NOT NULL,
     in_transit  INTEGER NOT NULL,
-    transit_eta TEXT, entry_hash INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (sku, location_id)
+    transit_eta TEXT,
+    entry_hash  INTEGER NOT NULL DEFAULT 0, -- protocol::entry_hash of the row's record
+    PRIMARY KEY (location_id, sku)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE store_order (
     id     TEXT PRIMARY KEY,

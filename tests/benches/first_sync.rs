@@ -39,6 +39,16 @@ fn status_mb(field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// The bytes this process has written so far (to files, sockets and pipes alike;
+/// the tablet's are nearly all its cache's).
+fn written_mb() -> f64 {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    io.lines()
+        .find_map(|l| l.strip_prefix("wchar:"))
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |bytes| bytes / 1e6)
+}
+
 /// Set in the central's process: the directory of its database.
 const SERVE: &str = "VITRINA_BENCH_SERVE";
 
@@ -189,10 +199,12 @@ async fn tablet() -> anyhow::Result<()> {
     // another process).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = status_mb("VmRSS:");
+    let written_before = written_mb();
     let started = Instant::now();
     let applied = vitrina_sync::pull_until_current(&store, &client, |_| {}).await?;
     let took = started.elapsed().as_secs_f64();
     let peak = status_mb("VmHWM:");
+    let written = written_mb() - written_before;
 
     // The same rows, inserted bare: every table the first sync wrote.
     let (tables, ddl) = {
@@ -205,12 +217,16 @@ async fn tablet() -> anyhow::Result<()> {
     for statement in &ddl {
         bare.execute_batch(statement)?;
     }
+    let written_before = written_mb();
     let bare_took = insert_bare(&bare, &tables)?;
+    let bare_written = written_mb() - written_before;
 
     // And into an empty cache of the app's own (encrypted, its schema and pragmas):
     // the limit for a device that must keep its cache encrypted.
     let sealed = Store::open_encrypted(&dir.path().join("bare-encrypted.db"), &CacheKey::generate())?;
+    let written_before = written_mb();
     let sealed_took = insert_bare(sealed.connection(), &tables)?;
+    let sealed_written = written_mb() - written_before;
 
     let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
     let stock_rows = tables.iter().find(|t| t.name == "stock").map_or(0, |t| t.rows.len());
@@ -221,9 +237,12 @@ async fn tablet() -> anyhow::Result<()> {
     );
     println!("  changes applied by the tablet     {applied:>10}");
     println!("  rows they wrote                   {rows:>10}   ({stock_rows} of them stock; {})", per_table.join(", "));
-    println!("  first sync, end to end            {took:>10.2} s    {:>10.0} rows/s", rows as f64 / took);
-    println!("  bare rusqlite insert of its rows  {bare_took:>10.2} s    {:>10.0} rows/s", rows as f64 / bare_took);
-    println!("  the same into an encrypted cache  {sealed_took:>10.2} s    {:>10.0} rows/s", rows as f64 / sealed_took);
+    let line = |what: &str, took: f64, written: f64| {
+        println!("  {what:<32}  {took:>10.2} s    {:>10.0} rows/s   {written:>6.0} MB written", rows as f64 / took);
+    };
+    line("first sync, end to end", took, written);
+    line("bare rusqlite insert of its rows", bare_took, bare_written);
+    line("the same into an encrypted cache", sealed_took, sealed_written);
     println!("  ratio (first sync / bare)         {:>10.2}   target at least 0.5", bare_took / took);
     println!("  ratio (first sync / encrypted)    {:>10.2}", sealed_took / took);
     println!("  peak memory during the sync       {peak:>10.0} MB  (was {before:.0} MB before; target under 200 MB)");

@@ -16,7 +16,13 @@ use vitrina_protocol::*;
 /// Longest a pull may wait for news.
 const MAX_WAIT: Duration = Duration::from_secs(25);
 /// Most changes one pull may return.
-const MAX_LIMIT: u32 = 5_000;
+const MAX_LIMIT: u32 = 20_000;
+
+/// About the most bytes of records one pull answers with (a page of stock rows
+/// is some 200 bytes a change, a product with its variants some 4,500): a device
+/// applies one answer while the next is on its way, so answers of a bounded size
+/// keep both going and bound the memory each takes.
+const MAX_RESPONSE_BYTES: usize = 2_000_000;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -329,12 +335,16 @@ async fn read_pages(
             }
             let names: Vec<&str> = cursors.iter().map(|c| c.scope.as_str()).collect();
             let heads = storage::scope_heads(&tx, &names)?;
-            let mut budget = limit;
+            // What is left of the response's budget; every scope's page carries at
+            // least one change, so none waits behind the others.
+            let mut budget = storage::PageLimit { changes: limit, bytes: MAX_RESPONSE_BYTES };
             let mut scopes = Vec::with_capacity(cursors.len());
             for cursor in &cursors {
                 let at = heads.get(&cursor.scope).copied().unwrap_or_default();
-                let page = storage::pull_scope_at(&tx, &cursor.scope, at, cursor.after, budget.max(1))?;
-                budget = budget.saturating_sub(page.changes.len() as u32);
+                let limit = storage::PageLimit { changes: budget.changes.max(1), ..budget };
+                let page = storage::pull_scope_at(&tx, &cursor.scope, at, cursor.after, limit)?;
+                budget.changes = budget.changes.saturating_sub(page.changes.len() as u32);
+                budget.bytes = budget.bytes.saturating_sub(page.record_bytes());
                 scopes.push(page);
             }
             tx.commit()?;

@@ -240,11 +240,14 @@ impl ServedPage {
             .changes
             .into_iter()
             .map(|c| {
-                let op = match &c.record {
-                    Some(json) => ChangeOp::Upsert { record: serde_json::from_str(json.get())? },
-                    None => ChangeOp::Delete,
+                let (op, received_hash) = match &c.record {
+                    Some(json) => (
+                        ChangeOp::Upsert { record: serde_json::from_str(json.get())? },
+                        Some(vitrina_protocol::entry_hash(&c.key, json.get())),
+                    ),
+                    None => (ChangeOp::Delete, None),
                 };
-                Ok(Change { seq: c.seq, key: c.key, op })
+                Ok(Change { seq: c.seq, key: c.key, op, received_hash })
             })
             .collect::<Result<_>>()?;
         let ServedPage { scope, status, cursor, head, remaining, checksum, .. } = self;
@@ -252,15 +255,44 @@ impl ServedPage {
     }
 }
 
+impl ServedPage {
+    /// The bytes of the page's records.
+    pub fn record_bytes(&self) -> usize {
+        self.changes.iter().filter_map(|c| c.record.as_ref()).map(|r| r.get().len()).sum()
+    }
+}
+
+/// How much one page may carry: at most `changes` changes and, past its first
+/// change, `bytes` bytes of records. A page always carries a change when its
+/// scope has one, so a scope moves on however large its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLimit {
+    pub changes: u32,
+    pub bytes: usize,
+}
+
+impl PageLimit {
+    /// At most `changes` changes, whatever their size.
+    pub fn changes(changes: u32) -> PageLimit {
+        PageLimit { changes, bytes: usize::MAX }
+    }
+}
+
 /// Up to `limit` changes of `scope` after `after`, parsed.
 pub fn pull_scope(conn: &Connection, scope: &str, after: i64, limit: u32) -> Result<ScopePage> {
     let head = scope_head(conn, scope)?;
-    pull_scope_at(conn, scope, head, after, limit)?.parse()
+    pull_scope_at(conn, scope, head, after, PageLimit::changes(limit))?.parse()
 }
 
-/// Up to `limit` changes of `scope` after `after`, the scope standing at `at` (read
-/// in the same transaction), as served.
-pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, limit: u32) -> Result<ServedPage> {
+/// The changes of `scope` after `after` that fit `limit`, the scope standing at
+/// `at` (read in the same transaction), as served.
+pub fn pull_scope_at(
+    conn: &Connection,
+    scope: &str,
+    at: ScopeHead,
+    after: i64,
+    limit: PageLimit,
+) -> Result<ServedPage> {
     let ScopeHead { head, checksum, .. } = at;
     if at.needs_resync(after) {
         return Ok(ServedPage {
@@ -279,12 +311,17 @@ pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, 
     let mut stmt = conn.prepare_cached(
         "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![scope, after, limit], |r| {
+    let rows = stmt.query_map(params![scope, after, limit.changes], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
     })?;
     let mut changes = Vec::new();
+    let mut bytes = 0usize;
     for row in rows {
         let (seq, key, payload) = row?;
+        bytes = bytes.saturating_add(payload.as_ref().map_or(0, String::len));
+        if bytes > limit.bytes && !changes.is_empty() {
+            break;
+        }
         let change = match payload {
             Some(json) => {
                 ServedChange { seq, key, op: "upsert", record: Some(serde_json::value::RawValue::from_string(json)?) }
@@ -295,21 +332,18 @@ pub fn pull_scope_at(conn: &Connection, scope: &str, at: ScopeHead, after: i64, 
     }
     let cursor = changes.last().map_or(after, |c| c.seq);
     // The head's change is never compacted away, so the scope is done exactly when
-    // the cursor reaches it. Otherwise the changes left are counted, but at most
-    // COUNT_CAP of them: counting is a scan, and a first sync asks after every page.
+    // the cursor reaches it. Otherwise the changes left are counted only when at
+    // most COUNT_CAP of them can be left: counting is a scan, and a first sync asks
+    // after every scope with every page. Beyond, `head - cursor` is an upper bound.
     let remaining: i64 = if cursor >= head {
         0
+    } else if head - cursor > COUNT_CAP {
+        head - cursor
     } else {
-        let counted: i64 = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM change_log WHERE scope = ?1 AND seq > ?2 LIMIT ?3) AS left_over",
-            )?
-            .query_row(params![scope, cursor, COUNT_CAP], |r| r.get(0))?;
-        if counted < COUNT_CAP {
-            counted
-        } else {
-            head - cursor
-        }
+        conn.prepare_cached(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM change_log WHERE scope = ?1 AND seq > ?2 LIMIT ?3) AS left_over",
+        )?
+        .query_row(params![scope, cursor, COUNT_CAP], |r| r.get(0))?
     };
     let checksum = (remaining == 0).then_some(checksum);
     Ok(ServedPage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining, checksum })
@@ -724,7 +758,8 @@ mod tests {
             insert_location(&tx, &store("B", "CL"))?;
             record_change(&tx, CATALOG_SCOPE, "location:gone", None)?;
             tx.commit()?;
-            let served = pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 0, 100)?;
+            let served =
+                pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 0, PageLimit::changes(100))?;
             let ops: Vec<&str> = served.changes.iter().map(|c| c.op).collect();
             assert_eq!(ops, ["upsert", "upsert", "delete"]);
 
@@ -741,9 +776,35 @@ mod tests {
             }
             assert_eq!(served.checksum, Some(summed));
 
-            let resync = pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 99, 100)?;
+            let resync =
+                pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 99, PageLimit::changes(100))?;
             let wire: vitrina_protocol::ScopePage = serde_json::from_str(&serde_json::to_string(&resync)?)?;
             assert_eq!(wire, resync.parse()?);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_page_stops_at_its_byte_budget_yet_always_carries_a_change() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            for i in 0..5 {
+                insert_location(&tx, &store(&format!("L{i}"), "CL"))?;
+            }
+            tx.commit()?;
+            let at = scope_head(conn, CATALOG_SCOPE)?;
+            let whole = pull_scope_at(conn, CATALOG_SCOPE, at, 0, PageLimit::changes(100))?;
+            let one = whole.changes[0].record.as_ref().map_or(0, |r| r.get().len());
+            let two = PageLimit { changes: 100, bytes: 2 * one + 1 };
+            let page = pull_scope_at(conn, CATALOG_SCOPE, at, 0, two)?;
+            assert_eq!(page.changes.len(), 2, "records of about one size: two fit");
+            assert_eq!((page.cursor, page.remaining), (2, 3), "and the rest is left for the next page");
+            assert!(page.record_bytes() <= two.bytes);
+            let none = PageLimit { changes: 100, bytes: 0 };
+            let page = pull_scope_at(conn, CATALOG_SCOPE, at, page.cursor, none)?;
+            assert_eq!((page.changes.len(), page.cursor), (1, 3), "a page carries a change whatever its size");
             Ok(())
         })
         .unwrap();

@@ -510,7 +510,8 @@ pub struct ScopeCursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PullRequest {
     pub cursors: Vec<ScopeCursor>,
-    /// Most changes to return in all scopes together.
+    /// Most changes to return in all scopes together. The central may return fewer:
+    /// it also bounds the size of an answer.
     pub limit: u32,
     /// When nothing is new, wait up to this long for a change (long-poll); 0 answers at once.
     #[serde(default)]
@@ -529,18 +530,43 @@ pub enum ChangeOp {
 
 /// On the wire: `{"seq": 7, "key": "stock:…", "op": "upsert", "record": {…}}` or
 /// `{"seq": 8, "key": "stock:…", "op": "delete"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Change {
     /// Position in the scope's gap-free, commit-ordered change counter.
     pub seq: i64,
     pub key: String,
     #[serde(flatten)]
     pub op: ChangeOp,
+    /// For an upsert read from JSON: `entry_hash` of its record's text exactly as
+    /// it came. The central serves records as it stored and hashed them, so a device
+    /// keeps its checksum without writing each record out again to hash it. `None`
+    /// for a change made in memory.
+    #[serde(skip)]
+    pub received_hash: Option<i64>,
+}
+
+impl Change {
+    pub fn upsert(seq: i64, record: Record) -> Change {
+        Change { seq, key: record.key(), op: ChangeOp::Upsert { record: Box::new(record) }, received_hash: None }
+    }
+
+    pub fn delete(seq: i64, key: impl Into<String>) -> Change {
+        Change { seq, key: key.into(), op: ChangeOp::Delete, received_hash: None }
+    }
+}
+
+/// Two changes are the same change whether or not one was read from JSON.
+impl PartialEq for Change {
+    fn eq(&self, other: &Change) -> bool {
+        self.seq == other.seq && self.key == other.key && self.op == other.op
+    }
 }
 
 /// Read field by field: a first sync reads hundreds of thousands of changes, and
 /// serde's derived reading of a flattened, internally tagged enum buffers every
 /// change into a generic map first (it was the larger part of parsing a page).
+/// A change is read from JSON text (`serde_json::from_str` or `from_slice`): its
+/// record is borrowed as text to be hashed as received, then parsed.
 impl<'de> Deserialize<'de> for Change {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Change, D::Error> {
         struct Fields;
@@ -553,7 +579,8 @@ impl<'de> Deserialize<'de> for Change {
 
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
                 use serde::de::Error;
-                let (mut seq, mut key, mut op, mut record) = (None, None, None::<String>, None::<Box<Record>>);
+                let (mut seq, mut key, mut op) = (None, None::<String>, None::<String>);
+                let mut record = None::<&'de serde_json::value::RawValue>;
                 while let Some(field) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match field.as_ref() {
                         "seq" => seq = Some(map.next_value()?),
@@ -565,19 +592,18 @@ impl<'de> Deserialize<'de> for Change {
                         }
                     }
                 }
-                let op = match op.as_deref() {
+                let key = key.ok_or_else(|| A::Error::missing_field("key"))?;
+                let (op, received_hash) = match op.as_deref() {
                     Some("upsert") => {
-                        ChangeOp::Upsert { record: record.ok_or_else(|| A::Error::missing_field("record"))? }
+                        let text = record.ok_or_else(|| A::Error::missing_field("record"))?.get();
+                        let record = serde_json::from_str(text).map_err(A::Error::custom)?;
+                        (ChangeOp::Upsert { record }, Some(entry_hash(&key, text)))
                     }
-                    Some("delete") => ChangeOp::Delete,
+                    Some("delete") => (ChangeOp::Delete, None),
                     Some(other) => return Err(A::Error::unknown_variant(other, &["upsert", "delete"])),
                     None => return Err(A::Error::missing_field("op")),
                 };
-                Ok(Change {
-                    seq: seq.ok_or_else(|| A::Error::missing_field("seq"))?,
-                    key: key.ok_or_else(|| A::Error::missing_field("key"))?,
-                    op,
-                })
+                Ok(Change { seq: seq.ok_or_else(|| A::Error::missing_field("seq"))?, key, op, received_hash })
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1206,26 +1232,27 @@ mod tests {
 
     #[test]
     fn a_change_is_flat_json_with_its_operation_and_entity() {
-        let change = Change {
-            seq: 7,
-            key: "stock:CAM-1-AZ-M".into(),
-            op: ChangeOp::Upsert {
-                record: Box::new(Record::Stock(StockRecord {
-                    sku: "CAM-1-AZ-M".into(),
-                    location_id: "CL-SCL-01".into(),
-                    on_hand: 3,
-                    reserved: 1,
-                    in_transit: 0,
-                    transit_eta: None,
-                })),
-            },
-        };
+        let change = Change::upsert(
+            7,
+            Record::Stock(StockRecord {
+                sku: "CAM-1-AZ-M".into(),
+                location_id: "CL-SCL-01".into(),
+                on_hand: 3,
+                reserved: 1,
+                in_transit: 0,
+                transit_eta: None,
+            }),
+        );
         let json = serde_json::to_value(&change).unwrap();
         assert_eq!(json["op"], "upsert", "the operation is a tag beside seq and key");
         assert_eq!(json["record"]["entity"], "stock");
         assert_eq!(json["record"]["data"]["on_hand"], 3);
-        let back: Change = serde_json::from_value(json).unwrap();
+        let text = serde_json::to_string(&change).unwrap();
+        let back: Change = serde_json::from_str(&text).unwrap();
         assert_eq!(back, change);
+        let ChangeOp::Upsert { record } = &change.op else { unreachable!() };
+        let record_text = serde_json::to_string(record).unwrap();
+        assert_eq!(back.received_hash, Some(entry_hash(&change.key, &record_text)), "hashed as it came");
     }
 
     #[test]
@@ -1256,7 +1283,7 @@ mod tests {
 
     #[test]
     fn a_tombstone_has_no_record() {
-        let change = Change { seq: 8, key: "product:P1".into(), op: ChangeOp::Delete };
+        let change = Change::delete(8, "product:P1");
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(json, r#"{"seq":8,"key":"product:P1","op":"delete"}"#);
     }

@@ -122,7 +122,7 @@ fn product(n: usize) -> ProductRecord {
 }
 
 fn upsert(seq: i64, record: Record) -> Change {
-    Change { seq, key: record.key(), op: ChangeOp::Upsert { record: Box::new(record) } }
+    Change::upsert(seq, record)
 }
 
 fn generate(path: &PathBuf) {

@@ -50,10 +50,8 @@ impl Store {
     /// one transaction. `server_time` is when the central read the pages; a page
     /// that reaches its head makes it the scope's "confirmed as of" time.
     ///
-    /// The stock rows of every inventory page are written together in key order:
-    /// the stock table is keyed by SKU then location, so a response's pages (one
-    /// SKU range for each nearby location) land leaf by leaf, each leaf written
-    /// once, rather than once for each location.
+    /// The stock rows of every inventory page are written together, in the stock
+    /// table's key order (location, then SKU).
     pub fn apply_pages(&mut self, pages: &[ScopePage], server_time: &str) -> Result<Vec<PageOutcome>> {
         for (i, page) in pages.iter().enumerate() {
             if pages[..i].iter().any(|earlier| earlier.scope == page.scope) {
@@ -85,8 +83,9 @@ impl Store {
                 }
             }
         }
-        // A stable sort: two changes to one row keep their order.
-        stock.sort_by(|a, b| (a.sku, a.location).cmp(&(b.sku, b.location)));
+        // In the table's key order; a stable sort, so two changes to one row keep
+        // their order.
+        stock.sort_by(|a, b| (a.location, a.sku).cmp(&(b.location, b.sku)));
         let mut rows = StockRows::prepare(&tx)?;
         for change in &stock {
             checksums[change.page] ^= rows.apply(change, &mut json)?;
@@ -137,12 +136,15 @@ impl Store {
     }
 }
 
-/// The hash of `record` under `key`, its JSON written into `json` (kept from one
-/// change to the next, so a page's records share one buffer).
-fn hash_of(key: &str, record: &Record, json: &mut Vec<u8>) -> Result<i64> {
+/// The entry hash of an upsert: as received, or else of its record written out
+/// into `json` (a buffer kept from one change to the next).
+fn hash_of(change: &Change, record: &Record, json: &mut Vec<u8>) -> Result<i64> {
+    if let Some(hash) = change.received_hash {
+        return Ok(hash);
+    }
     json.clear();
     serde_json::to_writer(&mut *json, record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(vitrina_protocol::entry_hash(key, json.as_slice()))
+    Ok(vitrina_protocol::entry_hash(&change.key, json.as_slice()))
 }
 
 /// Applies a change whose hash is kept in `scope_entry`; answers what it does to
@@ -151,7 +153,7 @@ fn apply_entry(tx: &Transaction<'_>, scope: &str, change: &Change, json: &mut Ve
     match &change.op {
         ChangeOp::Upsert { record } => {
             upsert(tx, record)?;
-            let hash = hash_of(&change.key, record, json)?;
+            let hash = hash_of(change, record, json)?;
             // Written first: an entry is new far more often than not (every entry
             // of a first sync), and only one already there has an old hash to read.
             let inserted = tx
@@ -238,7 +240,7 @@ impl<'t> StockRows<'t> {
                 let Record::Stock(s) = &**record else {
                     return Err(StoreError::Corrupt(format!("{} is not a stock record", change.key)));
                 };
-                let hash = hash_of(&change.key, record, json)?;
+                let hash = hash_of(change, record, json)?;
                 let row = params![s.sku, s.location_id, s.on_hand, s.reserved, s.in_transit, s.transit_eta, hash];
                 // Written first, as entries are: see `apply_entry`.
                 if self.insert.execute(row)? == 1 {

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_attribution", include_str!("../migrations/0009_attribution.sql")),
     ("0010_filling", include_str!("../migrations/0010_filling.sql")),
     ("0011_stock_entry_hash", include_str!("../migrations/0011_stock_entry_hash.sql")),
+    ("0012_stock_by_location", include_str!("../migrations/0012_stock_by_location.sql")),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -102,7 +103,7 @@ mod tests {
 
     #[test]
     fn an_update_moves_each_stock_rows_entry_hash_onto_the_row_and_the_checksum_still_holds() {
-        use vitrina_protocol::{entry_hash, Change, ChangeOp, Record, ScopePage, ScopeStatus, StockRecord};
+        use vitrina_protocol::{entry_hash, Change, Record, ScopePage, ScopeStatus, StockRecord};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         let record = |on_hand| {
@@ -145,11 +146,7 @@ mod tests {
         let delta = ScopePage {
             scope: "inventory:EAST".into(),
             status: ScopeStatus::Ok,
-            changes: vec![Change {
-                seq: 2,
-                key: "stock:S-1".into(),
-                op: ChangeOp::Upsert { record: Box::new(record(3)) },
-            }],
+            changes: vec![Change::upsert(2, record(3))],
             cursor: 2,
             head: 2,
             remaining: 0,

@@ -8,6 +8,12 @@ use vitrina_core::availability::{available_to_promise, safety_units, SafetyRule,
 use vitrina_core::{distance_km, Coordinates, Currency, Gtin, LocationKind, Money};
 use vitrina_protocol::{inventory_scope, ColorRecord, LocationRecord, PriceRecord};
 
+/// The locations whose inventory the cache holds, as a table `held (location_id)`.
+/// Stock is keyed by location first, so one SKU's stock everywhere is read as a key
+/// lookup at each of them (a handful: the device's region).
+pub(crate) const HELD: &str = "(SELECT substr(scope, 11) AS location_id FROM scope_cursor
+    WHERE scope >= 'inventory:' AND scope < 'inventory;') AS held";
+
 /// Most matches ranked per search (see [`Store::search`]).
 pub const RANK_CANDIDATES: i64 = 400;
 
@@ -123,11 +129,11 @@ impl Store {
         let rules = self.all_safety_rules()?;
         let mut by_location: HashMap<String, Vec<StockRow>> = HashMap::new();
         {
-            let mut stmt = self.conn.prepare_cached(
+            let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT s.location_id, s.sku, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0), s.in_transit, s.transit_eta
-                 FROM variant v JOIN stock s ON s.sku = v.sku
-                 WHERE v.product_id = ?1",
-            )?;
+                 FROM variant v CROSS JOIN {HELD} CROSS JOIN stock s ON s.location_id = held.location_id AND s.sku = v.sku
+                 WHERE v.product_id = ?1"
+            ))?;
             let rows = stmt.query_map([&id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,

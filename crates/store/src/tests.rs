@@ -60,7 +60,7 @@ fn product(id: &str, style: &str, es: &str, en: &str, class: &str, gtin_base: u6
 }
 
 fn upsert(seq: i64, record: Record) -> Change {
-    Change { seq, key: record.key(), op: ChangeOp::Upsert { record: Box::new(record) } }
+    Change::upsert(seq, record)
 }
 
 fn page(scope: &str, changes: Vec<Change>) -> ScopePage {
@@ -277,11 +277,11 @@ fn a_page_that_does_not_reach_the_head_does_not_confirm_freshness() {
 #[test]
 fn tombstones_remove_what_they_name() {
     let (_dir, mut store) = seeded();
-    let del = Change { seq: 8, key: "product:P2".into(), op: ChangeOp::Delete };
+    let del = Change::delete(8, "product:P2");
     store.apply_page(&page(CATALOG_SCOPE, vec![del]), "2026-11-23T11:00:00Z").unwrap();
     assert!(store.search("pantalon", 10).unwrap().is_empty());
     assert!(matches!(store.product_detail("P2"), Err(StoreError::NotFound)));
-    let del = Change { seq: 2, key: "stock:CAM-1042-CAF-S".into(), op: ChangeOp::Delete };
+    let del = Change::delete(2, "stock:CAM-1042-CAF-S");
     store.apply_page(&page(&inventory_scope("NEAR"), vec![del]), "2026-11-23T11:00:00Z").unwrap();
     assert_eq!(store.stock_level("CAM-1042-CAF-S", "NEAR").unwrap(), None);
     assert!(store.stock_level("CAM-1042-CAF-S", "FAR").unwrap().is_some(), "other locations keep theirs");
@@ -550,14 +550,8 @@ fn a_scope_pulled_from_its_start_sums_its_checksum_at_the_head_then_keeps_it_cha
     assert_eq!(store.apply_page(&first, "2026-11-23T11:00:00Z").unwrap(), crate::PageOutcome::Applied);
 
     // The last page: B was changed and C deleted while the pull went on.
-    let mut last = page(
-        &scope,
-        vec![
-            upsert(4, row("D", 4)),
-            upsert(5, row("B", 20)),
-            Change { seq: 6, key: row("C", 0).key(), op: ChangeOp::Delete },
-        ],
-    );
+    let mut last =
+        page(&scope, vec![upsert(4, row("D", 4)), upsert(5, row("B", 20)), Change::delete(6, row("C", 0).key())]);
     last.checksum = Some(hash(&row("A", 1)) ^ hash(&row("B", 20)) ^ hash(&row("D", 4)));
     assert_eq!(store.apply_page(&last, "2026-11-23T11:00:01Z").unwrap(), crate::PageOutcome::Applied);
     assert_eq!(store.stock_count("FILL").unwrap(), 3);
@@ -597,7 +591,7 @@ fn a_response_applies_every_scope_in_one_transaction_each_keeping_its_own_checks
             upsert(1, stock("A", "EAST", 1, 0)),
             upsert(2, stock("B", "EAST", 2, 0)),
             upsert(3, stock("A", "EAST", 10, 1)),
-            Change { seq: 4, key: "stock:B".into(), op: ChangeOp::Delete },
+            Change::delete(4, "stock:B"),
         ],
     );
     let mut west_page = page(&west, vec![upsert(1, stock("B", "WEST", 5, 0)), upsert(2, stock("A", "WEST", 6, 0))]);
@@ -616,7 +610,7 @@ fn a_response_applies_every_scope_in_one_transaction_each_keeping_its_own_checks
     // its scope holds; a wrong one resets its scope alone.
     let mut east_delta = page(&east, vec![upsert(5, stock("A", "EAST", 9, 1))]);
     east_delta.checksum = Some(hash(&stock("A", "EAST", 9, 1)));
-    let mut west_delta = page(&west, vec![Change { seq: 3, key: "stock:A".into(), op: ChangeOp::Delete }]);
+    let mut west_delta = page(&west, vec![Change::delete(3, "stock:A")]);
     west_delta.checksum = Some(west_sum);
     let outcomes = store.apply_pages(&[east_delta, west_delta], "2026-11-24T10:01:00Z").unwrap();
     assert_eq!(outcomes, [crate::PageOutcome::Applied, crate::PageOutcome::Reset]);

@@ -21,8 +21,9 @@ use std::sync::{Arc, Mutex};
 use vitrina_protocol::{PullRequest, PullResponse, PushRequest, ScopeCursor, ScopeStatus};
 use vitrina_store::Store;
 
-/// Changes per pull request (the central answers at most 5,000).
-pub const PAGE_SIZE: u32 = 5_000;
+/// Changes per pull request (the central answers at most 20,000, and at most
+/// about 2 MB of records).
+pub const PAGE_SIZE: u32 = 20_000;
 
 /// How far a pull has come: changes applied and changes known in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,14 +101,15 @@ pub async fn pull_until_current(
     }
 }
 
-/// Pulls page after page, asking the central for the next page while the last one
-/// is applied: the network and the central's reading overlap the cache's writing.
-/// A page asked for ahead is used only if the cache's cursors, once the last page
-/// is in, are exactly those it was asked for (a scope reset or a wake in between
-/// throws it away).
+/// Pulls page after page, the next pages asked for while the last one is applied:
+/// a fetcher task asks for each page as soon as it has read the one before, and
+/// holds one read page ready, so the central's reading, the network and the
+/// reading of JSON overlap the cache's writing. A page fetched ahead is used only
+/// if the cache's cursors, once the last page is in, are exactly those it was
+/// asked for (a scope reset or a wake in between throws the fetcher away).
 #[derive(Default)]
 pub(crate) struct Puller {
-    ahead: Option<(Vec<ScopeCursor>, Ahead)>,
+    fetcher: Option<Fetcher>,
     /// A page being applied; a round cancelled meanwhile (a wake) leaves it here,
     /// and the next round waits for it before reading the cursors.
     applying: Option<tokio::task::JoinHandle<Result<Applied, SyncError>>>,
@@ -117,15 +119,46 @@ pub(crate) struct Puller {
 /// whether a scope was reset).
 type Applied = (u64, u64, bool);
 
-/// A pull already on its way.
-type Ahead = tokio::task::JoinHandle<Result<PullResponse, SyncError>>;
+/// Pages fetched ahead, each with the cursors it was asked for.
+struct Fetcher {
+    pages: tokio::sync::mpsc::Receiver<(Vec<ScopeCursor>, Result<PullResponse, SyncError>)>,
+    task: tokio::task::JoinHandle<()>,
+}
 
-impl Drop for Puller {
-    fn drop(&mut self) {
-        if let Some((_, ahead)) = self.ahead.take() {
-            ahead.abort();
-        }
+impl Fetcher {
+    /// Fetches from `cursors` on, page after page, while pages remain; one page
+    /// waits ready while the one before is applied.
+    fn start(client: &Client, cursors: Vec<ScopeCursor>) -> Fetcher {
+        let (send, pages) = tokio::sync::mpsc::channel(1);
+        let client = client.clone();
+        let task = tokio::spawn(async move {
+            let mut cursors = cursors;
+            loop {
+                let asked = PullRequest { cursors: cursors.clone(), limit: PAGE_SIZE, wait_ms: 0 };
+                let answer = client.pull(&asked).await;
+                let next = answer.as_ref().ok().filter(|r| more_to_pull(r)).map(|r| advanced(&cursors, r));
+                if send.send((cursors, answer)).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(next) => cursors = next,
+                    None => return,
+                }
+            }
+        });
+        Fetcher { pages, task }
     }
+}
+
+impl Drop for Fetcher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Whether a scope of `response` has changes left after it.
+fn more_to_pull(response: &PullResponse) -> bool {
+    response.scopes.iter().any(|p| p.status == ScopeStatus::Ok && p.remaining > 0)
 }
 
 impl Puller {
@@ -142,26 +175,26 @@ impl Puller {
             let _ = earlier.await;
         }
         let cursors = lock(store).cursors()?;
-        let response = match self.ahead.take() {
-            Some((asked, ahead)) if asked == cursors && wait_ms == 0 => match ahead.await {
-                Ok(answer) => answer?,
-                Err(e) => return Err(SyncError::Unreachable(format!("the page asked ahead was lost: {e}"))),
-            },
-            stale => {
-                if let Some((_, ahead)) = stale {
-                    ahead.abort();
+        let fetched = match self.fetcher.as_mut() {
+            Some(fetcher) if wait_ms == 0 => fetcher.pages.recv().await,
+            _ => None,
+        };
+        let response = match fetched {
+            Some((asked, answer)) if asked == cursors => match answer {
+                Ok(response) => response,
+                Err(e) => {
+                    self.fetcher = None;
+                    return Err(e);
                 }
+            },
+            _ => {
+                // Nothing fetched ahead, or not from where the cache stands.
+                self.fetcher = None;
                 client.pull(&PullRequest { cursors: cursors.clone(), limit: PAGE_SIZE, wait_ms }).await?
             }
         };
-        if response.scopes.iter().any(|p| p.status == ScopeStatus::Ok && p.remaining > 0) {
-            let next = advanced(&cursors, &response);
-            let client = client.clone();
-            let asked = next.clone();
-            let ahead = tokio::spawn(async move {
-                client.pull(&PullRequest { cursors: asked, limit: PAGE_SIZE, wait_ms: 0 }).await
-            });
-            self.ahead = Some((next, ahead));
+        if self.fetcher.is_none() && more_to_pull(&response) {
+            self.fetcher = Some(Fetcher::start(client, advanced(&cursors, &response)));
         }
         let store = Arc::clone(store);
         let applying = self.applying.insert(tokio::task::spawn_blocking(move || apply_response(&store, &response)));
