@@ -18,11 +18,12 @@ const MAX_WAIT: Duration = Duration::from_secs(25);
 /// Most changes one pull may return.
 const MAX_LIMIT: u32 = 20_000;
 
-/// About the most bytes of records one pull answers with (a page of stock rows
-/// is some 200 bytes a change, a product with its variants some 4,500): a device
-/// applies one answer while the next is on its way, so answers of a bounded size
-/// keep both going and bound the memory each takes.
-const MAX_RESPONSE_BYTES: usize = 2_000_000;
+/// About the most bytes of records one pull answers with (a stock row is some 150
+/// bytes, a product with its variants some 4,500): a device applies one answer
+/// while the next ones are on their way, so answers of a bounded size keep both
+/// going (a first catalog page of every product would leave the device idle while
+/// it is read) and bound the memory each takes.
+const MAX_RESPONSE_BYTES: usize = 4_000_000;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -290,22 +291,23 @@ async fn pull(
     State(state): State<AppState>,
     device: DeviceAuth,
     Body(req): Body<PullRequest>,
-) -> Result<Json<storage::ServedResponse>, CentralError> {
+) -> Result<axum::response::Response, CentralError> {
     device.require_current()?;
     if req.limit == 0 {
         return Err(CentralError::Invalid("limit must be at least 1".into()));
     }
     let mut news = state.subscribe_changes();
     let wait = Duration::from_millis(u64::from(req.wait_ms)).min(MAX_WAIT);
-    let response = read_pages(&state, &device, &req).await?;
-    let nothing_new = response.scopes.iter().all(|p| p.changes.is_empty() && p.status == ScopeStatus::Ok);
+    let mut response = read_pages(&state, &device, &req).await?;
+    let nothing_new = response.scopes.iter().all(|p| p.change_count == 0 && p.status == ScopeStatus::Ok);
     if nothing_new && !wait.is_zero() {
         // Read again whether news came or the wait ran out: the answer's server time
         // then says "confirmed as of now", not as of when the wait began.
         let _ = tokio::time::timeout(wait, news.changed()).await;
-        return Ok(Json(read_pages(&state, &device, &req).await?));
+        response = read_pages(&state, &device, &req).await?;
     }
-    Ok(Json(response))
+    let body = response.to_json()?;
+    Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/json")], body)))
 }
 
 async fn read_pages(
@@ -343,8 +345,8 @@ async fn read_pages(
                 let at = heads.get(&cursor.scope).copied().unwrap_or_default();
                 let limit = storage::PageLimit { changes: budget.changes.max(1), ..budget };
                 let page = storage::pull_scope_at(&tx, &cursor.scope, at, cursor.after, limit)?;
-                budget.changes = budget.changes.saturating_sub(page.changes.len() as u32);
-                budget.bytes = budget.bytes.saturating_sub(page.record_bytes());
+                budget.changes = budget.changes.saturating_sub(page.change_count as u32);
+                budget.bytes = budget.bytes.saturating_sub(page.record_bytes);
                 scopes.push(page);
             }
             tx.commit()?;

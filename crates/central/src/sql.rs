@@ -521,6 +521,36 @@ impl Row {
     }
 }
 
+/// A row read in place by `Statement::each`, its values borrowed from the engine.
+pub enum RowRef<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r tokio_postgres::Row),
+}
+
+impl RowRef<'_> {
+    /// Column `index` as an integer.
+    pub fn int(&self, index: usize) -> Result<i64> {
+        match self {
+            RowRef::Sqlite(row) => Ok(row.get(index)?),
+            RowRef::Postgres(row) => Ok(row.try_get(index)?),
+        }
+    }
+
+    /// Column `index` as text, or `None` for NULL.
+    pub fn text(&self, index: usize) -> Result<Option<&str>> {
+        match self {
+            RowRef::Sqlite(row) => match row.get_ref(index)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                rusqlite::types::ValueRef::Text(t) => {
+                    std::str::from_utf8(t).map(Some).map_err(|e| Error::Conversion { index, message: e.to_string() })
+                }
+                other => Err(Error::Conversion { index, message: format!("expected text, found {other:?}") }),
+            },
+            RowRef::Postgres(row) => Ok(row.try_get(index)?),
+        }
+    }
+}
+
 /// The rows of a result, walked as rusqlite's `Rows`.
 pub struct Rows {
     rows: std::vec::IntoIter<Row>,
@@ -801,7 +831,10 @@ impl Connection {
                             R::Null => Value::Null,
                             R::Integer(v) => Value::Integer(v),
                             R::Real(v) => Value::Real(v),
-                            R::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                            R::Text(t) => Value::Text(match std::str::from_utf8(t) {
+                                Ok(text) => text.to_owned(),
+                                Err(_) => String::from_utf8_lossy(t).into_owned(),
+                            }),
                             R::Blob(b) => Value::Blob(b.to_vec()),
                         });
                     }
@@ -973,6 +1006,35 @@ impl Statement<'_> {
     pub fn query(&mut self, params: impl Params) -> Result<Rows> {
         let rows = self.conn.fetch(&self.sql, &params.values())?;
         Ok(Rows { rows: rows.into_iter(), current: None })
+    }
+
+    /// Walks the result row by row, each read in place (nothing copied out of
+    /// SQLite's row), until `f` answers `false`.
+    pub fn each(&mut self, params: impl Params, mut f: impl FnMut(&RowRef<'_>) -> Result<bool>) -> Result<()> {
+        let params = params.values();
+        Connection::check(&params)?;
+        match &mut *self.conn.engine.borrow_mut() {
+            Engine::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(&self.sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(row) = rows.next()? {
+                    if !f(&RowRef::Sqlite(row))? {
+                        break;
+                    }
+                }
+            }
+            Engine::Postgres { client, statements } => {
+                let stmt = pg_statement(client, statements, &self.sql)?;
+                let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
+                for row in wait(client.query(&stmt, &refs))? {
+                    if !f(&RowRef::Postgres(&row))? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn query_map<T>(

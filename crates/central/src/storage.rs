@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use vitrina_core::LocationKind;
 use vitrina_protocol::{
-    inventory_scope, inventory_scope_location, Change, ChangeOp, LocationRecord, Record, ScopePage, ScopeStatus,
-    StockRecord, CATALOG_SCOPE,
+    inventory_scope, inventory_scope_location, LocationRecord, Record, ScopePage, ScopeStatus, StockRecord,
+    CATALOG_SCOPE,
 };
 
 pub use crate::db::{Db, Result};
@@ -148,15 +148,8 @@ impl ScopeHead {
     /// The page for a device already at the head: no changes, its checksum. `None`
     /// when the scope has news for `after` or must be pulled again.
     pub fn page_if_current(&self, scope: &str, after: i64) -> Option<ServedPage> {
-        (after == self.head && !self.needs_resync(after)).then(|| ServedPage {
-            scope: scope.to_owned(),
-            status: ScopeStatus::Ok,
-            changes: Vec::new(),
-            cursor: after,
-            head: self.head,
-            remaining: 0,
-            checksum: Some(self.checksum),
-        })
+        (after == self.head && !self.needs_resync(after))
+            .then(|| ServedPage::empty(scope, ScopeStatus::Ok, after, self.head, 0, Some(self.checksum)))
     }
 
     fn from_row(r: &crate::sql::Row) -> crate::sql::Result<ScopeHead> {
@@ -193,72 +186,95 @@ pub fn all_scope_heads(conn: &Connection) -> Result<std::collections::HashMap<St
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A scope's page as the central serves it: a `ScopePage` on the wire, each
-/// record's JSON passed through as the change log stores it. Reading a page then
-/// costs no parsing and no writing of records, and the bytes a device receives are
-/// the ones the scope's checksum was summed over.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A scope's page as the central serves it: a `ScopePage` on the wire, its
+/// changes written out as they are read from the change log, each record's JSON
+/// as stored. Reading a page then costs no parsing and no writing of records,
+/// and the bytes a device receives are the ones the scope's checksum was summed
+/// over.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServedPage {
     pub scope: String,
     pub status: ScopeStatus,
-    pub changes: Vec<ServedChange>,
     pub cursor: i64,
     pub head: i64,
     pub remaining: i64,
     pub checksum: Option<i64>,
+    /// The changes: a JSON array of `Change`s.
+    changes: Vec<u8>,
+    /// How many changes, and the bytes of their records.
+    pub change_count: usize,
+    pub record_bytes: usize,
 }
 
-/// A `Change` on the wire, its record as stored.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ServedChange {
-    pub seq: i64,
-    pub key: String,
-    /// "upsert" or "delete".
-    pub op: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<Box<serde_json::value::RawValue>>,
-}
+impl ServedPage {
+    /// A page without changes.
+    fn empty(scope: &str, status: ScopeStatus, cursor: i64, head: i64, remaining: i64, checksum: Option<i64>) -> Self {
+        ServedPage {
+            scope: scope.to_owned(),
+            status,
+            cursor,
+            head,
+            remaining,
+            checksum,
+            changes: b"[]".to_vec(),
+            change_count: 0,
+            record_bytes: 0,
+        }
+    }
 
-impl PartialEq for ServedChange {
-    fn eq(&self, other: &ServedChange) -> bool {
-        let record = |c: &ServedChange| c.record.as_ref().map(|r| r.get().to_owned());
-        self.seq == other.seq && self.key == other.key && self.op == other.op && record(self) == record(other)
+    /// The page as a device reads it, its records parsed.
+    pub fn parse(&self) -> Result<ScopePage> {
+        Ok(ScopePage {
+            scope: self.scope.clone(),
+            status: self.status,
+            changes: serde_json::from_slice(&self.changes)?,
+            cursor: self.cursor,
+            head: self.head,
+            remaining: self.remaining,
+            checksum: self.checksum,
+        })
+    }
+
+    /// Writes the page as the JSON of a `ScopePage`.
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<()> {
+        out.extend_from_slice(b"{\"scope\":");
+        serde_json::to_writer(&mut *out, &self.scope)?;
+        out.extend_from_slice(b",\"status\":");
+        serde_json::to_writer(&mut *out, &self.status)?;
+        out.extend_from_slice(b",\"changes\":");
+        out.extend_from_slice(&self.changes);
+        let numbers = format!(",\"cursor\":{},\"head\":{},\"remaining\":{}", self.cursor, self.head, self.remaining);
+        out.extend_from_slice(numbers.as_bytes());
+        out.extend_from_slice(b",\"checksum\":");
+        serde_json::to_writer(&mut *out, &self.checksum)?;
+        out.push(b'}');
+        Ok(())
     }
 }
 
 /// A pull's answer as the central serves it: a `PullResponse` on the wire.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServedResponse {
     pub server_time: String,
     pub scopes: Vec<ServedPage>,
 }
 
-impl ServedPage {
-    /// The page as a device reads it, its records parsed.
-    pub fn parse(self) -> Result<ScopePage> {
-        let changes = self
-            .changes
-            .into_iter()
-            .map(|c| {
-                let (op, received_hash) = match &c.record {
-                    Some(json) => (
-                        ChangeOp::Upsert { record: serde_json::from_str(json.get())? },
-                        Some(vitrina_protocol::entry_hash(&c.key, json.get())),
-                    ),
-                    None => (ChangeOp::Delete, None),
-                };
-                Ok(Change { seq: c.seq, key: c.key, op, received_hash })
-            })
-            .collect::<Result<_>>()?;
-        let ServedPage { scope, status, cursor, head, remaining, checksum, .. } = self;
-        Ok(ScopePage { scope, status, changes, cursor, head, remaining, checksum })
-    }
-}
-
-impl ServedPage {
-    /// The bytes of the page's records.
-    pub fn record_bytes(&self) -> usize {
-        self.changes.iter().filter_map(|c| c.record.as_ref()).map(|r| r.get().len()).sum()
+impl ServedResponse {
+    /// The JSON of the `PullResponse`.
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        let size: usize = self.scopes.iter().map(|p| p.changes.len() + 160).sum();
+        let mut out = Vec::with_capacity(size + 64);
+        out.extend_from_slice(b"{\"server_time\":");
+        serde_json::to_writer(&mut out, &self.server_time)?;
+        out.extend_from_slice(b",\"scopes\":[");
+        for (i, page) in self.scopes.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            page.write_json(&mut out)?;
+        }
+        out.extend_from_slice(b"]}");
+        Ok(out)
     }
 }
 
@@ -295,15 +311,7 @@ pub fn pull_scope_at(
 ) -> Result<ServedPage> {
     let ScopeHead { head, checksum, .. } = at;
     if at.needs_resync(after) {
-        return Ok(ServedPage {
-            scope: scope.to_owned(),
-            status: ScopeStatus::ResyncRequired,
-            changes: Vec::new(),
-            cursor: 0,
-            head,
-            remaining: head,
-            checksum: None,
-        });
+        return Ok(ServedPage::empty(scope, ScopeStatus::ResyncRequired, 0, head, head, None));
     }
     if let Some(page) = at.page_if_current(scope, after) {
         return Ok(page);
@@ -311,26 +319,39 @@ pub fn pull_scope_at(
     let mut stmt = conn.prepare_cached(
         "SELECT seq, key, payload FROM change_log WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![scope, after, limit.changes], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-    })?;
-    let mut changes = Vec::new();
-    let mut bytes = 0usize;
-    for row in rows {
-        let (seq, key, payload) = row?;
-        bytes = bytes.saturating_add(payload.as_ref().map_or(0, String::len));
-        if bytes > limit.bytes && !changes.is_empty() {
-            break;
+    // Written as read: each record's JSON as stored (the central wrote it, from a
+    // `Record`, and summed the scope's checksum over these very bytes).
+    let mut changes = Vec::with_capacity(4096);
+    changes.push(b'[');
+    let (mut count, mut bytes, mut last) = (0usize, 0usize, after);
+    let mut key = Vec::new();
+    stmt.each(params![scope, after, limit.changes], |row| {
+        let payload = row.text(2)?;
+        let size = payload.map_or(0, str::len);
+        if count > 0 && bytes.saturating_add(size) > limit.bytes {
+            return Ok(false);
         }
-        let change = match payload {
-            Some(json) => {
-                ServedChange { seq, key, op: "upsert", record: Some(serde_json::value::RawValue::from_string(json)?) }
+        let seq = row.int(0)?;
+        key.clear();
+        serde_json::to_writer(&mut key, row.text(1)?.unwrap_or_default())
+            .map_err(|e| crate::sql::Error::Conversion { index: 1, message: e.to_string() })?;
+        changes.extend_from_slice(if count > 0 { b",{\"seq\":" } else { b"{\"seq\":" });
+        changes.extend_from_slice(seq.to_string().as_bytes());
+        changes.extend_from_slice(b",\"key\":");
+        changes.extend_from_slice(&key);
+        match payload {
+            Some(record) => {
+                changes.extend_from_slice(b",\"op\":\"upsert\",\"record\":");
+                changes.extend_from_slice(record.as_bytes());
             }
-            None => ServedChange { seq, key, op: "delete", record: None },
-        };
-        changes.push(change);
-    }
-    let cursor = changes.last().map_or(after, |c| c.seq);
+            None => changes.extend_from_slice(b",\"op\":\"delete\""),
+        }
+        changes.push(b'}');
+        (count, bytes, last) = (count + 1, bytes + size, seq);
+        Ok(true)
+    })?;
+    changes.push(b']');
+    let cursor = last;
     // The head's change is never compacted away, so the scope is done exactly when
     // the cursor reaches it. Otherwise the changes left are counted only when at
     // most COUNT_CAP of them can be left: counting is a scan, and a first sync asks
@@ -346,7 +367,17 @@ pub fn pull_scope_at(
         .query_row(params![scope, cursor, COUNT_CAP], |r| r.get(0))?
     };
     let checksum = (remaining == 0).then_some(checksum);
-    Ok(ServedPage { scope: scope.to_owned(), status: ScopeStatus::Ok, changes, cursor, head, remaining, checksum })
+    Ok(ServedPage {
+        scope: scope.to_owned(),
+        status: ScopeStatus::Ok,
+        cursor,
+        head,
+        remaining,
+        checksum,
+        changes,
+        change_count: count,
+        record_bytes: bytes,
+    })
 }
 
 // ------------------------------------------------------------------ locations
@@ -760,26 +791,23 @@ mod tests {
             tx.commit()?;
             let served =
                 pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 0, PageLimit::changes(100))?;
-            let ops: Vec<&str> = served.changes.iter().map(|c| c.op).collect();
-            assert_eq!(ops, ["upsert", "upsert", "delete"]);
-
-            let response = ServedResponse { server_time: "2026-11-24T10:00:00Z".into(), scopes: vec![served.clone()] };
-            let wire: vitrina_protocol::PullResponse = serde_json::from_str(&serde_json::to_string(&response)?)?;
-            assert_eq!(wire.scopes, [served.clone().parse()?], "a device reads what the parsed page says");
-
-            let mut summed = 0;
-            for (change, read) in served.changes.iter().zip(&wire.scopes[0].changes) {
-                if let (Some(stored), ChangeOp::Upsert { record }) = (&change.record, &read.op) {
-                    assert_eq!(serde_json::to_string(record)?, stored.get(), "a record written again is its bytes");
-                    summed ^= vitrina_protocol::entry_hash(&change.key, stored.get());
-                }
-            }
-            assert_eq!(served.checksum, Some(summed));
-
             let resync =
                 pull_scope_at(conn, CATALOG_SCOPE, scope_head(conn, CATALOG_SCOPE)?, 99, PageLimit::changes(100))?;
-            let wire: vitrina_protocol::ScopePage = serde_json::from_str(&serde_json::to_string(&resync)?)?;
-            assert_eq!(wire, resync.parse()?);
+            let response = ServedResponse { server_time: "2026-11-24T10:00:00Z".into(), scopes: vec![served, resync] };
+            let wire: vitrina_protocol::PullResponse = serde_json::from_slice(&response.to_json()?)?;
+            assert_eq!(wire.server_time, "2026-11-24T10:00:00Z");
+            assert_eq!(wire.scopes, [response.scopes[0].parse()?, response.scopes[1].parse()?]);
+
+            let page = &wire.scopes[0];
+            let ops: Vec<bool> =
+                page.changes.iter().map(|c| matches!(c.op, vitrina_protocol::ChangeOp::Upsert { .. })).collect();
+            assert_eq!(ops, [true, true, false], "two upserts and a deletion");
+            assert_eq!((response.scopes[0].change_count, page.cursor, page.remaining), (3, 3, 0));
+            // Every record arrives as the bytes the central hashed: their hashes as
+            // received sum to the scope's checksum.
+            let summed = page.changes.iter().filter_map(|c| c.received_hash).fold(0, |a, h| a ^ h);
+            assert_eq!(page.checksum, Some(summed));
+            assert_eq!(wire.scopes[1].status, ScopeStatus::ResyncRequired);
             Ok(())
         })
         .unwrap();
@@ -796,15 +824,15 @@ mod tests {
             tx.commit()?;
             let at = scope_head(conn, CATALOG_SCOPE)?;
             let whole = pull_scope_at(conn, CATALOG_SCOPE, at, 0, PageLimit::changes(100))?;
-            let one = whole.changes[0].record.as_ref().map_or(0, |r| r.get().len());
+            let one = whole.record_bytes / 5;
             let two = PageLimit { changes: 100, bytes: 2 * one + 1 };
             let page = pull_scope_at(conn, CATALOG_SCOPE, at, 0, two)?;
-            assert_eq!(page.changes.len(), 2, "records of about one size: two fit");
+            assert_eq!(page.change_count, 2, "records of about one size: two fit");
             assert_eq!((page.cursor, page.remaining), (2, 3), "and the rest is left for the next page");
-            assert!(page.record_bytes() <= two.bytes);
+            assert!(page.record_bytes <= two.bytes);
             let none = PageLimit { changes: 100, bytes: 0 };
             let page = pull_scope_at(conn, CATALOG_SCOPE, at, page.cursor, none)?;
-            assert_eq!((page.changes.len(), page.cursor), (1, 3), "a page carries a change whatever its size");
+            assert_eq!((page.change_count, page.cursor), (1, 3), "a page carries a change whatever its size");
             Ok(())
         })
         .unwrap();

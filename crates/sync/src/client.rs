@@ -264,8 +264,8 @@ impl Client {
             .map_err(|e| SyncError::Unreachable(without_url(&e)))?;
         let status = response.status();
         if status.is_success() {
-            let bytes = response.bytes().await.map_err(|e| SyncError::Unreachable(without_url(&e)))?;
-            return Ok(bytes.to_vec());
+            // Taken over, not copied, when the body is one buffer of its own.
+            return response.bytes().await.map(Vec::from).map_err(|e| SyncError::Unreachable(without_url(&e)));
         }
         let error: Option<ApiError> = response.json().await.ok();
         Err(match (status, error.map(|e| e.code)) {

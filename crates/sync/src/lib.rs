@@ -22,7 +22,7 @@ use vitrina_protocol::{PullRequest, PullResponse, PushRequest, ScopeCursor, Scop
 use vitrina_store::Store;
 
 /// Changes per pull request (the central answers at most 20,000, and at most
-/// about 2 MB of records).
+/// about 4 MB of records).
 pub const PAGE_SIZE: u32 = 20_000;
 
 /// How far a pull has come: changes applied and changes known in all.
