@@ -282,7 +282,10 @@ fn main() {
             let mut stmt = store
                 .connection()
                 .prepare_cached(
-                    "SELECT s.location_id, s.sku, s.on_hand, s.reserved FROM variant v JOIN stock s ON s.sku = v.sku WHERE v.product_id = ?1",
+                    "SELECT s.location_id, s.sku, s.on_hand, s.reserved FROM variant v
+                     CROSS JOIN scope_cursor c
+                     CROSS JOIN stock s ON s.location_id = substr(c.scope, 11) AND s.sku = v.sku
+                     WHERE v.product_id = ?1 AND c.scope >= 'inventory:' AND c.scope < 'inventory;'",
                 )
                 .unwrap();
             let n = stmt.query_map([id], |r| r.get::<_, i64>(2)).unwrap().count();
