@@ -7,7 +7,6 @@
 //! `vitrina_core`, the same rules the central would apply.
 
 use crate::outbox::{from_json, insert_outbox, next_counter, NewOrder};
-use crate::query::HELD;
 use crate::views::{LocationView, Swatch};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -855,13 +854,7 @@ impl Store {
     }
 
     pub(crate) fn stock_levels_of(&self, sku: &str) -> Result<HashMap<String, StockLevel>> {
-        let mut stmt = self.conn.prepare_cached(
-            &format!(
-                "SELECT s.location_id, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr
-                     WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0)
-                 FROM {HELD} CROSS JOIN stock s ON s.location_id = held.location_id AND s.sku = ?1"
-            ),
-        )?;
+        let mut stmt = self.conn.prepare_cached(&crate::query::stock_sql::of_sku())?;
         let rows = stmt.query_map([sku], |r| {
             Ok((r.get::<_, String>(0)?, StockLevel { on_hand: r.get(1)?, reserved: r.get(2)? }))
         })?;

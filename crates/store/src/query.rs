@@ -11,8 +11,48 @@ use vitrina_protocol::{inventory_scope, ColorRecord, LocationRecord, PriceRecord
 /// The locations whose inventory the cache holds, as a table `held (location_id)`.
 /// Stock is keyed by location first, so one SKU's stock everywhere is read as a key
 /// lookup at each of them (a handful: the device's region).
-pub(crate) const HELD: &str = "(SELECT substr(scope, 11) AS location_id FROM scope_cursor
+const HELD: &str = "(SELECT substr(scope, 11) AS location_id FROM scope_cursor
     WHERE scope >= 'inventory:' AND scope < 'inventory;') AS held";
+
+/// Reserved units of a stock row `s`, counting reservations of orders the central
+/// hasn't confirmed yet.
+const RESERVED: &str = "s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr
+    WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0)";
+
+/// The statements that read stock. Each walks its rows in the table's key order
+/// (location, SKU) with `CROSS JOIN` fixing the order of the loops: left to
+/// SQLite, a join on SKU alone may scan a location's every row.
+pub(crate) mod stock_sql {
+    use super::{HELD, RESERVED};
+
+    /// A product's stock at every held location: ?1 the product.
+    pub fn of_product() -> String {
+        format!(
+            "SELECT s.location_id, s.sku, s.on_hand, {RESERVED}, s.in_transit, s.transit_eta
+             FROM variant v CROSS JOIN {HELD} CROSS JOIN stock s ON s.location_id = held.location_id AND s.sku = v.sku
+             WHERE v.product_id = ?1"
+        )
+    }
+
+    /// One SKU's stock at every held location: ?1 the SKU.
+    pub fn of_sku() -> String {
+        format!(
+            "SELECT s.location_id, s.on_hand, {RESERVED}
+             FROM {HELD} CROSS JOIN stock s ON s.location_id = held.location_id AND s.sku = ?1"
+        )
+    }
+
+    /// The stock of `products` products at one location: ?1 the location, then the
+    /// products.
+    pub fn of_products_at(products: usize) -> String {
+        let placeholders = vec!["?"; products].join(", ");
+        format!(
+            "SELECT v.product_id, s.on_hand, {RESERVED}
+             FROM variant v CROSS JOIN stock s ON s.location_id = ?1 AND s.sku = v.sku
+             WHERE v.product_id IN ({placeholders})"
+        )
+    }
+}
 
 /// Most matches ranked per search (see [`Store::search`]).
 pub const RANK_CANDIDATES: i64 = 400;
@@ -129,11 +169,7 @@ impl Store {
         let rules = self.all_safety_rules()?;
         let mut by_location: HashMap<String, Vec<StockRow>> = HashMap::new();
         {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT s.location_id, s.sku, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0), s.in_transit, s.transit_eta
-                 FROM variant v CROSS JOIN {HELD} CROSS JOIN stock s ON s.location_id = held.location_id AND s.sku = v.sku
-                 WHERE v.product_id = ?1"
-            ))?;
+            let mut stmt = self.conn.prepare_cached(&stock_sql::of_product())?;
             let rows = stmt.query_map([&id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -301,12 +337,7 @@ impl Store {
         if product_ids.is_empty() {
             return Ok(levels);
         }
-        let placeholders = vec!["?"; product_ids.len()].join(", ");
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT v.product_id, s.on_hand, s.reserved + COALESCE((SELECT SUM(pr.quantity) FROM provisional_reservation pr WHERE pr.sku = s.sku AND pr.location_id = s.location_id), 0)
-             FROM variant v JOIN stock s ON s.sku = v.sku AND s.location_id = ?
-             WHERE v.product_id IN ({placeholders})"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&stock_sql::of_products_at(product_ids.len()))?;
         let params = std::iter::once(&location_id as &dyn rusqlite::ToSql)
             .chain(product_ids.iter().map(|id| id as &dyn rusqlite::ToSql));
         let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {

@@ -641,6 +641,26 @@ fn a_stock_record_filed_under_another_locations_scope_is_refused_and_the_cursor_
     assert_eq!(store.cursors().unwrap().iter().find(|c| c.scope == scope).map(|c| c.after), Some(0));
 }
 
+#[test]
+fn every_read_of_stock_seeks_by_key_and_none_scans_the_table() {
+    let (_dir, store) = seeded();
+    for sql in [
+        crate::query::stock_sql::of_product(),
+        crate::query::stock_sql::of_sku(),
+        crate::query::stock_sql::of_products_at(3),
+    ] {
+        let mut stmt = store.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let nulls = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+        let plan: Vec<String> =
+            stmt.query_map(rusqlite::params_from_iter(nulls), |r| r.get(3)).unwrap().map(Result::unwrap).collect();
+        assert!(
+            plan.iter().any(|step| step.starts_with("SEARCH s USING PRIMARY KEY (location_id=? AND sku=?)")),
+            "{sql}\n{plan:#?}"
+        );
+        assert!(!plan.iter().any(|step| step.starts_with("SCAN s")), "{sql}\n{plan:#?}");
+    }
+}
+
 // ---------------------------------------------------------------- customer mode
 
 mod customer_mode {
