@@ -278,6 +278,9 @@ impl ServedResponse {
     }
 }
 
+/// Change-log rows a page reads at a time.
+const READ_CHUNK: usize = 1_000;
+
 /// How much one page may carry: at most `changes` changes and, past its first
 /// change, `bytes` bytes of records. A page always carries a change when its
 /// scope has one, so a scope moves on however large its records.
@@ -325,31 +328,46 @@ pub fn pull_scope_at(
     changes.push(b'[');
     let (mut count, mut bytes, mut last) = (0usize, 0usize, after);
     let mut key = Vec::new();
-    stmt.each(params![scope, after, limit.changes], |row| {
-        let payload = row.text(2)?;
-        let size = payload.map_or(0, str::len);
-        if count > 0 && bytes.saturating_add(size) > limit.bytes {
-            return Ok(false);
+    // Read a chunk at a time: PostgreSQL hands a statement's rows over whole, and a
+    // page that fills its byte budget early would otherwise read all `limit`.
+    let mut full = false;
+    while !full {
+        let want = (limit.changes as usize).saturating_sub(count).min(READ_CHUNK);
+        if want == 0 {
+            break;
         }
-        let seq = row.int(0)?;
-        key.clear();
-        serde_json::to_writer(&mut key, row.text(1)?.unwrap_or_default())
-            .map_err(|e| crate::sql::Error::Conversion { index: 1, message: e.to_string() })?;
-        changes.extend_from_slice(if count > 0 { b",{\"seq\":" } else { b"{\"seq\":" });
-        changes.extend_from_slice(seq.to_string().as_bytes());
-        changes.extend_from_slice(b",\"key\":");
-        changes.extend_from_slice(&key);
-        match payload {
-            Some(record) => {
-                changes.extend_from_slice(b",\"op\":\"upsert\",\"record\":");
-                changes.extend_from_slice(record.as_bytes());
+        let (from, mut read) = (last, 0usize);
+        stmt.each(params![scope, from, want as i64], |row| {
+            read += 1;
+            let payload = row.text(2)?;
+            let size = payload.map_or(0, str::len);
+            if count > 0 && bytes.saturating_add(size) > limit.bytes {
+                full = true;
+                return Ok(false);
             }
-            None => changes.extend_from_slice(b",\"op\":\"delete\""),
+            let seq = row.int(0)?;
+            key.clear();
+            serde_json::to_writer(&mut key, row.text(1)?.unwrap_or_default())
+                .map_err(|e| crate::sql::Error::Conversion { index: 1, message: e.to_string() })?;
+            changes.extend_from_slice(if count > 0 { b",{\"seq\":" } else { b"{\"seq\":" });
+            changes.extend_from_slice(seq.to_string().as_bytes());
+            changes.extend_from_slice(b",\"key\":");
+            changes.extend_from_slice(&key);
+            match payload {
+                Some(record) => {
+                    changes.extend_from_slice(b",\"op\":\"upsert\",\"record\":");
+                    changes.extend_from_slice(record.as_bytes());
+                }
+                None => changes.extend_from_slice(b",\"op\":\"delete\""),
+            }
+            changes.push(b'}');
+            (count, bytes, last) = (count + 1, bytes + size, seq);
+            Ok(true)
+        })?;
+        if read < want {
+            break;
         }
-        changes.push(b'}');
-        (count, bytes, last) = (count + 1, bytes + size, seq);
-        Ok(true)
-    })?;
+    }
     changes.push(b']');
     let cursor = last;
     // The head's change is never compacted away, so the scope is done exactly when
@@ -833,6 +851,26 @@ mod tests {
             let none = PageLimit { changes: 100, bytes: 0 };
             let page = pull_scope_at(conn, CATALOG_SCOPE, at, page.cursor, none)?;
             assert_eq!((page.change_count, page.cursor), (1, 3), "a page carries a change whatever its size");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_page_longer_than_a_read_chunk_carries_every_change_in_order() {
+        let (_dir, db) = db();
+        db.blocking(|conn| {
+            let tx = conn.transaction()?;
+            for i in 0..2 * READ_CHUNK + 100 {
+                insert_location(&tx, &store(&format!("L{i:05}"), "CL"))?;
+            }
+            tx.commit()?;
+            let at = scope_head(conn, CATALOG_SCOPE)?;
+            let wanted = 2 * READ_CHUNK + 50;
+            let page = pull_scope_at(conn, CATALOG_SCOPE, at, 0, PageLimit::changes(wanted as u32))?.parse()?;
+            let seqs: Vec<i64> = page.changes.iter().map(|c| c.seq).collect();
+            assert_eq!(seqs, (1..=wanted as i64).collect::<Vec<_>>());
+            assert_eq!((page.cursor, page.remaining), (wanted as i64, 50));
             Ok(())
         })
         .unwrap();

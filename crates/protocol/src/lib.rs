@@ -629,8 +629,9 @@ pub struct ScopePage {
     pub cursor: i64,
     /// The scope's current head.
     pub head: i64,
-    /// Changes still to pull after `cursor`: exact up to 20,000, an upper bound
-    /// beyond (0 exactly when the cursor is the head).
+    /// Changes still to pull after `cursor`: exact when the head is at most 20,000
+    /// changes on, otherwise `head - cursor`, an upper bound (compaction leaves
+    /// gaps); 0 exactly when the cursor is the head.
     pub remaining: i64,
     /// The scope's checksum at `head`, sent when this page reaches the head: a device
     /// whose own checksum differs has diverged and pulls the scope again.

@@ -109,7 +109,8 @@ pub async fn pull_until_current(
 /// asked for (a scope reset or a wake in between throws the fetcher away).
 #[derive(Default)]
 pub(crate) struct Puller {
-    fetcher: Option<Fetcher>,
+    /// The fetcher, and the cursors its next answer is asked for.
+    fetcher: Option<(Vec<ScopeCursor>, Fetcher)>,
     /// A page being applied; a round cancelled meanwhile (a wake) leaves it here,
     /// and the next round waits for it before reading the cursors.
     applying: Option<tokio::task::JoinHandle<Result<Applied, SyncError>>>,
@@ -170,14 +171,22 @@ impl Puller {
         client: &Client,
         wait_ms: u32,
     ) -> Result<(u64, u64, bool), SyncError> {
-        if let Some(earlier) = self.applying.take() {
+        if let Some(earlier) = self.applying.as_mut() {
             // Its outcome was for a round that is over; the cursors tell the rest.
+            // It is let go only once done, so a round cancelled here again still
+            // waits for it next time.
             let _ = earlier.await;
+            self.applying = None;
         }
         let cursors = lock(store).cursors()?;
+        // A fetcher asking from elsewhere than the cache stands (a reset, a wake) is
+        // dropped at once, without waiting for what it is fetching.
+        if self.fetcher.as_ref().is_some_and(|(next, _)| *next != cursors) || wait_ms > 0 {
+            self.fetcher = None;
+        }
         let fetched = match self.fetcher.as_mut() {
-            Some(fetcher) if wait_ms == 0 => fetcher.pages.recv().await,
-            _ => None,
+            Some((_, fetcher)) => fetcher.pages.recv().await,
+            None => None,
         };
         let response = match fetched {
             Some((asked, answer)) if asked == cursors => match answer {
@@ -193,8 +202,13 @@ impl Puller {
                 client.pull(&PullRequest { cursors: cursors.clone(), limit: PAGE_SIZE, wait_ms }).await?
             }
         };
-        if self.fetcher.is_none() && more_to_pull(&response) {
-            self.fetcher = Some(Fetcher::start(client, advanced(&cursors, &response)));
+        let next = advanced(&cursors, &response);
+        match self.fetcher.as_mut() {
+            Some((expected, _)) => *expected = next,
+            None if more_to_pull(&response) => {
+                self.fetcher = Some((next.clone(), Fetcher::start(client, next)));
+            }
+            None => {}
         }
         let store = Arc::clone(store);
         let applying = self.applying.insert(tokio::task::spawn_blocking(move || apply_response(&store, &response)));

@@ -83,6 +83,8 @@ async fn run(
             // A manager revoked this device (lost, stolen): nothing it holds stays.
             forget_everything(&store, images.as_ref());
             client = None;
+            // Nor do the answers fetched ahead.
+            puller = Puller::default();
         }
         let instruction = engine.handle(event);
         publish(&status, &engine);
