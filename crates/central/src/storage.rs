@@ -278,7 +278,7 @@ impl ServedResponse {
     }
 }
 
-/// Change-log rows a page reads at a time.
+/// Change-log rows a page reads at a time on PostgreSQL.
 const READ_CHUNK: usize = 1_000;
 
 /// How much one page may carry: at most `changes` changes and, past its first
@@ -328,11 +328,16 @@ pub fn pull_scope_at(
     changes.push(b'[');
     let (mut count, mut bytes, mut last) = (0usize, 0usize, after);
     let mut key = Vec::new();
-    // Read a chunk at a time: PostgreSQL hands a statement's rows over whole, and a
-    // page that fills its byte budget early would otherwise read all `limit`.
+    // On PostgreSQL, a chunk at a time: it hands a statement's rows over whole, and
+    // a page that fills its byte budget early would otherwise read all `limit`.
+    // SQLite reads row by row and stops where the page does.
+    let chunk = match conn.backend() {
+        crate::sql::Backend::Postgres => READ_CHUNK,
+        crate::sql::Backend::Sqlite => usize::MAX,
+    };
     let mut full = false;
     while !full {
-        let want = (limit.changes as usize).saturating_sub(count).min(READ_CHUNK);
+        let want = (limit.changes as usize).saturating_sub(count).min(chunk);
         if want == 0 {
             break;
         }
