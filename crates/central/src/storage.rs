@@ -199,7 +199,8 @@ pub struct ServedPage {
     pub head: i64,
     pub remaining: i64,
     pub checksum: Option<i64>,
-    /// The changes: a JSON array of `Change`s.
+    /// The changes: `Change`s in JSON, separated by commas (the array's brackets
+    /// are written around them).
     changes: Vec<u8>,
     /// How many changes, and the bytes of their records.
     pub change_count: usize,
@@ -216,7 +217,7 @@ impl ServedPage {
             head,
             remaining,
             checksum,
-            changes: b"[]".to_vec(),
+            changes: Vec::new(),
             change_count: 0,
             record_bytes: 0,
         }
@@ -227,7 +228,7 @@ impl ServedPage {
         Ok(ScopePage {
             scope: self.scope.clone(),
             status: self.status,
-            changes: serde_json::from_slice(&self.changes)?,
+            changes: serde_json::from_slice(&[b"[", self.changes.as_slice(), b"]"].concat())?,
             cursor: self.cursor,
             head: self.head,
             remaining: self.remaining,
@@ -241,8 +242,9 @@ impl ServedPage {
         serde_json::to_writer(&mut *out, &self.scope)?;
         out.extend_from_slice(b",\"status\":");
         serde_json::to_writer(&mut *out, &self.status)?;
-        out.extend_from_slice(b",\"changes\":");
+        out.extend_from_slice(b",\"changes\":[");
         out.extend_from_slice(&self.changes);
+        out.push(b']');
         let numbers = format!(",\"cursor\":{},\"head\":{},\"remaining\":{}", self.cursor, self.head, self.remaining);
         out.extend_from_slice(numbers.as_bytes());
         out.extend_from_slice(b",\"checksum\":");
@@ -325,9 +327,7 @@ pub fn pull_scope_at(
     // Written as read: each record's JSON as stored (the central wrote it, from a
     // `Record`, and summed the scope's checksum over these very bytes).
     let mut changes = Vec::with_capacity(4096);
-    changes.push(b'[');
     let (mut count, mut bytes, mut last) = (0usize, 0usize, after);
-    let mut key = Vec::new();
     // On PostgreSQL, a chunk at a time: it hands a statement's rows over whole, and
     // a page that fills its byte budget early would otherwise read all `limit`.
     // SQLite reads row by row and stops where the page does.
@@ -351,13 +351,12 @@ pub fn pull_scope_at(
                 return Ok(false);
             }
             let seq = row.int(0)?;
-            key.clear();
-            serde_json::to_writer(&mut key, row.text(1)?.unwrap_or_default())
-                .map_err(|e| crate::sql::Error::Conversion { index: 1, message: e.to_string() })?;
             changes.extend_from_slice(if count > 0 { b",{\"seq\":" } else { b"{\"seq\":" });
-            changes.extend_from_slice(seq.to_string().as_bytes());
+            std::io::Write::write_fmt(&mut changes, format_args!("{seq}"))
+                .map_err(|e| crate::sql::Error::Conversion { index: 0, message: e.to_string() })?;
             changes.extend_from_slice(b",\"key\":");
-            changes.extend_from_slice(&key);
+            serde_json::to_writer(&mut changes, row.text(1)?.unwrap_or_default())
+                .map_err(|e| crate::sql::Error::Conversion { index: 1, message: e.to_string() })?;
             match payload {
                 Some(record) => {
                     changes.extend_from_slice(b",\"op\":\"upsert\",\"record\":");
@@ -373,7 +372,6 @@ pub fn pull_scope_at(
             break;
         }
     }
-    changes.push(b']');
     let cursor = last;
     // The head's change is never compacted away, so the scope is done exactly when
     // the cursor reaches it. Otherwise the changes left are counted only when at
@@ -785,15 +783,21 @@ mod tests {
         .unwrap();
     }
 
+    /// Writes `n` stores to the catalog scope, one change each (seq 1 to `n`).
+    fn catalog_of_locations(conn: &mut Connection, n: usize) -> Result<()> {
+        let tx = conn.transaction()?;
+        for i in 0..n {
+            insert_location(&tx, &store(&format!("L{i:05}"), "CL"))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     #[test]
     fn pages_continue_after_the_cursor_and_count_what_remains() {
         let (_dir, db) = db();
         db.blocking(|conn| {
-            let tx = conn.transaction()?;
-            for i in 0..5 {
-                insert_location(&tx, &store(&format!("L{i}"), "CL"))?;
-            }
-            tx.commit()?;
+            catalog_of_locations(conn, 5)?;
             let first = pull_scope(conn, CATALOG_SCOPE, 0, 2)?;
             assert_eq!((first.cursor, first.remaining), (2, 3));
             let second = pull_scope(conn, CATALOG_SCOPE, first.cursor, 2)?;
@@ -840,11 +844,7 @@ mod tests {
     fn a_page_stops_at_its_byte_budget_yet_always_carries_a_change() {
         let (_dir, db) = db();
         db.blocking(|conn| {
-            let tx = conn.transaction()?;
-            for i in 0..5 {
-                insert_location(&tx, &store(&format!("L{i}"), "CL"))?;
-            }
-            tx.commit()?;
+            catalog_of_locations(conn, 5)?;
             let at = scope_head(conn, CATALOG_SCOPE)?;
             let whole = pull_scope_at(conn, CATALOG_SCOPE, at, 0, PageLimit::changes(100))?;
             let one = whole.record_bytes / 5;
@@ -865,11 +865,7 @@ mod tests {
     fn a_page_longer_than_a_read_chunk_carries_every_change_in_order() {
         let (_dir, db) = db();
         db.blocking(|conn| {
-            let tx = conn.transaction()?;
-            for i in 0..2 * READ_CHUNK + 100 {
-                insert_location(&tx, &store(&format!("L{i:05}"), "CL"))?;
-            }
-            tx.commit()?;
+            catalog_of_locations(conn, 2 * READ_CHUNK + 100)?;
             let at = scope_head(conn, CATALOG_SCOPE)?;
             let wanted = 2 * READ_CHUNK + 50;
             let page = pull_scope_at(conn, CATALOG_SCOPE, at, 0, PageLimit::changes(wanted as u32))?.parse()?;
