@@ -4,8 +4,9 @@
 //! locations, ...) into tables of the same shape (one prepared INSERT per table, one
 //! transaction, the cache's pragmas), and the same insert into an empty encrypted
 //! cache of the app's own, measured in the same run; and the process's peak memory
-//! while the tablet syncs. The ratios are of times: the bare insert's over the
-//! sync's, end to end.
+//! while the tablet syncs. Three tablets sync one after the other, each into a
+//! cache of its own; as each baseline is the best of three runs, so is the sync.
+//! The ratios are of times: the bare insert's over the sync's, end to end.
 //!
 //! The central (seeded with `vitrina-central seed`'s generator, SQLite) serves
 //! loopback from a process of its own (this binary again), so the memory measured
@@ -49,12 +50,26 @@ fn written_mb() -> f64 {
         .map_or(f64::NAN, |bytes| bytes / 1e6)
 }
 
+/// The CPU seconds process `pid` ("self" for this one) has used so far, user and
+/// system time together.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's name, which is in parentheses.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    // utime and stime, fields 14 and 15 of the line: 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Writes every dirty page to disk first (the seeding leaves a gigabyte of the
 /// central's database for the kernel to write back), so no measured phase pays
 /// for the writing of another.
 fn settle() {
     let _ = std::process::Command::new("sync").status();
 }
+
+/// The tablets that sync one after the other, each into a cache of its own.
+const TABLETS: usize = 3;
 
 /// Set in the central's process: the directory of its database.
 const SERVE: &str = "VITRINA_BENCH_SERVE";
@@ -68,7 +83,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// The central, in a process of its own (this same binary): seeds the chain, mints
-/// an enrollment code, prints `url code locations products stock_rows`, and serves.
+/// an enrollment code for each tablet, prints `url locations products stock_rows
+/// codes…`, and serves.
 async fn serve(dir: std::path::PathBuf) -> anyhow::Result<()> {
     let stores = setting("VITRINA_BENCH_STORES", 12);
     let products = setting("VITRINA_BENCH_PRODUCTS", 500);
@@ -78,10 +94,13 @@ async fn serve(dir: std::path::PathBuf) -> anyhow::Result<()> {
     let summary = tokio::task::spawn_blocking(move || vitrina_central::seed::seed(&seeded, &plan, &|_| {}))
         .await?
         .context("seeding the chain")?;
-    let code = db.call(|conn| storage::mint_enrollment_code(conn, STORE, chrono::Duration::hours(1))).await?;
+    let mut codes = Vec::new();
+    for _ in 0..TABLETS {
+        codes.push(db.call(|conn| storage::mint_enrollment_code(conn, STORE, chrono::Duration::hours(1))).await?);
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    println!("{url} {code} {} {} {}", summary.locations, summary.products, summary.stock_rows);
+    println!("{url} {} {} {} {}", summary.locations, summary.products, summary.stock_rows, codes.join(" "));
     std::io::Write::flush(&mut std::io::stdout())?;
     let router = app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router).await?;
@@ -169,6 +188,63 @@ fn insert_bare(conn: &rusqlite::Connection, tables: &[TableRows]) -> anyhow::Res
     Ok(started.elapsed().as_secs_f64())
 }
 
+/// One tablet's first sync, measured.
+#[derive(Clone, Copy)]
+struct SyncRun {
+    applied: u64,
+    /// Seconds, end to end.
+    took: f64,
+    /// The process's high-water mark during the sync, and its resident size
+    /// before, in MB.
+    peak: f64,
+    before: f64,
+    /// MB the process wrote.
+    written: f64,
+    /// CPU seconds of the tablet's process and of the central's.
+    tablet_cpu: f64,
+    central_cpu: f64,
+}
+
+/// Enrols a tablet with `code` and runs its first sync into a new encrypted cache
+/// at `path`; answers the cache, synced, and what the sync took.
+async fn first_sync(
+    url: &str,
+    code: &str,
+    path: &std::path::Path,
+    central_pid: &str,
+) -> anyhow::Result<(Store, SyncRun)> {
+    let store = Store::open_encrypted(path, &CacheKey::generate())?;
+    let client = vitrina_sync::Client::new(url)?;
+    let enrolled = client.enroll(code, "bench tablet").await?;
+    let client = client.with_token(&enrolled.token);
+    store.save_enrollment(&Enrollment {
+        central_url: url.to_owned(),
+        device_id: enrolled.device_id,
+        token: enrolled.token,
+        store: enrolled.store,
+    })?;
+    let store = Arc::new(Mutex::new(store));
+
+    // The high-water mark from here on: the tablet's first sync (the central is
+    // another process).
+    settle();
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = status_mb("VmRSS:");
+    let written_before = written_mb();
+    let (tablet_cpu, central_cpu) = (cpu_seconds("self"), cpu_seconds(central_pid));
+    let started = Instant::now();
+    let applied = vitrina_sync::pull_until_current(&store, &client, |_| {}).await?;
+    let took = started.elapsed().as_secs_f64();
+    let peak = status_mb("VmHWM:");
+    let written = written_mb() - written_before;
+    let (tablet_cpu, central_cpu) = (cpu_seconds("self") - tablet_cpu, cpu_seconds(central_pid) - central_cpu);
+    let store = Arc::into_inner(store)
+        .context("the cache is still shared")?
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("the cache's lock is poisoned"))?;
+    Ok((store, SyncRun { applied, took, peak, before, written, tablet_cpu, central_cpu }))
+}
+
 /// The tablet: this process holds nothing but the device's side, so its memory is
 /// the tablet's own.
 async fn tablet() -> anyhow::Result<()> {
@@ -182,43 +258,36 @@ async fn tablet() -> anyhow::Result<()> {
     let mut line = String::new();
     let out = child.stdout.take().context("the central's output")?;
     std::io::BufReader::new(out).read_line(&mut line)?;
+    let central_pid = child.id().to_string();
     let _central = Central(child);
     let fields: Vec<&str> = line.split_whitespace().collect();
-    let [url, code, locations, products, stock_rows_at_central] = fields[..] else {
+    let [url, locations, products, stock_rows_at_central, codes @ ..] = &fields[..] else {
         anyhow::bail!("the central said {line:?}");
     };
-    let url = url.to_owned();
 
-    let cache_path = dir.path().join("vitrina.db");
-    let store = Store::open_encrypted(&cache_path, &CacheKey::generate())?;
-    let client = vitrina_sync::Client::new(&url)?;
-    let enrolled = client.enroll(code, "bench tablet").await?;
-    let client = client.with_token(&enrolled.token);
-    store.save_enrollment(&Enrollment {
-        central_url: url.clone(),
-        device_id: enrolled.device_id,
-        token: enrolled.token,
-        store: enrolled.store,
-    })?;
-    let store = Arc::new(Mutex::new(store));
-
-    // The high-water mark from here on: the tablet's first sync (the central is
-    // another process).
-    settle();
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let before = status_mb("VmRSS:");
-    let written_before = written_mb();
-    let started = Instant::now();
-    let applied = vitrina_sync::pull_until_current(&store, &client, |_| {}).await?;
-    let took = started.elapsed().as_secs_f64();
-    let peak = status_mb("VmHWM:");
-    let written = written_mb() - written_before;
+    // Three tablets enrol and sync one after the other, each into a cache of its
+    // own; the best of the three is set against the best of the baselines'.
+    let mut runs = Vec::new();
+    let mut synced = None;
+    for (run, code) in codes.iter().enumerate() {
+        drop(synced.take());
+        let (store, measured) =
+            first_sync(url, code, &dir.path().join(format!("vitrina-{run}.db")), &central_pid).await?;
+        synced = Some(store);
+        runs.push(measured);
+    }
+    let store = synced.context("no tablet synced")?;
+    if runs.iter().any(|r| r.applied != runs[0].applied) {
+        anyhow::bail!("the tablets applied different numbers of changes");
+    }
+    let best = runs.iter().min_by(|a, b| a.took.total_cmp(&b.took)).context("no tablet synced")?;
+    let SyncRun { applied, took, written, tablet_cpu, central_cpu, .. } = *best;
+    // The memory is the first tablet's: the later ones start in a process that
+    // has already held a sync's memory.
+    let SyncRun { peak, before, .. } = runs[0];
 
     // The same rows, inserted bare: every table the first sync wrote.
-    let (tables, ddl) = {
-        let cache = store.lock().map_err(|_| anyhow::anyhow!("the cache's lock is poisoned"))?;
-        synced_rows(cache.connection())?
-    };
+    let (tables, ddl) = synced_rows(store.connection())?;
     // Each baseline is the best of three runs into an empty database, so the
     // ratios are against the machine's best.
     let mut bare_took = f64::INFINITY;
@@ -260,11 +329,20 @@ async fn tablet() -> anyhow::Result<()> {
     let line = |what: &str, took: f64, written: f64| {
         println!("  {what:<32}  {took:>10.2} s    {:>10.0} rows/s   {written:>6.0} MB written", rows as f64 / took);
     };
-    line("first sync, end to end", took, written);
+    for (run, r) in runs.iter().enumerate() {
+        println!(
+            "  tablet {}'s first sync                {:>10.2} s    peak memory {:>4.0} MB",
+            run + 1,
+            r.took,
+            r.peak
+        );
+    }
+    line("first sync, end to end (best)", took, written);
     line("bare rusqlite insert of its rows", bare_took, bare_written);
     line("the same into an encrypted cache", sealed_took, sealed_written);
     println!("  ratio (first sync / bare)         {:>10.2}   target at least 0.5", bare_took / took);
     println!("  ratio (first sync / encrypted)    {:>10.2}", sealed_took / took);
-    println!("  peak memory during the sync       {peak:>10.0} MB  (was {before:.0} MB before; target under 200 MB)");
+    println!("  CPU time during the sync          {tablet_cpu:>10.2} s tablet, {central_cpu:.2} s central (2 cores: at most {:.2} s)", 2.0 * took);
+    println!("  peak memory during the first sync {peak:>10.0} MB  (was {before:.0} MB before; target under 200 MB)");
     Ok(())
 }
