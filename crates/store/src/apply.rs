@@ -61,7 +61,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut outcomes = vec![PageOutcome::Applied; pages.len()];
         let mut checksums = vec![0i64; pages.len()];
-        let mut stock = Vec::new();
+        // Each inventory page's stock changes; a page's scope is one location's.
+        let mut stock: Vec<(&str, Vec<StockChange<'_>>)> = Vec::new();
         let mut json = Vec::new();
         for (i, page) in pages.iter().enumerate() {
             if page.status == ScopeStatus::ResyncRequired {
@@ -76,21 +77,32 @@ impl Store {
                 .optional()?
                 .unwrap_or(0);
             let location = inventory_scope_location(&page.scope);
+            let mut rows = Vec::new();
             for change in &page.changes {
                 match location.and_then(|location| StockChange::of(i, location, change)) {
-                    Some(row) => stock.push(row),
+                    Some(row) => rows.push(row),
                     None => checksums[i] ^= apply_entry(&tx, &page.scope, change, &mut json)?,
                 }
             }
+            if let (Some(location), false) = (location, rows.is_empty()) {
+                stock.push((location, rows));
+            }
         }
-        // In the table's key order; a stable sort, so two changes to one row keep
-        // their order.
-        stock.sort_by(|a, b| (a.location, a.sku).cmp(&(b.location, b.sku)));
-        let mut rows = StockRows::prepare(&tx)?;
-        for change in &stock {
-            checksums[change.page] ^= rows.apply(change, &mut json)?;
+        // In the table's key order: location, then SKU. Two pages never share a
+        // location (a scope comes once), so each page's rows are sorted on their
+        // own, by a stable sort that keeps two changes to one row in order (and
+        // costs one pass when a page comes in order).
+        stock.sort_unstable_by_key(|(location, _)| *location);
+        let mut statements = StockRows::prepare(&tx)?;
+        for (_, rows) in &mut stock {
+            if !rows.is_sorted_by_key(|row| row.sku) {
+                rows.sort_by_key(|row| row.sku);
+            }
+            for row in rows.iter() {
+                checksums[row.page] ^= statements.apply(row, &mut json)?;
+            }
         }
-        drop(rows);
+        drop(statements);
         for (i, page) in pages.iter().enumerate() {
             if outcomes[i] == PageOutcome::Reset {
                 continue;

@@ -612,8 +612,10 @@ fn a_response_applies_every_scope_in_one_transaction_each_keeping_its_own_checks
     east_delta.checksum = Some(hash(&stock("A", "EAST", 9, 1)));
     let mut west_delta = page(&west, vec![Change::delete(3, "stock:A")]);
     west_delta.checksum = Some(west_sum);
-    let outcomes = store.apply_pages(&[east_delta, west_delta], "2026-11-24T10:01:00Z").unwrap();
-    assert_eq!(outcomes, [crate::PageOutcome::Applied, crate::PageOutcome::Reset]);
+    // (West first: the rows are written in location order, the outcomes answered
+    // in the response's.)
+    let outcomes = store.apply_pages(&[west_delta, east_delta], "2026-11-24T10:01:00Z").unwrap();
+    assert_eq!(outcomes, [crate::PageOutcome::Reset, crate::PageOutcome::Applied]);
     assert_eq!(store.stock_count("WEST").unwrap(), 0, "the diverged scope is emptied to be pulled again");
     assert_eq!(store.stock_level("A", "EAST").unwrap().map(|l| l.on_hand), Some(9));
     let cursors = store.cursors().unwrap();

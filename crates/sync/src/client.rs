@@ -135,9 +135,17 @@ impl Client {
     }
 
     pub async fn pull(&self, req: &PullRequest) -> Result<PullResponse, SyncError> {
+        self.pull_into(req, &mut Vec::new()).await
+    }
+
+    /// A pull whose body is read into `body`, a buffer kept from one pull to the
+    /// next: a first sync's answers are megabytes each, and memory taken afresh for
+    /// every one is memory the kernel must clear every time.
+    pub async fn pull_into(&self, req: &PullRequest, body: &mut Vec<u8>) -> Result<PullResponse, SyncError> {
         let request = self.authorised(self.http.post(format!("{}/v1/pull", self.base)).json(req))?;
         let timeout = Duration::from_secs(30) + Duration::from_millis(u64::from(req.wait_ms)) + LONG_POLL_GRACE;
-        self.send(request, timeout).await
+        self.send_into(request, timeout, body).await?;
+        parse(body)
     }
 
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
@@ -242,21 +250,26 @@ impl Client {
         request: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<T, SyncError> {
-        let bytes = self.send_bytes(request, timeout).await?;
-        // A body cut short by the network is a transport failure, not a protocol one.
-        serde_json::from_slice(&bytes).map_err(|e| {
-            if e.is_eof() {
-                SyncError::Unreachable("response cut short".into())
-            } else {
-                SyncError::Protocol(e.to_string())
-            }
-        })
+        parse(&self.send_bytes(request, timeout).await?)
     }
 
     /// Sends a request and answers the body of a successful response; every other
     /// answer becomes the matching `SyncError`.
     async fn send_bytes(&self, request: reqwest::RequestBuilder, timeout: Duration) -> Result<Vec<u8>, SyncError> {
-        let response = request
+        let mut body = Vec::new();
+        self.send_into(request, timeout, &mut body).await?;
+        Ok(body)
+    }
+
+    /// Sends a request and reads the body of a successful response into `body`
+    /// (emptied first); every other answer becomes the matching `SyncError`.
+    async fn send_into(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+        body: &mut Vec<u8>,
+    ) -> Result<(), SyncError> {
+        let mut response = request
             .header(PROTOCOL_HEADER, self.protocol.to_string())
             .timeout(timeout)
             .send()
@@ -264,8 +277,15 @@ impl Client {
             .map_err(|e| SyncError::Unreachable(without_url(&e)))?;
         let status = response.status();
         if status.is_success() {
-            // Taken over, not copied, when the body is one buffer of its own.
-            return response.bytes().await.map(Vec::from).map_err(|e| SyncError::Unreachable(without_url(&e)));
+            body.clear();
+            // Room for the body as announced, up to a bound: the length is the
+            // other end's word.
+            let announced = response.content_length().unwrap_or(0).min(RESERVE_AT_MOST);
+            body.reserve(usize::try_from(announced).unwrap_or(0));
+            while let Some(chunk) = response.chunk().await.map_err(|e| SyncError::Unreachable(without_url(&e)))? {
+                body.extend_from_slice(&chunk);
+            }
+            return Ok(());
         }
         let error: Option<ApiError> = response.json().await.ok();
         Err(match (status, error.map(|e| e.code)) {
@@ -281,6 +301,21 @@ impl Client {
             (s, code) => SyncError::Protocol(format!("{s} {code:?}")),
         })
     }
+}
+
+/// The most room taken ahead for a body, whatever length its answer announces.
+const RESERVE_AT_MOST: u64 = 16 << 20;
+
+/// A successful answer's body, read as JSON.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SyncError> {
+    // A body cut short by the network is a transport failure, not a protocol one.
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_eof() {
+            SyncError::Unreachable("response cut short".into())
+        } else {
+            SyncError::Protocol(e.to_string())
+        }
+    })
 }
 
 /// A short reason for a transport failure, without the URL (which may carry a token

@@ -134,9 +134,10 @@ impl Fetcher {
         let client = client.clone();
         let task = tokio::spawn(async move {
             let mut cursors = cursors;
+            let mut body = Vec::new();
             loop {
                 let asked = PullRequest { cursors: cursors.clone(), limit: PAGE_SIZE, wait_ms: 0 };
-                let answer = client.pull(&asked).await;
+                let answer = client.pull_into(&asked, &mut body).await;
                 let next = answer.as_ref().ok().filter(|r| more_to_pull(r)).map(|r| advanced(&cursors, r));
                 if send.send((cursors, answer)).await.is_err() {
                     return;
