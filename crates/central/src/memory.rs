@@ -179,13 +179,11 @@ impl Memory {
 mod tests {
     use super::*;
     use crate::sql::Backend;
-    use crate::testing::{demo_db, device_token};
+    use crate::testing::{demo_db, device_token, request, Caller};
     use crate::AppState;
-    use axum::body::Body;
-    use axum::http::{header, Method, Request, StatusCode};
+    use axum::http::{Method, StatusCode};
     use serde_json::{json, Value};
-    use tower::ServiceExt;
-    use vitrina_protocol::{inventory_scope, Record, SessionResponse, PROTOCOL_HEADER, PROTOCOL_VERSION};
+    use vitrina_protocol::{inventory_scope, Record, SessionResponse};
 
     const STORE: &str = "CL-SCL-01";
 
@@ -196,20 +194,7 @@ mod tests {
         token: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        let req = match body {
-            Some(body) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let response = app.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 26).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        request(app, method, uri, Caller { bearer: Some(token), associate: None }, body.as_ref()).await
     }
 
     async fn pull(app: &axum::Router, token: &str, cursors: &[ScopeCursor]) -> vitrina_protocol::PullResponse {

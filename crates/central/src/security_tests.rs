@@ -4,15 +4,12 @@
 //! SECURITY.md; a test checks that it names every path of the OpenAPI document, so a
 //! new endpoint can't go in unclassified.
 
-use crate::testing::{demo_db, demo_pin, device_token};
+use crate::testing::{demo_db, demo_pin, device_token, request, Caller};
 use crate::AppState;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use utoipa::OpenApi;
-use vitrina_protocol::{ASSOCIATE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION};
 
 const STORE: &str = "CL-SCL-01";
 const OTHER: &str = "CL-SCL-02";
@@ -107,31 +104,8 @@ fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-struct Caller<'a> {
-    bearer: Option<&'a str>,
-    associate: Option<&'a str>,
-}
-
 async fn call(app: &Router, endpoint: &Endpoint, caller: Caller<'_>) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(endpoint.method.clone())
-        .uri(endpoint.uri)
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
-    if let Some(token) = caller.bearer {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    if let Some(token) = caller.associate {
-        req = req.header(ASSOCIATE_HEADER, token);
-    }
-    let req = match &endpoint.body {
-        Some(body) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let response = app.clone().oneshot(req).await.unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 26).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    request(app, endpoint.method.clone(), endpoint.uri, caller, endpoint.body.as_ref()).await
 }
 
 #[test]

@@ -80,3 +80,44 @@ pub fn demo_pin(store_id: &str, role: &str) -> String {
         .map(|p| p.pin)
         .expect("a demo person")
 }
+
+/// Who sends a request: a bearer token (a device's or a channel's) and an
+/// associate's session, each if any.
+#[derive(Clone, Copy)]
+pub struct Caller<'a> {
+    pub bearer: Option<&'a str>,
+    pub associate: Option<&'a str>,
+}
+
+/// One request to `app` as a device sends it (the protocol's version header, the
+/// caller's tokens, a JSON body if any): the status, and the body read as JSON
+/// (null when it isn't).
+pub async fn request(
+    app: &axum::Router,
+    method: axum::http::Method,
+    uri: &str,
+    caller: Caller<'_>,
+    body: Option<&serde_json::Value>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use axum::body::Body;
+    use axum::http::header;
+    use tower::ServiceExt;
+    use vitrina_protocol::{ASSOCIATE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION};
+    let mut req =
+        axum::http::Request::builder().method(method).uri(uri).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+    if let Some(token) = caller.bearer {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if let Some(token) = caller.associate {
+        req = req.header(ASSOCIATE_HEADER, token);
+    }
+    let req = match body {
+        Some(body) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 26).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
