@@ -365,4 +365,85 @@ mod tests {
         let err = client.health().await.unwrap_err();
         assert!(err.is_transient(), "{err:?}");
     }
+
+    /// A central of a few lines on a loopback port: answers each request, one per
+    /// connection, with the next of `answers` (headers and body as given, after
+    /// the status line).
+    async fn answering(answers: Vec<String>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            for answer in answers {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                // The whole request first: its head, then the body it announces.
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let n = socket.read(&mut chunk).await.unwrap();
+                    request.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&request).to_lowercase();
+                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+                    if n == 0 || request.len() >= head_end + 4 + length {
+                        break;
+                    }
+                }
+                let _ = socket.write_all(format!("HTTP/1.1 200 OK\r\nconnection: close\r\n{answer}").as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        url
+    }
+
+    fn json_answer(body: &str) -> String {
+        format!("content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len())
+    }
+
+    fn pull_answer(changes: i64) -> PullResponse {
+        PullResponse {
+            server_time: "2026-11-24T10:00:00Z".into(),
+            scopes: vec![ScopePage {
+                scope: inventory_scope("CL-SCL-01"),
+                status: ScopeStatus::Ok,
+                changes: (1..=changes).map(|seq| Change::delete(seq, format!("stock:SKU-{seq}"))).collect(),
+                cursor: changes,
+                head: changes,
+                remaining: 0,
+                checksum: None,
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn pulls_read_into_one_kept_buffer_each_read_whole_whatever_it_held_before() {
+        let (long, short) = (pull_answer(500), pull_answer(2));
+        let long_text = serde_json::to_string(&long).unwrap();
+        let url = answering(vec![json_answer(&long_text), json_answer(&serde_json::to_string(&short).unwrap())]).await;
+        let client = Client::new(&url).unwrap().with_token("device-token");
+        let asked = PullRequest { cursors: vec![], limit: 500, wait_ms: 0 };
+        let mut body = Vec::new();
+        assert_eq!(client.pull_into(&asked, &mut body).await.unwrap(), long);
+        assert_eq!(client.pull_into(&asked, &mut body).await.unwrap(), short, "nothing of the longer answer is left");
+        assert!(body.capacity() >= long_text.len(), "the buffer is kept, not taken afresh");
+    }
+
+    #[tokio::test]
+    async fn an_answer_announcing_more_than_it_sends_is_cut_short_and_no_room_is_taken_for_its_word() {
+        // A terabyte announced, a few bytes sent: room for the announced length
+        // would end the process.
+        let url = answering(vec![
+            "content-type: application/json\r\ncontent-length: 1099511627776\r\n\r\n{\"server_time\"".into(),
+        ])
+        .await;
+        let client = Client::new(&url).unwrap().with_token("device-token");
+        let asked = PullRequest { cursors: vec![], limit: 500, wait_ms: 0 };
+        let mut body = Vec::new();
+        let err = client.pull_into(&asked, &mut body).await.unwrap_err();
+        assert!(err.is_transient(), "{err:?}");
+        assert!(body.capacity() <= RESERVE_AT_MOST as usize, "{} bytes taken", body.capacity());
+    }
 }
