@@ -66,7 +66,7 @@ pub fn upsert_room(conn: &Connection, room: &RoomRecord) -> Result<i64> {
          ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, record = excluded.record",
     )?
     .execute(params![room.id, room.store_id, serde_json::to_string(room)?])?;
-    record_upsert(conn, &store_scope(&room.store_id), &Record::Room(room.clone()))
+    record_upsert(conn, &store_scope(&room.store_id), &Record::Room(Box::new(room.clone())))
 }
 
 /// The store's room capacity per kind, and the rooms its appointments take between
@@ -122,7 +122,7 @@ pub fn upsert_service(conn: &Connection, service: &ServiceRecord) -> Result<i64>
          ON CONFLICT (id) DO UPDATE SET record = excluded.record",
     )?
     .execute(params![service.id, serde_json::to_string(service)?])?;
-    record_upsert(conn, CATALOG_SCOPE, &Record::Service(service.clone()))
+    record_upsert(conn, CATALOG_SCOPE, &Record::Service(Box::new(service.clone())))
 }
 
 /// Adds or replaces a stylist and publishes it to the store's devices.
@@ -132,7 +132,7 @@ pub fn upsert_stylist(conn: &Connection, stylist: &StylistRecord) -> Result<i64>
          ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, record = excluded.record",
     )?
     .execute(params![stylist.id, stylist.store_id, serde_json::to_string(stylist)?])?;
-    record_upsert(conn, &store_scope(&stylist.store_id), &Record::Stylist(stylist.clone()))
+    record_upsert(conn, &store_scope(&stylist.store_id), &Record::Stylist(Box::new(stylist.clone())))
 }
 
 /// The store's bookings that take stylists' time between `from` and `until`,
@@ -465,7 +465,7 @@ fn save(conn: &Connection, record: &AppointmentRecord, insert: bool) -> Result<S
         ])?;
     }
     let scope = store_scope(&record.store_id);
-    let seq = record_upsert(conn, &scope, &Record::Appointment(record.clone()))?;
+    let seq = record_upsert(conn, &scope, &Record::Appointment(Box::new(record.clone())))?;
     Ok(ScopeCursor { scope, after: seq })
 }
 

@@ -45,7 +45,7 @@ pub fn upsert(conn: &Connection, associate: &AssociateRecord) -> Result<i64> {
         associate.pin_hash,
         associate.active
     ])?;
-    record_upsert(conn, &store_scope(&associate.store_id), &Record::Associate(associate.clone()))
+    record_upsert(conn, &store_scope(&associate.store_id), &Record::Associate(Box::new(associate.clone())))
 }
 
 /// Whether `associate_id` is an active manager of `store_id`.

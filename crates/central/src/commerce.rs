@@ -325,7 +325,7 @@ fn insert_entry(conn: &Connection, entry: NewEntry<'_>) -> Result<Option<ScopeCu
         order_id: entry.order_id.map(str::to_owned),
     };
     let scope = store_scope(&home);
-    let seq = record_upsert(conn, &scope, &Record::Purchase(record))?;
+    let seq = record_upsert(conn, &scope, &Record::Purchase(Box::new(record)))?;
     Ok(Some(ScopeCursor { scope, after: seq }))
 }
 
@@ -639,7 +639,7 @@ pub fn record_lost_demand(
         return Ok(Ok(Vec::new()));
     }
     let scope = store_scope(&store.id);
-    let seq = record_upsert(sp, &scope, &Record::LostDemand(record))?;
+    let seq = record_upsert(sp, &scope, &Record::LostDemand(Box::new(record)))?;
     Ok(Ok(vec![ScopeCursor { scope, after: seq }]))
 }
 

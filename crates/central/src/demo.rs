@@ -53,7 +53,7 @@ pub fn load_if_empty(db: &Db) -> Result<DemoSummary> {
         let customers = crate::demo_commerce::demo_customers(&chain, DEMO_SEED);
         for c in &customers {
             crate::push::insert_customer(&tx, c)?;
-            record_upsert(&tx, &vitrina_protocol::store_scope(&c.store_id), &Record::Customer(c.clone()))?;
+            record_upsert(&tx, &vitrina_protocol::store_scope(&c.store_id), &Record::Customer(Box::new(c.clone())))?;
         }
         tx.commit()?;
         // A week of trade, through the same path as any other system's transactions.
@@ -109,7 +109,7 @@ pub(crate) fn load(
     let (mut products, mut variants) = (Vec::new(), Vec::new());
     for p in &chain.products {
         let record = product_record(p, &mut |silhouette, hex| pictures.of(tx, silhouette, hex))?;
-        let json = serde_json::to_string(&Record::Product(record.clone()))?;
+        let json = serde_json::to_string(&Record::Product(Box::new(record.clone())))?;
         products.push(vec![
             Value::Text(record.id.clone()),
             Value::Text(record.style_code.clone()),

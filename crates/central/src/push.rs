@@ -574,7 +574,7 @@ pub fn order_record(conn: &Connection, order_id: &str) -> Result<Option<OrderRec
 fn record_order(conn: &Connection, order_id: &str) -> Result<ScopeCursor> {
     let order = order_record(conn, order_id)?.ok_or(crate::CentralError::NotFound)?;
     let scope = store_scope(&order.store_id);
-    let seq = record_upsert(conn, &scope, &Record::Order(order))?;
+    let seq = record_upsert(conn, &scope, &Record::Order(Box::new(order)))?;
     Ok(ScopeCursor { scope, after: seq })
 }
 
@@ -660,7 +660,7 @@ fn record_customer(conn: &Connection, customer_id: &str) -> Result<ScopeCursor> 
     let record = customer_record(conn, customer_id)?
         .ok_or_else(|| CentralError::Internal(anyhow::anyhow!("customer {customer_id} vanished")))?;
     let scope = store_scope(&record.store_id);
-    let seq = record_upsert(conn, &scope, &Record::Customer(record))?;
+    let seq = record_upsert(conn, &scope, &Record::Customer(Box::new(record)))?;
     Ok(ScopeCursor { scope, after: seq })
 }
 

@@ -453,7 +453,7 @@ pub fn insert_location(tx: &Transaction<'_>, l: &LocationRecord) -> Result<()> {
         l.time_zone,
         l.currency
     ])?;
-    record_upsert(tx, CATALOG_SCOPE, &Record::Location(l.clone()))?;
+    record_upsert(tx, CATALOG_SCOPE, &Record::Location(Box::new(l.clone())))?;
     Ok(())
 }
 
@@ -770,7 +770,7 @@ mod tests {
             let tx = conn.transaction()?;
             insert_location(&tx, &store("A", "CL"))?;
             insert_location(&tx, &store("B", "CL"))?;
-            let again = Record::Location(store("A", "MX"));
+            let again = Record::Location(Box::new(store("A", "MX")));
             assert_eq!(record_upsert(&tx, CATALOG_SCOPE, &again)?, 3);
             assert_eq!(record_change(&tx, "inventory:A", "stock:x", None)?, 1, "scopes count separately");
             tx.commit()?;

@@ -193,19 +193,19 @@ pub struct SafetyRuleRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "entity", content = "data", rename_all = "snake_case")]
 pub enum Record {
-    Location(LocationRecord),
-    Product(ProductRecord),
+    Location(Box<LocationRecord>),
+    Product(Box<ProductRecord>),
     Stock(StockRecord),
     SafetyRule(SafetyRuleRecord),
-    Customer(CustomerRecord),
-    Order(OrderRecord),
-    Associate(AssociateRecord),
-    Service(ServiceRecord),
-    Stylist(StylistRecord),
-    Appointment(AppointmentRecord),
-    Room(RoomRecord),
-    Purchase(PurchaseRecord),
-    LostDemand(LostDemandRecord),
+    Customer(Box<CustomerRecord>),
+    Order(Box<OrderRecord>),
+    Associate(Box<AssociateRecord>),
+    Service(Box<ServiceRecord>),
+    Stylist(Box<StylistRecord>),
+    Appointment(Box<AppointmentRecord>),
+    Room(Box<RoomRecord>),
+    Purchase(Box<PurchaseRecord>),
+    LostDemand(Box<LostDemandRecord>),
 }
 
 /// One of a customer's transactions in any channel (a sale at a till, an order

@@ -147,7 +147,7 @@ fn generate(path: &PathBuf) {
     let mut changes: Vec<Change> = (0..LOCATIONS)
         .map(|i| {
             seq += 1;
-            upsert(seq, Record::Location(location(i)))
+            upsert(seq, Record::Location(Box::new(location(i))))
         })
         .collect();
     for class in ["bestseller", "core"] {
@@ -159,7 +159,7 @@ fn generate(path: &PathBuf) {
     }
     for n in 0..PRODUCTS {
         seq += 1;
-        changes.push(upsert(seq, Record::Product(product(n))));
+        changes.push(upsert(seq, Record::Product(Box::new(product(n)))));
         if changes.len() == 2_000 || n + 1 == PRODUCTS {
             let page = ScopePage {
                 scope: CATALOG_SCOPE.into(),

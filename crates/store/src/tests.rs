@@ -108,15 +108,22 @@ fn seeded() -> (tempfile::TempDir, Store) {
     trousers.category_es = "Pantalones".into();
     trousers.category_en = "Trousers".into();
     let catalog = vec![
-        upsert(1, Record::Location(home)),
-        upsert(2, Record::Location(location("FAR", LocationKind::Store, -33.5500, -70.6064))),
-        upsert(3, Record::Location(location("NEAR", LocationKind::Store, -33.4442, -70.6064))),
-        upsert(4, Record::Location(location("WH", LocationKind::Warehouse, -33.40, -70.80))),
+        upsert(1, Record::Location(Box::new(home))),
+        upsert(2, Record::Location(Box::new(location("FAR", LocationKind::Store, -33.5500, -70.6064)))),
+        upsert(3, Record::Location(Box::new(location("NEAR", LocationKind::Store, -33.4442, -70.6064)))),
+        upsert(4, Record::Location(Box::new(location("WH", LocationKind::Warehouse, -33.40, -70.80)))),
         upsert(
             5,
-            Record::Product(product("P1", "CAM-1042", "Camisa Oxford café", "Brown Oxford shirt", "bestseller", 1)),
+            Record::Product(Box::new(product(
+                "P1",
+                "CAM-1042",
+                "Camisa Oxford café",
+                "Brown Oxford shirt",
+                "bestseller",
+                1,
+            ))),
         ),
-        upsert(6, Record::Product(trousers)),
+        upsert(6, Record::Product(Box::new(trousers))),
         upsert(
             7,
             Record::SafetyRule(SafetyRuleRecord {
@@ -333,7 +340,7 @@ fn an_exact_style_code_comes_first_even_among_more_matches_than_are_ranked() {
             // is the last in index order, beyond the ranked candidates.
             let code = if i + 1 == count { "CAM-5".to_string() } else { format!("CAM-{:05}", 50_000 + i) };
             let p = product(&format!("Q{i:05}"), &code, "Camisa lino", "Linen shirt", "core", 10_000 + i as u64 * 10);
-            upsert(100 + i as i64, Record::Product(p))
+            upsert(100 + i as i64, Record::Product(Box::new(p)))
         })
         .collect();
     store.apply_page(&page(CATALOG_SCOPE, changes), "2026-11-23T11:00:00Z").unwrap();
@@ -680,14 +687,14 @@ mod customer_mode {
     fn associate(id: &str, role: &str, pin: &str) -> Record {
         let salt = SaltString::encode_b64(format!("salt-of-{id}").as_bytes()).unwrap();
         let pin_hash = argon2::Argon2::default().hash_password(pin.as_bytes(), &salt).unwrap().to_string();
-        Record::Associate(AssociateRecord {
+        Record::Associate(Box::new(AssociateRecord {
             id: id.into(),
             store_id: "HOME".into(),
             name: format!("Persona {id}"),
             role: role.into(),
             pin_hash,
             active: true,
-        })
+        }))
     }
 
     /// The seeded cache with the home store's associate (PIN 4821) and manager (PIN 9035).
@@ -877,7 +884,11 @@ mod customer_mode {
         }
         store
             .apply_page(
-                &ScopePage { cursor: 8, head: 8, ..page(CATALOG_SCOPE, vec![upsert(8, Record::Product(shirt))]) },
+                &ScopePage {
+                    cursor: 8,
+                    head: 8,
+                    ..page(CATALOG_SCOPE, vec![upsert(8, Record::Product(Box::new(shirt)))])
+                },
                 NOW,
             )
             .unwrap();
@@ -905,7 +916,7 @@ mod appointments {
 
     fn stylist(id: &str, specialties: &[&str]) -> Record {
         let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat];
-        Record::Stylist(StylistRecord {
+        Record::Stylist(Box::new(StylistRecord {
             id: id.into(),
             store_id: "HOME".into(),
             name: format!("Estilista {id}"),
@@ -917,11 +928,11 @@ mod appointments {
                 kind: ExceptionKind::DayOff,
             }],
             active: true,
-        })
+        }))
     }
 
     fn service() -> Record {
-        Record::Service(ServiceRecord {
+        Record::Service(Box::new(ServiceRecord {
             id: "SRV".into(),
             name_es: "Asesoría de imagen".into(),
             name_en: "Personal styling".into(),
@@ -933,7 +944,7 @@ mod appointments {
             required_specialty: Some("imagen".into()),
             prices: vec![PriceRecord { currency: "CLP".into(), minor: 0 }],
             room_kind: None,
-        })
+        }))
     }
 
     /// Tuesday at `h`:00 in Santiago, as the central writes times.
@@ -1034,7 +1045,7 @@ mod appointments {
                 &ScopePage {
                     cursor: 3,
                     head: 3,
-                    ..page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(central.clone()))])
+                    ..page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(Box::new(central.clone())))])
                 },
                 "2026-11-23T12:00:02Z",
             )
@@ -1070,7 +1081,7 @@ mod appointments {
         central.start = tuesday_at(12);
         store
             .apply_page(
-                &page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(central))]),
+                &page(&store_scope("HOME"), vec![upsert(3, Record::Appointment(Box::new(central)))]),
                 "2026-11-23T12:00:02Z",
             )
             .unwrap();
@@ -1087,14 +1098,14 @@ mod appointments {
         let (_dir, mut store, _) = with_stylists();
         let person = |id: &str, role: &str, pin: &str| {
             let salt = SaltString::encode_b64(format!("salt-of-{id}").as_bytes()).unwrap();
-            Record::Associate(AssociateRecord {
+            Record::Associate(Box::new(AssociateRecord {
                 id: id.into(),
                 store_id: "HOME".into(),
                 name: id.into(),
                 role: role.into(),
                 pin_hash: argon2::Argon2::default().hash_password(pin.as_bytes(), &salt).unwrap().to_string(),
                 active: true,
-            })
+            }))
         };
         let staff = vec![upsert(3, person("A1", "associate", "4821")), upsert(4, person("M1", "manager", "9035"))];
         store.apply_page(&page(&store_scope("HOME"), staff), "2026-11-23T12:00:00Z").unwrap();
@@ -1146,14 +1157,14 @@ mod commerce {
     }
 
     fn person(id: &str, role: &str) -> Record {
-        Record::Associate(AssociateRecord {
+        Record::Associate(Box::new(AssociateRecord {
             id: id.into(),
             store_id: "HOME".into(),
             name: format!("Persona {id}"),
             role: role.into(),
             pin_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             active: true,
-        })
+        }))
     }
 
     fn customer(id: &str) -> CustomerRecord {
@@ -1170,7 +1181,7 @@ mod commerce {
     }
 
     fn purchase(id: &str, channel: &str, kind: TxnKind, at: &str, amount: i64) -> Record {
-        Record::Purchase(PurchaseRecord {
+        Record::Purchase(Box::new(PurchaseRecord {
             id: id.into(),
             store_id: "HOME".into(),
             customer_id: "C1".into(),
@@ -1183,7 +1194,7 @@ mod commerce {
             amount_minor: amount,
             lines: vec![TransactionLine { sku: "CAM-1042-CAF-S".into(), quantity: 1, unit_minor: amount }],
             order_id: None,
-        })
+        }))
     }
 
     /// The seeded cache with the store's scope: staff, a customer and their purchases.
@@ -1195,7 +1206,7 @@ mod commerce {
         let changes = vec![
             upsert(1, person("A1", "associate")),
             upsert(2, person("M1", "manager")),
-            upsert(3, Record::Customer(customer("C1"))),
+            upsert(3, Record::Customer(Box::new(customer("C1")))),
             upsert(4, purchase("web-1", "ecommerce", TxnKind::Order, "2026-11-20T15:00:00Z", 30_000)),
             upsert(5, purchase("pos-r1", "pos", TxnKind::Return, "2026-11-22T15:00:00Z", 10_000)),
         ];
@@ -1248,13 +1259,13 @@ mod commerce {
         assert!(!profile.from_chain);
 
         // Once the central's ledger has the order, it shows once.
-        let ledger = Record::Purchase(PurchaseRecord {
+        let ledger = Record::Purchase(Box::new(PurchaseRecord {
             order_id: Some(placed.id.clone()),
             ..match purchase("ea-1", "endless_aisle", TxnKind::Order, "2026-11-23T12:00:05Z", price) {
-                Record::Purchase(p) => p,
+                Record::Purchase(p) => *p,
                 _ => unreachable!(),
             }
-        });
+        }));
         store.apply_page(&page(&store_scope("HOME"), vec![upsert(6, ledger)]), NOW).unwrap();
         let profile = store.customer_profile("C1").unwrap();
         assert_eq!(profile.activity.iter().filter(|a| a.channel == "endless_aisle").count(), 1);
@@ -1419,7 +1430,7 @@ mod encryption {
             chain_consent: false,
             wishlist: vec![],
         };
-        page(&store_scope("HOME"), vec![upsert(1, Record::Customer(customer))])
+        page(&store_scope("HOME"), vec![upsert(1, Record::Customer(Box::new(customer)))])
     }
 
     fn raw_bytes(path: &std::path::Path) -> Vec<u8> {
