@@ -271,14 +271,14 @@ pub fn sign_out(conn: &Connection, token: &str, who: &AssociateAuth) -> Result<b
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{demo_db, demo_pin, device_token};
+    use crate::testing::{demo_db, demo_pin, device_token, request, Caller};
     use crate::AppState;
     use axum::body::Body;
     use axum::http::{header, Request, StatusCode};
     use axum::Router;
     use serde_json::{json, Value};
     use tower::ServiceExt;
-    use vitrina_protocol::{ASSOCIATE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION};
+    use vitrina_protocol::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 
     const STORE: &str = "CL-SCL-01";
     const OTHER: &str = "CL-SCL-02";
@@ -291,23 +291,8 @@ mod tests {
         associate: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(header::AUTHORIZATION, format!("Bearer {bearer}"));
-        if let Some(token) = associate {
-            req = req.header(ASSOCIATE_HEADER, token);
-        }
-        let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let response = app.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let caller = Caller { bearer: Some(bearer), associate };
+        request(app, method.parse().unwrap(), uri, caller, body.as_ref()).await
     }
 
     async fn sign_in(app: &Router, device: &str, store: &str, role: &str) -> String {
